@@ -1,0 +1,297 @@
+//! The one order model every vendor format becomes at the border (`providers`).
+//!
+//! Pure data and the rules that belong to the data: which statuses are terminal,
+//! how a code is masked. No web dependency: compiles and is tested natively.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The normalized order status. The serialized names are a stable contract
+/// (canonical JSON, `order-widget:status` events, CSS classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Order created, payment not yet confirmed.
+    Initiated,
+    /// Waiting for the vendor to start work.
+    Pending,
+    /// Payment authorized (carrier billing), final confirmation pending.
+    Authorized,
+    /// Paid; fulfilment running.
+    Processing,
+    Delivered,
+    PartiallyDelivered,
+    /// Charged but delivery failed; an operator must act.
+    NeedsAttention,
+    Failed,
+    Cancelled,
+    Refunded,
+    #[serde(other)]
+    Unknown,
+}
+
+impl Status {
+    pub const ALL: [Status; 11] = [
+        Status::Initiated,
+        Status::Pending,
+        Status::Authorized,
+        Status::Processing,
+        Status::Delivered,
+        Status::PartiallyDelivered,
+        Status::NeedsAttention,
+        Status::Failed,
+        Status::Cancelled,
+        Status::Refunded,
+        Status::Unknown,
+    ];
+
+    /// A terminal order never changes again, so polling stops and caches may keep it.
+    /// `PartiallyDelivered` and `NeedsAttention` are not terminal: an operator may finish them.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Status::Delivered | Status::Failed | Status::Cancelled | Status::Refunded
+        )
+    }
+
+    /// The serialized name (`"partially_delivered"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Initiated => "initiated",
+            Status::Pending => "pending",
+            Status::Authorized => "authorized",
+            Status::Processing => "processing",
+            Status::Delivered => "delivered",
+            Status::PartiallyDelivered => "partially_delivered",
+            Status::NeedsAttention => "needs_attention",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+            Status::Refunded => "refunded",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An amount of money. `amount` keeps the vendor's decimal text exactly
+/// ("25.00" stays "25.00"); `currency` is an ISO 4217 code when known.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: String,
+    pub currency: Option<String>,
+}
+
+/// Colours a vendor attaches to its status (shop's `status.decoration`).
+/// Every value has been checked to be `#rgb` or `#rrggbb`, so it is safe in CSS.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusColors {
+    pub background: Option<String>,
+    pub foreground: Option<String>,
+    pub border: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub name: Option<String>,
+    pub quantity: Option<u32>,
+    pub unit_price: Option<Money>,
+    /// `Some(true)` once the vendor says this item is delivered.
+    pub fulfilled: Option<bool>,
+    /// The vendor's fine-grained state, lower case (`succeeded`, `dispatch_failed`, …).
+    pub fulfillment_status: Option<String>,
+}
+
+impl Item {
+    /// True when the vendor reports this item's fulfilment as failed.
+    pub fn failed(&self) -> bool {
+        self.fulfillment_status
+            .as_deref()
+            .is_some_and(|s| s.ends_with("failed"))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoucherKind {
+    /// A gift-card or voucher code.
+    Code,
+    /// An account credential (`login:password`): masked whole.
+    Credential,
+    /// A one-time code the customer shows at pickup.
+    PickupCode,
+    /// A one-time code the customer gives for a return.
+    ReturnCode,
+}
+
+/// One delivered code. `code` and `pin` are secrets: `Debug` redacts them, and
+/// nothing may put them in logs, errors, events or (while masked) the DOM.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voucher {
+    pub code: String,
+    pub pin: Option<String>,
+    /// Only absolute `http:`/`https:` URLs survive parsing.
+    pub claim_url: Option<String>,
+    pub reference: Option<String>,
+    pub serial: Option<String>,
+    pub expires_at: Option<String>,
+    /// Index into `Order::items` of the item this code belongs to, when known.
+    pub item: Option<usize>,
+    pub kind: VoucherKind,
+}
+
+impl fmt::Debug for Voucher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Voucher")
+            .field("code", &"<redacted>")
+            .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
+            .field("claim_url", &self.claim_url.as_ref().map(|_| "<redacted>"))
+            .field("reference", &self.reference)
+            .field("serial", &self.serial)
+            .field("expires_at", &self.expires_at)
+            .field("item", &self.item)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// Which vendor format an order was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Vendor {
+    Hsmail,
+    VoucherApi,
+    Shop,
+    Bdvoucher,
+}
+
+impl Vendor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Hsmail => "hsmail",
+            Vendor::VoucherApi => "voucher-api",
+            Vendor::Shop => "shop",
+            Vendor::Bdvoucher => "bdvoucher",
+        }
+    }
+}
+
+/// The canonical order: what the UI renders, the poller compares and
+/// `order-proxy normalize` / `serve --normalize` print.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub vendor: Vendor,
+    /// The vendor's own id, as text.
+    pub id: String,
+    /// The number a customer recognises (order number, reference code, …).
+    pub number: String,
+    pub status: Status,
+    /// Always `status.is_terminal()`; serialized for consumers of the canonical JSON.
+    pub terminal: bool,
+    pub status_label: Option<String>,
+    pub status_message: Option<String>,
+    pub status_colors: Option<StatusColors>,
+    pub total: Option<Money>,
+    pub created_at: Option<String>,
+    /// A service order (hsmail `isService`): delivered by hand, no codes expected.
+    pub is_service: bool,
+    pub items: Vec<Item>,
+    pub vouchers: Vec<Voucher>,
+}
+
+impl Order {
+    /// A new order with the given identity and status and everything else empty.
+    pub fn new(vendor: Vendor, id: String, number: String, status: Status) -> Self {
+        Order {
+            vendor,
+            id,
+            number,
+            status,
+            terminal: status.is_terminal(),
+            status_label: None,
+            status_message: None,
+            status_colors: None,
+            total: None,
+            created_at: None,
+            is_service: false,
+            items: Vec::new(),
+            vouchers: Vec::new(),
+        }
+    }
+}
+
+/// What a masked code shows: the last 4 characters of codes longer than 8,
+/// nothing of shorter codes, and nothing of credentials.
+pub fn mask(code: &str, kind: VoucherKind) -> String {
+    const DOTS: &str = "••••••••";
+    let length = code.chars().count();
+    if kind == VoucherKind::Credential || length <= 8 {
+        return DOTS.to_owned();
+    }
+    let tail: String = code.chars().skip(length - 4).collect();
+    format!("{DOTS}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_statuses() {
+        let terminal: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+        assert_eq!(
+            terminal,
+            [
+                Status::Delivered,
+                Status::Failed,
+                Status::Cancelled,
+                Status::Refunded
+            ]
+        );
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for status in Status::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(serde_json::from_str::<Status>(&json).unwrap(), status);
+        }
+        assert_eq!(
+            serde_json::from_str::<Status>("\"shipped\"").unwrap(),
+            Status::Unknown
+        );
+    }
+
+    #[test]
+    fn masking_shows_at_most_the_last_four() {
+        assert_eq!(mask("1234567890123456", VoucherKind::Code), "••••••••3456");
+        assert_eq!(mask("12345678", VoucherKind::Code), "••••••••");
+        assert_eq!(mask("1234", VoucherKind::Code), "••••••••");
+        assert_eq!(mask("user@example.com:hunter22", VoucherKind::Credential), "••••••••");
+        assert_eq!(mask("ÄÖÜßÄÖÜßÄ", VoucherKind::Code), "••••••••ÖÜßÄ");
+    }
+
+    #[test]
+    fn voucher_debug_redacts_secrets() {
+        let voucher = Voucher {
+            code: "SECRET-CODE-1".into(),
+            pin: Some("9876".into()),
+            claim_url: Some("https://redeem.example/SECRET".into()),
+            reference: Some("REF-1".into()),
+            serial: None,
+            expires_at: None,
+            item: Some(0),
+            kind: VoucherKind::Code,
+        };
+        let debug = format!("{voucher:?}");
+        assert!(!debug.contains("SECRET"));
+        assert!(!debug.contains("9876"));
+        assert!(debug.contains("REF-1"));
+    }
+}

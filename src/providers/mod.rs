@@ -1,0 +1,1 @@
+//! Vendor bodies become `Order` here and nowhere else.
