@@ -1,0 +1,31 @@
+//! English: the default and the reference set of keys.
+
+pub(super) const LABELS: &[(&str, &str)] = &[
+    // codes list
+    ("codes_heading", "Your codes"),
+    ("code", "Code"),
+    ("pin", "PIN"),
+    ("credential", "Account"),
+    ("pickup_code", "Pickup code"),
+    ("return_code", "Return code"),
+    ("reference", "Reference"),
+    ("serial", "Serial"),
+    ("reveal", "Reveal"),
+    ("hide", "Hide"),
+    ("reveal_all", "Reveal all"),
+    ("hide_all", "Hide all"),
+    ("copy", "Copy"),
+    ("copy_pin", "Copy PIN"),
+    ("copy_all", "Copy all"),
+    ("copied", "Copied"),
+    ("copied_announcement", "Copied to the clipboard"),
+    ("copy_failed", "Press Ctrl+C to copy"),
+    ("redeem", "Redeem"),
+    ("expires_in", "Expires {when}"),
+    ("expires_soon", "Expires soon"),
+    ("expired", "Expired"),
+    ("no_expiry", "No expiry"),
+    ("masked_code", "Hidden code ending {tail}"),
+    ("masked_code_short", "Hidden code"),
+    ("item_unknown", "Other codes"),
+];

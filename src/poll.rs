@@ -1,0 +1,1 @@
+//! The polling scheduler: decides *when* to check the order again. Pure, clock passed in.
