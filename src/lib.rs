@@ -10,3 +10,12 @@ pub mod labels;
 pub mod model;
 pub mod poll;
 pub mod providers;
+
+#[cfg(feature = "widget")]
+mod clipboard;
+#[cfg(feature = "widget")]
+pub mod expiry;
+#[cfg(feature = "widget")]
+pub mod intl;
+#[cfg(feature = "widget")]
+pub mod ui;

@@ -1,0 +1,7 @@
+//! (placeholder)
+use yew::prelude::*;
+
+#[component]
+pub fn Codes() -> Html {
+    html! {}
+}
