@@ -1,12 +1,53 @@
-//! Project automation: `cargo xtask <command>`.
+//! Project automation: `cargo xtask <command>`. Every command installs the tools
+//! it needs from the package registries first and skips what is already there.
 
+mod cmd;
+mod demo;
+mod dist;
 mod poll_report;
+mod setup;
+mod size;
+mod test;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "order-widget automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing: wasm target, wasm-bindgen-cli, wasm-pack, chromium, wasm-opt.
+    Setup,
+    /// The whole check: fmt, clippy, native, property, proxy, browser and end-to-end tests, size.
+    Test,
+    /// Build the widget in release mode and serve the demo with mock vendors.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Build the distributable widget (wasm + JS glue + .d.ts) into www/pkg/.
+    Dist,
+    /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 2×.
+    Size,
+    /// Simulate polling strategies and write the efficiency table and plot.
+    PollReport {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("poll-report") => poll_report::run(&args[1..]),
-        _ => Err("usage: cargo xtask poll-report".into()),
+    let result = match Cli::parse().command {
+        Command::Setup => setup::ensure(setup::Needs::ALL),
+        Command::Test => test::run_all(),
+        Command::Demo { listen } => demo::run_demo(&listen),
+        Command::Dist => dist::build_widget().map(|_| ()),
+        Command::Size => size::run(),
+        Command::PollReport { args } => poll_report::run(&args),
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");

@@ -1,0 +1,88 @@
+// The demo storefront: shows the widget for ?order=<id>[&token=][&provider=][&locale=],
+// or the scenario picker. A real shop's backend embeds the order token in its page;
+// here the mock-only endpoint /demo/token/{id} plays that part.
+import "./embed.js";
+
+const params = new URLSearchParams(location.search);
+const localeSelect = document.getElementById("locale");
+localeSelect.value = params.get("locale") || "en";
+localeSelect.addEventListener("change", () => {
+  const next = new URLSearchParams(location.search);
+  next.set("locale", localeSelect.value);
+  location.search = next.toString();
+});
+
+const order = params.get("order");
+if (order) {
+  showOrder(order).catch((error) => showProblem(`Could not start the demo: ${error.message}`));
+}
+listScenarios().catch(() => {
+  document.getElementById("scenarios").textContent =
+    "No scenarios: the proxy is not running in --mock mode.";
+});
+
+async function showOrder(id) {
+  const token = params.has("token") ? params.get("token") : await demoToken(id);
+  const widget = document.createElement("order-widget");
+  widget.setAttribute("order-id", id);
+  widget.setAttribute("proxy", "/api/orders/{id}");
+  widget.setAttribute("token", token);
+  widget.setAttribute("locale", params.get("locale") || "en");
+  if (params.get("provider")) widget.setAttribute("provider", params.get("provider"));
+  for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
+    widget.addEventListener(`order-widget:${name}`, (event) => {
+      console.info(`order-widget:${name}`, event.detail);
+    });
+  }
+  document.getElementById("widget-slot").replaceChildren(widget);
+  document.getElementById("thank-you").hidden = false;
+}
+
+async function demoToken(id) {
+  const response = await fetch(`/demo/token/${encodeURIComponent(id)}`);
+  if (!response.ok) return "";
+  const body = await response.json();
+  return body.token || "";
+}
+
+async function listScenarios() {
+  const response = await fetch("/demo/scenarios");
+  if (!response.ok) throw new Error(String(response.status));
+  const scenarios = await response.json();
+  const byProvider = new Map();
+  for (const scenario of scenarios) {
+    if (!byProvider.has(scenario.provider)) byProvider.set(scenario.provider, []);
+    byProvider.get(scenario.provider).push(scenario);
+  }
+  const container = document.getElementById("scenarios");
+  container.replaceChildren();
+  for (const [provider, list] of byProvider) {
+    const group = document.createElement("section");
+    group.className = "scenario-group";
+    const heading = document.createElement("h3");
+    heading.textContent = provider;
+    const items = document.createElement("ul");
+    for (const scenario of list) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      const query = new URLSearchParams({ order: scenario.id, provider: scenario.provider });
+      if (params.get("locale")) query.set("locale", params.get("locale"));
+      link.href = `/?${query}`;
+      link.textContent = scenario.title;
+      if (scenario.id === order) link.setAttribute("aria-current", "page");
+      const description = document.createElement("span");
+      description.className = "scenario-description";
+      description.textContent = ` ${scenario.description || ""} (order ${scenario.id})`;
+      item.append(link, description);
+      items.append(item);
+    }
+    group.append(heading, items);
+    container.append(group);
+  }
+}
+
+function showProblem(text) {
+  const slot = document.getElementById("widget-slot");
+  slot.textContent = text;
+  document.getElementById("thank-you").hidden = false;
+}

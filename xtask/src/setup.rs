@@ -1,0 +1,136 @@
+//! Installs what the build and tests need, from the package registries only,
+//! and skips whatever is already present at the right version.
+
+use std::path::Path;
+
+use crate::cmd::{command, output, root, run, tools_dir, Result};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_PACK_VERSION: &str = "0.15.1";
+const BINARYEN_VERSION: &str = "132";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+#[derive(Clone, Copy)]
+pub struct Needs {
+    /// Headless Chromium and chromedriver, for browser and end-to-end tests.
+    pub browser: bool,
+    /// wasm-pack, for running the browser tests.
+    pub wasm_pack: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs {
+        browser: true,
+        wasm_pack: true,
+    };
+    /// Enough to build the shipped wasm.
+    pub const BUILD: Needs = Needs {
+        browser: false,
+        wasm_pack: false,
+    };
+}
+
+pub fn ensure(needs: Needs) -> Result {
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    wasm_opt()?;
+    if needs.wasm_pack {
+        wasm_pack()?;
+    }
+    if needs.browser {
+        chromium()?;
+    }
+    Ok(())
+}
+
+fn wasm_target() -> Result {
+    let installed = output(command("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return skip("rust target", WASM_TARGET);
+    }
+    run(command("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// wasm-bindgen-cli must match the library version in Cargo.lock exactly.
+fn wasm_bindgen_cli() -> Result {
+    let version = locked_version("wasm-bindgen")?;
+    let installed = output(command("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if installed == format!("wasm-bindgen {version}") {
+        return skip("wasm-bindgen-cli", &version);
+    }
+    // No --locked: it fails against this registry (see TOOLCHAIN.md).
+    run(command("cargo").args([
+        "install",
+        "--force",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+    ]))
+}
+
+fn wasm_pack() -> Result {
+    let installed = output(command("wasm-pack").arg("--version")).unwrap_or_default();
+    if installed.starts_with("wasm-pack ") {
+        return skip("wasm-pack", &installed);
+    }
+    run(command("cargo").args(["install", "wasm-pack", "--version", WASM_PACK_VERSION]))
+}
+
+/// Debian's binaryen is too old for wasm-bindgen's output; npm has the current one.
+fn wasm_opt() -> Result {
+    let installed = output(command("wasm-opt").arg("--version")).unwrap_or_default();
+    if installed.contains(&format!("version {BINARYEN_VERSION}")) {
+        return skip("wasm-opt", &installed);
+    }
+    if output(command("npm").arg("--version")).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let prefix = tools_dir();
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {prefix:?}: {e}"))?;
+    run(command("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}.0.0")))
+}
+
+fn chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return skip("chromium + chromedriver", "/usr/bin");
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    run(command("apt-get").arg("update").arg("-qq"))?;
+    run(command("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-qq"])
+        .args(packages))
+}
+
+/// The version of a package as resolved in Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == name_line {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}
+
+fn skip(what: &str, detail: &str) -> Result {
+    println!("setup: {what} present ({detail})");
+    Ok(())
+}

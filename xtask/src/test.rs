@@ -1,0 +1,84 @@
+//! `cargo xtask test`: the README's test command and what CI runs.
+
+use std::time::Instant;
+
+use crate::cmd::{command, root, run, Result};
+use crate::{dist, setup, size};
+
+pub fn run_all() -> Result {
+    let started = Instant::now();
+    setup::ensure(setup::Needs::ALL)?;
+    step("format", || {
+        run(command("cargo").args(["fmt", "--all", "--check"]))
+    })?;
+    step("clippy (native)", || {
+        run(command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("clippy (wasm)", || {
+        run(command("cargo").args([
+            "clippy",
+            "-p",
+            "order-widget",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    // The end-to-end tests serve the built widget, so build it first.
+    step("widget release build", || dist::build_widget().map(|_| ()))?;
+    step("native, property, proxy and end-to-end tests", || {
+        run(command("cargo").args(["test", "--workspace"]))
+    })?;
+    step("browser tests (headless Chromium)", browser_tests)?;
+    step("size budget", size::run)?;
+    println!(
+        "xtask test: all steps passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Every `tests/browser_*.rs` through wasm-pack in headless Chromium.
+fn browser_tests() -> Result {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
+        .map_err(|e| format!("cannot list tests/: {e}"))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .filter(|name| name.starts_with("browser_"))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err("no tests/browser_*.rs found".into());
+    }
+    let mut wasm_pack = command("wasm-pack");
+    wasm_pack
+        .args(["test", "--headless", "--chrome", "--chromedriver"])
+        .arg(setup::CHROMEDRIVER)
+        .args(["--mode", "no-install", "--"])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    for name in &names {
+        wasm_pack.args(["--test", name]);
+    }
+    run(&mut wasm_pack)
+}
+
+fn step(name: &str, action: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    action().map_err(|e| format!("{name}: {e}"))?;
+    println!("==> {name}: ok ({:.0} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
