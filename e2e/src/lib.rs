@@ -1,0 +1,268 @@
+//! A harness for end-to-end tests: starts `order-proxy serve --mock` and
+//! chromedriver on free loopback ports, opens headless Chromium, and reads the
+//! widget through its shadow root. Everything is stopped when the `Demo` drops.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Only one demo runs at a time: every test starts its own proxy and browser,
+/// and two Chromiums on a two-core machine make the timings meaningless.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub struct Demo {
+    pub base: String,
+    pub client: Client,
+    _proxy: ChildGuard,
+    _driver: ChildGuard,
+}
+
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+fn free_port() -> Result<u16> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// Builds (a no-op when fresh) and returns the proxy binary.
+fn proxy_binary() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", "order-proxy"])
+        .current_dir(repo_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building order-proxy failed".into());
+    }
+    Ok(target_dir().join("debug").join("order-proxy"))
+}
+
+async fn wait_for_port(port: u16, what: &str) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{what} did not listen on port {port} within 30 s"))
+}
+
+impl Demo {
+    pub async fn start() -> Result<Demo> {
+        let root = repo_root();
+        if !root.join("www/pkg/order_widget.js").exists() {
+            return Err("www/pkg/ is missing: build the widget first (cargo xtask dist)".into());
+        }
+        let proxy_port = free_port()?;
+        let proxy = Command::new(proxy_binary()?)
+            .args(["serve", "--mock", "--listen"])
+            .arg(format!("127.0.0.1:{proxy_port}"))
+            .arg("--assets")
+            .arg(&root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start order-proxy: {e}"))?;
+        let proxy = ChildGuard(proxy);
+        let driver_port = free_port()?;
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {CHROMEDRIVER}: {e}"))?;
+        let driver = ChildGuard(driver);
+        wait_for_port(proxy_port, "order-proxy").await?;
+        wait_for_port(driver_port, "chromedriver").await?;
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1100,1500",
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
+        Ok(Demo {
+            base: format!("http://127.0.0.1:{proxy_port}"),
+            client,
+            _proxy: proxy,
+            _driver: driver,
+        })
+    }
+
+    pub async fn open(&self, path_and_query: &str) -> Result {
+        self.client
+            .goto(&format!("{}{path_and_query}", self.base))
+            .await
+            .map_err(|e| format!("cannot open {path_and_query}: {e}"))
+    }
+
+    /// Runs a script with `root` bound to the widget's shadow root (or null).
+    pub async fn in_widget(&self, body: &str, args: Vec<Value>) -> Result<Value> {
+        let script = format!(
+            "const host = document.querySelector('order-widget');\n\
+             const root = host && host.shadowRoot;\n{body}"
+        );
+        self.client
+            .execute(&script, args)
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// The widget's visible text (shadow root), or "" before it rendered.
+    pub async fn text(&self) -> Result<String> {
+        let value = self
+            .in_widget("return root ? root.textContent : '';", vec![])
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The widget's whole markup, attributes included.
+    pub async fn html(&self) -> Result<String> {
+        let value = self
+            .in_widget("return root ? root.innerHTML : '';", vec![])
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the widget's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.text().await?;
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the widget did not show {needle:?} within {timeout:?}; it shows: {text}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Clicks the first button in the widget whose text is exactly `label`,
+    /// as a user would (a real WebDriver click on the element).
+    pub async fn click_button(&self, label: &str) -> Result {
+        let element = self
+            .in_widget(
+                "return root ? [...root.querySelectorAll('button')]\
+                   .find((b) => b.textContent.trim() === arguments[0]) || null : null;",
+                vec![json!(label)],
+            )
+            .await?;
+        if element.is_null() {
+            return Err(format!("no button labelled {label:?}"));
+        }
+        let element = Element::from_element_id(
+            self.client.clone(),
+            element_id(&element)?,
+        );
+        element
+            .click()
+            .await
+            .map_err(|e| format!("cannot click {label:?}: {e}"))
+    }
+
+    /// Records the widget's events to `window.__events` from now on.
+    pub async fn record_events(&self) -> Result {
+        self.in_widget(
+            "window.__events = [];\n\
+             for (const name of ['ready','status','delivered','reveal','copy','error']) {\n\
+               host.addEventListener('order-widget:' + name, (e) =>\n\
+                 window.__events.push({name, detail: e.detail}));\n\
+             }\n\
+             return null;",
+            vec![],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn events(&self) -> Result<Vec<Value>> {
+        let value = self
+            .client
+            .execute(
+                "return JSON.parse(JSON.stringify(window.__events || []));",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("cannot read events: {e}"))?;
+        Ok(value.as_array().cloned().unwrap_or_default())
+    }
+
+    /// Saves a PNG of the page under `target/`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .map_err(|e| format!("screenshot failed: {e}"))?;
+        let dir = target_dir().join("e2e");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(name);
+        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> Result {
+        self.client
+            .close()
+            .await
+            .map_err(|e| format!("cannot close the session: {e}"))
+    }
+}
+
+/// The WebDriver reference in a script's element result.
+fn element_id(value: &Value) -> Result<ElementRef> {
+    value
+        .get("element-6066-11e4-a07c-4f5d3e3a4c37")
+        .and_then(Value::as_str)
+        .map(|id| ElementRef::from(id.to_owned()))
+        .ok_or_else(|| "the script did not return an element".to_owned())
+}
