@@ -1,1 +1,0 @@
-//! The polling scheduler: decides *when* to check the order again. Pure, clock passed in.
