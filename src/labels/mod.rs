@@ -100,6 +100,15 @@ mod tests {
     }
 
     #[test]
+    fn bengali_and_arabic_translate_every_english_key() {
+        for table in [bn::LABELS, ar::LABELS] {
+            for (key, _) in en::LABELS {
+                assert!(lookup(table, key).is_some(), "missing translation of {key}");
+            }
+        }
+    }
+
+    #[test]
     fn english_keys_are_unique() {
         let mut keys: Vec<_> = en::LABELS.iter().map(|(k, _)| *k).collect();
         keys.sort_unstable();

@@ -1,1 +1,441 @@
-//! (placeholder)
+//! One code: masked or shown, with its Reveal/Hide and Copy buttons, its PIN (masked and
+//! copied on its own), reference, serial, "Redeem" link and expiry.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use super::codes::state::visible_tail;
+use super::copy_button::CopyButton;
+use crate::events::WidgetEvent;
+use crate::expiry::{Expiry, Timestamp};
+use crate::intl;
+use crate::labels::Labels;
+use crate::model::{mask, Voucher, VoucherKind};
+
+/// The two secrets of a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secret {
+    Code,
+    Pin,
+}
+
+/// A row asks for its code or PIN (`Secret`) to be shown (`true`) or hidden.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevealRequest {
+    pub id: AttrValue,
+    pub secret: Secret,
+    pub shown: bool,
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CodeRowProps {
+    pub voucher: Voucher,
+    /// The voucher's key in the list (kept in memory only).
+    pub id: AttrValue,
+    /// 1-based position, to tell codes apart when the mask shows nothing of them.
+    pub number: usize,
+    pub code_shown: bool,
+    pub pin_shown: bool,
+    pub on_reveal: Callback<RevealRequest>,
+    pub labels: Rc<Labels>,
+    pub locale: AttrValue,
+    pub on_event: Callback<WidgetEvent>,
+    pub announce: Callback<AttrValue>,
+}
+
+#[component]
+pub fn CodeRow(props: &CodeRowProps) -> Html {
+    let code_ref = use_node_ref();
+    let pin_ref = use_node_ref();
+    // After a failed copy: the secret to select once it is shown.
+    let to_select = use_mut_ref(|| None::<Secret>);
+    let select_requests = use_state(|| 0u32);
+
+    {
+        let to_select = to_select.clone();
+        let (code_ref, pin_ref) = (code_ref.clone(), pin_ref.clone());
+        use_effect_with(
+            (props.code_shown, props.pin_shown, *select_requests),
+            move |_| select_pending(&to_select, &code_ref, &pin_ref),
+        );
+    }
+
+    let voucher = &props.voucher;
+    let labels = &props.labels;
+    let kind_label = labels.get(kind_key(voucher.kind));
+    let number = props.number.to_string();
+    let context = match visible_tail(&voucher.code, voucher.kind) {
+        Some(tail) => labels.fill("code_ending", &[("kind", kind_label), ("tail", &tail)]),
+        None => labels.fill("code_number", &[("kind", kind_label), ("number", &number)]),
+    };
+    let context = AttrValue::from(context);
+
+    let request = |secret: Secret, shown: bool| {
+        let on_reveal = props.on_reveal.clone();
+        let id = props.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_reveal.emit(RevealRequest {
+                id: id.clone(),
+                secret,
+                shown,
+            })
+        })
+    };
+    let on_copy_failed = |secret: Secret| {
+        let on_reveal = props.on_reveal.clone();
+        let id = props.id.clone();
+        let to_select = to_select.clone();
+        let select_requests = select_requests.clone();
+        // Selecting needs the text in the DOM: the one reveal a click on "Copy" makes,
+        // because the customer asked to copy it.
+        Callback::from(move |()| {
+            *to_select.borrow_mut() = Some(secret);
+            select_requests.set(select_requests.wrapping_add(1));
+            on_reveal.emit(RevealRequest {
+                id: id.clone(),
+                secret,
+                shown: true,
+            });
+        })
+    };
+    let copy_button = |text: &str, label: &str, context: AttrValue, secret: Secret, part: &str| {
+        html! {
+            <CopyButton
+                text={AttrValue::from(text.to_owned())}
+                label={AttrValue::from(label.to_owned())}
+                context={Some(context)}
+                kind={voucher.kind}
+                count={1}
+                part={AttrValue::from(part.to_owned())}
+                labels={labels.clone()}
+                on_event={props.on_event.clone()}
+                announce={props.announce.clone()}
+                on_failed={on_copy_failed(secret)}
+            />
+        }
+    };
+    let reveal_button = |shown: bool, secret: Secret, context: &str, part: &'static str| {
+        html! {
+            <button
+                type="button"
+                class="ow-button ow-reveal"
+                {part}
+                aria-pressed={if shown { "true" } else { "false" }}
+                onclick={request(secret, !shown)}
+            >
+                { labels.get(if shown { "hide" } else { "reveal" }) }
+                <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
+            </button>
+        }
+    };
+
+    let code_value = if props.code_shown {
+        html! {
+            <span class="ow-code-text" part="code-text" dir="ltr" ref={code_ref}>
+                { voucher.code.clone() }
+            </span>
+        }
+    } else {
+        let hidden = match visible_tail(&voucher.code, voucher.kind) {
+            Some(tail) => labels.fill("masked_code", &[("tail", &tail)]),
+            None => labels.get("masked_code_short").to_owned(),
+        };
+        masked(&mask(&voucher.code, voucher.kind), hidden)
+    };
+
+    let pin = voucher.pin.as_ref().map(|pin| {
+        let pin_label = labels.get("pin");
+        let pin_context = format!("{pin_label}, {context}");
+        let value = if props.pin_shown {
+            html! {
+                <span class="ow-code-text" part="pin-text" dir="ltr" ref={pin_ref.clone()}>
+                    { pin.clone() }
+                </span>
+            }
+        } else {
+            masked(
+                &mask(pin, VoucherKind::Credential),
+                labels.get("masked_code_short").to_owned(),
+            )
+        };
+        html! {
+            <div class="ow-code-line ow-pin" part="pin">
+                <span class="ow-code-kind">{ pin_label.to_owned() }</span>
+                <span class="ow-code-value">{ value }</span>
+                <span class="ow-code-buttons">
+                    { reveal_button(props.pin_shown, Secret::Pin, &pin_context, "button reveal-button") }
+                    { copy_button(pin, labels.get("copy_pin"), AttrValue::from(pin_context.clone()), Secret::Pin, "button copy-button") }
+                </span>
+            </div>
+        }
+    });
+
+    let details = [
+        ("reference", &voucher.reference),
+        ("serial", &voucher.serial),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.as_ref().map(|value| (key, value)))
+    .map(|(key, value)| {
+        html! {
+            <div class="ow-code-detail">
+                <dt>{ labels.get(key).to_owned() }</dt>
+                <dd dir="ltr">{ value.clone() }</dd>
+            </div>
+        }
+    })
+    .collect::<Vec<_>>();
+
+    let redeem = voucher
+        .claim_url
+        .as_deref()
+        .and_then(safe_link)
+        // A URL that carries the code or PIN is the secret too: only while it is shown.
+        .filter(|url| props.code_shown || !mentions_secret(url, voucher))
+        .map(|url| {
+            html! {
+                <a
+                    class="ow-redeem"
+                    part="redeem-link"
+                    href={url.to_owned()}
+                    rel="noopener noreferrer"
+                    target="_blank"
+                >
+                    { labels.get("redeem") }
+                    <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
+                </a>
+            }
+        });
+
+    html! {
+        <li class="ow-code" part="code" data-kind={kind_key(voucher.kind)}>
+            <div class="ow-code-line">
+                <span class="ow-code-kind">{ kind_label.to_owned() }</span>
+                <span class="ow-code-value">{ code_value }</span>
+                <span class="ow-code-buttons">
+                    { reveal_button(props.code_shown, Secret::Code, &context, "button reveal-button") }
+                    { copy_button(&voucher.code, labels.get("copy"), context.clone(), Secret::Code, "button copy-button") }
+                </span>
+            </div>
+            { for pin }
+            if !details.is_empty() {
+                <dl class="ow-code-details">{ for details }</dl>
+            }
+            { expiry(voucher.expires_at.as_deref(), labels, &props.locale) }
+            { for redeem }
+        </li>
+    }
+}
+
+fn masked(mask: &str, description: String) -> Html {
+    html! {
+        <>
+            <span class="ow-code-mask" aria-hidden="true">{ mask.to_owned() }</span>
+            <span class="ow-visually-hidden">{ description }</span>
+        </>
+    }
+}
+
+fn expiry(expires_at: Option<&str>, labels: &Labels, locale: &str) -> Html {
+    let now = intl::now_ms();
+    let raw = expires_at.unwrap_or_default();
+    let relative = |at: &Timestamp| {
+        // Exact: any parsed timestamp is far below 2^53 ms.
+        let when = intl::format_relative(at.unix_ms as f64, now, locale);
+        labels.fill("expires_in", &[("when", &when)])
+    };
+    let day = || {
+        let text = intl::format_day(raw, locale).unwrap_or_else(|| raw.to_owned());
+        html! { <time class="ow-code-expiry-date" datetime={raw.to_owned()}>{ text }</time> }
+    };
+    // Compare in whole ms; the clock's fraction does not matter here.
+    match Expiry::classify(expires_at, now as i64) {
+        Expiry::None => html! {},
+        Expiry::Unreadable => html! {
+            <p class="ow-code-expiry" data-expiry="unknown">
+                { labels.fill("expires_in", &[("when", raw)]) }
+            </p>
+        },
+        Expiry::Never => html! {
+            <p class="ow-code-expiry" data-expiry="never">{ labels.get("no_expiry") }</p>
+        },
+        Expiry::Valid(at) => html! {
+            <p class="ow-code-expiry" data-expiry="valid">
+                { relative(&at) }{ " · " }{ day() }
+            </p>
+        },
+        Expiry::Soon(at) => html! {
+            <p class="ow-code-expiry ow-code-expiry-soon" data-expiry="soon">
+                <span class="ow-badge ow-badge-warning" part="expiry-badge">{ labels.get("expires_soon") }</span>
+                { " " }{ relative(&at) }{ " · " }{ day() }
+            </p>
+        },
+        Expiry::Expired(_) => html! {
+            <p class="ow-code-expiry ow-code-expiry-expired" data-expiry="expired">
+                <span class="ow-badge ow-badge-danger" part="expiry-badge">{ labels.get("expired") }</span>
+                { " " }{ day() }
+            </p>
+        },
+    }
+}
+
+fn kind_key(kind: VoucherKind) -> &'static str {
+    match kind {
+        VoucherKind::Code => "code",
+        VoucherKind::Credential => "credential",
+        VoucherKind::PickupCode => "pickup_code",
+        VoucherKind::ReturnCode => "return_code",
+    }
+}
+
+/// `url` if it is an absolute `http:`/`https:` URL a browser reads exactly as written.
+/// Providers already drop anything else; this is the second lock on the door.
+pub fn safe_link(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    // Browsers silently strip tabs, newlines and edge spaces from URLs: refuse them all.
+    let plain = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (web && plain).then_some(url)
+}
+
+/// Whether `url` contains the voucher's code or PIN, as written or percent-encoded.
+pub fn mentions_secret(url: &str, voucher: &Voucher) -> bool {
+    let url = url.to_lowercase();
+    let decoded = percent_decode(&url).to_lowercase();
+    let plus_decoded = decoded.replace('+', " ");
+    std::iter::once(&voucher.code)
+        .chain(voucher.pin.as_ref())
+        .map(|secret| secret.to_lowercase())
+        .filter(|secret| !secret.is_empty())
+        .any(|secret| {
+            url.contains(&secret) || decoded.contains(&secret) || plus_decoded.contains(&secret)
+        })
+}
+
+/// `%XX` sequences decoded (invalid ones kept as they are); lossy for invalid UTF-8.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (byte, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                index += 3;
+            }
+            _ => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn select_pending(to_select: &RefCell<Option<Secret>>, code: &NodeRef, pin: &NodeRef) {
+    let Some(secret) = *to_select.borrow() else {
+        return;
+    };
+    let node = match secret {
+        Secret::Code => code.get(),
+        Secret::Pin => pin.get(),
+    };
+    // Not shown yet: the next render (with the secret shown) tries again.
+    if let Some(node) = node {
+        select_contents(&node);
+        *to_select.borrow_mut() = None;
+    }
+}
+
+/// `getSelection().selectAllChildren(node)`, so Ctrl+C copies exactly that text.
+pub fn select_contents(node: &web_sys::Node) {
+    let window = js_sys::global();
+    let selection = Reflect::get(&window, &"getSelection".into())
+        .ok()
+        .and_then(|get| get.dyn_into::<Function>().ok())
+        .and_then(|get| get.call0(&window).ok())
+        .filter(|selection| selection.is_object());
+    if let Some(selection) = selection {
+        if let Some(select) = Reflect::get(&selection, &"selectAllChildren".into())
+            .ok()
+            .and_then(|select| select.dyn_into::<Function>().ok())
+        {
+            let _ = select.call1(&selection, &JsValue::from(node));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn voucher(code: &str, pin: Option<&str>) -> Voucher {
+        Voucher {
+            code: code.into(),
+            pin: pin.map(Into::into),
+            claim_url: None,
+            reference: None,
+            serial: None,
+            expires_at: None,
+            item: None,
+            kind: VoucherKind::Code,
+        }
+    }
+
+    #[test]
+    fn only_plain_web_urls_become_links() {
+        assert_eq!(
+            safe_link("https://redeem.example/a?x=1"),
+            Some("https://redeem.example/a?x=1")
+        );
+        assert_eq!(
+            safe_link("HTTP://redeem.example/"),
+            Some("HTTP://redeem.example/")
+        );
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "/redeem/abc",
+            "//evil.example/",
+            "https://ok.example/\nx",
+            " https://ok.example/",
+            "https:/x",
+            "",
+            "é",
+        ] {
+            assert_eq!(safe_link(url), None, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn finds_the_code_or_pin_in_a_url() {
+        let v = voucher("AB CD-1234", Some("9876"));
+        assert!(mentions_secret("https://r.example/?c=ab%20cd-1234", &v));
+        assert!(mentions_secret("https://r.example/?c=AB+CD-1234", &v));
+        assert!(mentions_secret("https://r.example/AB CD-1234", &v));
+        assert!(mentions_secret("https://r.example/?pin=9876", &v));
+        assert!(!mentions_secret("https://r.example/redeem", &v));
+        assert!(!mentions_secret(
+            "https://r.example/%zz%",
+            &voucher("", None)
+        ));
+    }
+
+    #[test]
+    fn percent_decoding_keeps_invalid_sequences() {
+        assert_eq!(percent_decode("a%20b%2Fc"), "a b/c");
+        assert_eq!(percent_decode("%zz%2"), "%zz%2");
+        assert_eq!(percent_decode("%e2%80%a2"), "•");
+    }
+}

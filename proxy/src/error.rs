@@ -1,0 +1,99 @@
+//! Every error the proxy answers with: `{"error": "<kind>", "message": "..."}`.
+//!
+//! Messages are fixed text written here: never a vendor's detail, an id's secret or a key.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyError {
+    InvalidOrderId,
+    TokenMissing,
+    TokenInvalid,
+    TokenExpired,
+    /// Ours or the vendor's rate limit; whole seconds, at least 1.
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    NotFound,
+    UpstreamTimeout,
+    /// Unreachable, 5xx, or an unexpected status.
+    UpstreamUnavailable,
+    /// The vendor rejected our credentials: the operator must fix the configuration.
+    UpstreamAuth,
+    /// The vendor answered 200 with something that is not one of its orders.
+    UpstreamInvalid,
+    /// The vendor answered with its own error envelope.
+    UpstreamError,
+}
+
+impl ProxyError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ProxyError::InvalidOrderId => StatusCode::BAD_REQUEST,
+            ProxyError::TokenMissing | ProxyError::TokenExpired => StatusCode::UNAUTHORIZED,
+            ProxyError::TokenInvalid => StatusCode::FORBIDDEN,
+            ProxyError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ProxyError::NotFound => StatusCode::NOT_FOUND,
+            ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ProxyError::UpstreamUnavailable
+            | ProxyError::UpstreamAuth
+            | ProxyError::UpstreamInvalid
+            | ProxyError::UpstreamError => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProxyError::InvalidOrderId => "invalid_order_id",
+            ProxyError::TokenMissing => "token_missing",
+            ProxyError::TokenInvalid => "token_invalid",
+            ProxyError::TokenExpired => "token_expired",
+            ProxyError::RateLimited { .. } => "rate_limited",
+            ProxyError::NotFound => "not_found",
+            ProxyError::UpstreamTimeout => "upstream_timeout",
+            ProxyError::UpstreamUnavailable => "upstream_unavailable",
+            ProxyError::UpstreamAuth => "upstream_auth",
+            ProxyError::UpstreamInvalid => "upstream_invalid",
+            ProxyError::UpstreamError => "upstream_error",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ProxyError::InvalidOrderId => "This is not a valid order id for this shop.".into(),
+            ProxyError::TokenMissing => "An order token is required (X-Order-Token header).".into(),
+            ProxyError::TokenInvalid => "This order token is not valid for this order.".into(),
+            ProxyError::TokenExpired => {
+                "This order token has expired; reload the order page to get a new one.".into()
+            }
+            ProxyError::RateLimited { retry_after_secs } => {
+                format!("Too many requests; retry in {retry_after_secs} s.")
+            }
+            ProxyError::NotFound => "Order not found.".into(),
+            ProxyError::UpstreamTimeout => "The order service did not answer in time.".into(),
+            ProxyError::UpstreamUnavailable => "The order service is unavailable.".into(),
+            ProxyError::UpstreamAuth => {
+                "The order service is unavailable (shop configuration); the shop has been notified."
+                    .into()
+            }
+            ProxyError::UpstreamInvalid => "The order service sent an unreadable answer.".into(),
+            ProxyError::UpstreamError => "The order service reported an error.".into(),
+        }
+    }
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.kind(), "message": self.message() });
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ProxyError::RateLimited { retry_after_secs } = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs.max(1)),
+            );
+        }
+        response
+    }
+}

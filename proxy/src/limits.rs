@@ -1,0 +1,143 @@
+//! Rate limits (governor GCRA limiters), checked before the upstream is touched.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{NotUntil, Quota, RateLimiter};
+
+use crate::config::Limits;
+use crate::error::ProxyError;
+
+type Direct = RateLimiter<
+    NotKeyed,
+    InMemoryState,
+    DefaultClock,
+    NoOpMiddleware<<DefaultClock as Clock>::Instant>,
+>;
+type Keyed<K> = RateLimiter<
+    K,
+    DefaultKeyedStateStore<K>,
+    DefaultClock,
+    NoOpMiddleware<<DefaultClock as Clock>::Instant>,
+>;
+
+pub struct RateLimits {
+    clock: DefaultClock,
+    per_order: Keyed<String>,
+    per_10_seconds: Direct,
+    per_minute: Direct,
+    per_ip: Keyed<IpAddr>,
+}
+
+impl RateLimits {
+    pub fn new(limits: &Limits) -> Self {
+        let clock = DefaultClock::default();
+        let hour = Duration::from_secs(3600);
+        let minute = Duration::from_secs(60);
+        RateLimits {
+            per_order: RateLimiter::dashmap_with_clock(
+                quota(limits.per_order_per_hour, hour),
+                clock.clone(),
+            ),
+            per_10_seconds: RateLimiter::direct_with_clock(
+                quota(limits.per_10_seconds, Duration::from_secs(10)),
+                clock.clone(),
+            ),
+            per_minute: RateLimiter::direct_with_clock(
+                quota(limits.per_minute, minute),
+                clock.clone(),
+            ),
+            per_ip: RateLimiter::dashmap_with_clock(
+                quota(limits.per_ip_per_minute, minute),
+                clock.clone(),
+            ),
+            clock,
+        }
+    }
+
+    /// Every request from one client address counts, cached or not.
+    pub fn check_client(&self, ip: IpAddr) -> Result<(), ProxyError> {
+        self.per_ip
+            .check_key(&ip)
+            .map_err(|denied| self.refusal(&denied))
+    }
+
+    /// Only calls that would reach the vendor count: the vendor's own published limits.
+    pub fn check_upstream(&self, order_key: &str) -> Result<(), ProxyError> {
+        self.per_10_seconds
+            .check()
+            .map_err(|denied| self.refusal(&denied))?;
+        self.per_minute
+            .check()
+            .map_err(|denied| self.refusal(&denied))?;
+        self.per_order
+            .check_key(&order_key.to_owned())
+            .map_err(|denied| self.refusal(&denied))
+    }
+
+    /// Drops the state of keys that are back to full capacity, so memory stays bounded.
+    pub fn forget_idle_keys(&self) {
+        self.per_order.retain_recent();
+        self.per_order.shrink_to_fit();
+        self.per_ip.retain_recent();
+        self.per_ip.shrink_to_fit();
+    }
+
+    fn refusal(&self, denied: &NotUntil<<DefaultClock as Clock>::Instant>) -> ProxyError {
+        let wait = denied.wait_time_from(self.clock.now());
+        ProxyError::RateLimited {
+            retry_after_secs: whole_seconds_at_least_one(wait),
+        }
+    }
+}
+
+/// `n` requests per `window`: a burst of `n`, refilled evenly over the window.
+fn quota(n: u32, window: Duration) -> Quota {
+    let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+    let nanos = (window.as_nanos() / u128::from(n.get())).max(1);
+    let period = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(n)
+}
+
+pub fn whole_seconds_at_least_one(wait: Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_then_refusal_with_retry_after() {
+        let limits = RateLimits::new(&Limits {
+            per_order_per_hour: 2,
+            per_10_seconds: 100,
+            per_minute: 100,
+            per_ip_per_minute: 100,
+        });
+        assert!(limits.check_upstream("a").is_ok());
+        assert!(limits.check_upstream("a").is_ok());
+        match limits.check_upstream("a") {
+            Err(ProxyError::RateLimited { retry_after_secs }) => {
+                assert!((1..=1800).contains(&retry_after_secs))
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(limits.check_upstream("b").is_ok());
+    }
+
+    #[test]
+    fn rounding_up() {
+        assert_eq!(whole_seconds_at_least_one(Duration::ZERO), 1);
+        assert_eq!(whole_seconds_at_least_one(Duration::from_millis(1500)), 2);
+        assert_eq!(whole_seconds_at_least_one(Duration::from_secs(3)), 3);
+    }
+}

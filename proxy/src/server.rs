@@ -1,0 +1,189 @@
+//! Assembles the proxy (routes, layers, mock vendors) and runs it until shut down.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderName, HeaderValue, Method, Request, Response};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::cache::OrderCache;
+use crate::config::{Config, UpstreamConfig};
+use crate::limits::RateLimits;
+use crate::mock::{self, MockHandle};
+use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::upstream::{Target, Upstream};
+use crate::{demo, error::ProxyError};
+
+/// A running proxy.
+pub struct Server {
+    pub addr: SocketAddr,
+    mock: Option<MockHandle>,
+    shutdown: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The mock vendors (mock mode only), e.g. for their hit counter.
+    pub fn mock(&self) -> Option<&MockHandle> {
+        self.mock.as_ref()
+    }
+
+    /// Stops accepting, lets in-flight requests finish, then returns.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(());
+        let result = self
+            .task
+            .await
+            .unwrap_or_else(|error| Err(std::io::Error::other(error)));
+        if let Some(mock) = &self.mock {
+            mock.stop();
+        }
+        result
+    }
+}
+
+pub async fn serve(config: Config) -> std::io::Result<Server> {
+    let (targets, mock) = match &config.upstream {
+        UpstreamConfig::Vendor { vendor, base_url } => (
+            Targets::Single(Target {
+                vendor: *vendor,
+                base_url: base_url.clone(),
+            }),
+            None,
+        ),
+        UpstreamConfig::Mock => {
+            let mock = mock::start(mock::Credentials {
+                api_key: config.api_key.clone(),
+                api_secret: config.api_secret.clone(),
+            })
+            .await?;
+            (Targets::Mock(mock.targets()), Some(mock))
+        }
+    };
+    let upstream = Upstream::new(
+        config.upstream_timeout,
+        config.api_key.clone(),
+        config.api_secret.clone(),
+        config.normalize,
+    )
+    .map_err(std::io::Error::other)?;
+    let state = Arc::new(AppState {
+        targets,
+        upstream,
+        cache: OrderCache::new(config.terminal_ttl, config.live_ttl),
+        limits: RateLimits::new(&config.limits),
+        token_secret: config.token_secret.clone(),
+    });
+    spawn_limiter_housekeeping(state.clone());
+
+    let mut app = routes::router(state).merge(demo::static_routes(&config.assets));
+    if config.is_mock() {
+        app = app.merge(demo::mock_routes(config.token_secret.clone()));
+    }
+    let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
+
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, shutdown_signal) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = shutdown_signal.await;
+        })
+        .await
+    });
+    Ok(Server {
+        addr,
+        mock,
+        shutdown,
+        task,
+    })
+}
+
+fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
+    let fixed = [
+        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            demo::CONTENT_SECURITY_POLICY,
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    let mut app = app;
+    if let Some(origin) = &config.allow_origin {
+        let origin = HeaderValue::from_str(origin)
+            .map_err(|_| std::io::Error::other("--allow-origin is not a valid header value"))?;
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::exact(origin))
+                .allow_methods([Method::GET])
+                .allow_headers([HeaderName::from_static(ORDER_TOKEN_HEADER)])
+                .expose_headers([header::RETRY_AFTER])
+                .max_age(Duration::from_secs(600)),
+        );
+    }
+    for (name, value) in fixed {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    Ok(app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(access_span)
+            .on_request(())
+            .on_response(access_line)
+            .on_body_chunk(())
+            .on_eos(())
+            .on_failure(()),
+    ))
+}
+
+/// The access log's span: method and path (never the query: the demo page carries
+/// tokens there).
+fn access_span(request: &Request<Body>) -> Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+/// One line per request: status, latency, and the upstream latency when the vendor was called.
+fn access_line(response: &Response<Body>, latency: Duration, _span: &Span) {
+    let upstream_ms = response
+        .extensions()
+        .get::<UpstreamLatency>()
+        .map(|UpstreamLatency(latency)| latency.as_millis() as u64);
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_millis() as u64,
+        upstream_latency_ms = upstream_ms,
+        "access"
+    );
+}
+
+fn spawn_limiter_housekeeping(state: Arc<AppState>) {
+    let weak = Arc::downgrade(&state);
+    drop(state);
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            let Some(state) = weak.upgrade() else { break };
+            state.limits.forget_idle_keys();
+        }
+    });
+}

@@ -1,0 +1,430 @@
+//! The widget configuration, validated once when the widget is mounted.
+//!
+//! The embedder passes a plain object (`mount(element, config)` or the `<order-widget>`
+//! attributes). Keys are camelCase; unknown keys are refused so a typo is noticed.
+//!
+//! | key             | type                                   | default              | meaning |
+//! |-----------------|----------------------------------------|----------------------|---------|
+//! | `proxy`         | string, must contain `{id}`            | required             | URL template of the shop's order proxy, e.g. `/api/orders/{id}`. The id is percent-encoded as one path segment. |
+//! | `orderId`       | string                                 | required             | The order to show. |
+//! | `provider`      | `auto` `hsmail` `voucher-api` `shop` `bdvoucher` `order` | `auto` | The vendor format the proxy answers with (`order`: the canonical JSON of `order-proxy serve --normalize`). |
+//! | `token`         | string                                 | none                 | The signed order token the shop issued; sent as `X-Order-Token`. Never a vendor API key. |
+//! | `headers`       | object of strings                      | `{}`                 | Extra request headers. |
+//! | `credentials`   | `same-origin` or `include`             | `same-origin`        | Whether cookies go with the request. |
+//! | `currency`      | ISO 4217 code                          | none                 | Currency of amounts whose vendor names none. |
+//! | `locale`        | BCP 47 tag                             | `navigator.language` | Language of the labels and of dates and amounts. |
+//! | `labels`        | object of strings                      | `{}`                 | Overrides for any label key. |
+//! | `timeout`       | seconds, 1–120                         | `15`                 | Timeout of each request. |
+//! | `revealTimeout` | seconds, 1–3600                        | `60`                 | Revealed codes are masked again after this time. |
+//! | `maxWait`       | `fast` `standard` `slow` or seconds    | `standard`           | How long polling waits for the order to move (5, 10, 30 minutes). |
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use crate::poll::{MaxWaitPreset, PollConfig};
+use crate::providers::Provider;
+
+/// The header that carries the shop's order token.
+pub const TOKEN_HEADER: &str = "X-Order-Token";
+
+/// The validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub proxy: String,
+    pub order_id: String,
+    /// `proxy` with the encoded order id in place of `{id}`.
+    pub url: String,
+    pub provider: Provider,
+    /// Every request header, the token included.
+    pub headers: Vec<(String, String)>,
+    pub credentials: Credentials,
+    pub currency: Option<String>,
+    pub locale: String,
+    pub labels: BTreeMap<String, String>,
+    pub timeout: Duration,
+    pub reveal_timeout: Duration,
+    pub poll: PollConfig,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credentials {
+    #[default]
+    SameOrigin,
+    Include,
+}
+
+/// The configuration as the embedder wrote it, before validation.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawConfig {
+    pub proxy: Option<String>,
+    pub order_id: Option<String>,
+    pub provider: Option<String>,
+    pub token: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub credentials: Credentials,
+    pub currency: Option<String>,
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    pub timeout: Option<u32>,
+    pub reveal_timeout: Option<u32>,
+    pub max_wait: Option<MaxWait>,
+}
+
+/// `maxWait`: a preset name or a number of seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaxWait {
+    Preset(MaxWaitPreset),
+    Seconds(u64),
+}
+
+impl<'de> Deserialize<'de> for MaxWait {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MaxWaitVisitor;
+
+        impl Visitor<'_> for MaxWaitVisitor {
+            type Value = MaxWait;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"fast\", \"standard\", \"slow\" or a number of seconds")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<MaxWait, E> {
+                if let Ok(preset) = MaxWaitPreset::from_str(text) {
+                    return Ok(MaxWait::Preset(preset));
+                }
+                match text.trim().parse::<u64>() {
+                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("text"), &self)),
+                }
+            }
+
+            fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<MaxWait, E> {
+                Ok(MaxWait::Seconds(seconds))
+            }
+
+            fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<MaxWait, E> {
+                u64::try_from(seconds)
+                    .map(MaxWait::Seconds)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(seconds), &self))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<MaxWait, E> {
+                Err(E::invalid_value(de::Unexpected::Other("fraction"), &self))
+            }
+        }
+
+        deserializer.deserialize_any(MaxWaitVisitor)
+    }
+}
+
+/// Why a configuration was refused. The text names the key, never a value (the token
+/// is a secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "order-widget config: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(message: impl Into<String>) -> ConfigError {
+    ConfigError(message.into())
+}
+
+impl RawConfig {
+    /// Validates everything once. `default_locale` is used when `locale` is absent
+    /// (the browser passes `navigator.language`).
+    pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
+        let proxy = self
+            .proxy
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| invalid("`proxy` is required"))?;
+        let order_id = self
+            .order_id
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| invalid("`orderId` is required"))?;
+        let url = proxy_url(&proxy, &order_id)?;
+        let provider = match self.provider.as_deref() {
+            None | Some("") => Provider::Auto,
+            Some(name) => Provider::from_str(name).map_err(|_| {
+                invalid("`provider` must be auto, hsmail, voucher-api, shop, bdvoucher or order")
+            })?,
+        };
+
+        let mut headers = Vec::new();
+        for (name, value) in self.headers {
+            check_header(&name, &value)?;
+            if name.eq_ignore_ascii_case(TOKEN_HEADER) {
+                return Err(invalid("use `token` instead of an X-Order-Token header"));
+            }
+            headers.push((name, value));
+        }
+        if let Some(token) = self.token.filter(|t| !t.is_empty()) {
+            check_header(TOKEN_HEADER, &token)?;
+            headers.push((TOKEN_HEADER.to_owned(), token));
+        }
+
+        let currency = match self.currency.filter(|c| !c.is_empty()) {
+            Some(code) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(code.to_ascii_uppercase())
+            }
+            Some(_) => return Err(invalid("`currency` must be a three-letter ISO 4217 code")),
+            None => None,
+        };
+        let locale = self
+            .locale
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| default_locale.to_owned());
+        if locale.len() > 35
+            || !locale
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(invalid(
+                "`locale` must be a BCP 47 language tag such as en-US",
+            ));
+        }
+
+        let timeout = seconds("timeout", self.timeout, 15, 120)?;
+        let reveal_timeout = seconds("revealTimeout", self.reveal_timeout, 60, 3600)?;
+        let max_wait = match self.max_wait {
+            None => MaxWaitPreset::Standard.max_wait(),
+            Some(MaxWait::Preset(preset)) => preset.max_wait(),
+            Some(MaxWait::Seconds(s)) if (10..=24 * 3600).contains(&s) => Duration::from_secs(s),
+            Some(MaxWait::Seconds(_)) => {
+                return Err(invalid("`maxWait` must be between 10 seconds and 24 hours"))
+            }
+        };
+
+        Ok(Config {
+            proxy,
+            order_id,
+            url,
+            provider,
+            headers,
+            credentials: self.credentials,
+            currency,
+            locale,
+            labels: self.labels,
+            timeout,
+            reveal_timeout,
+            poll: PollConfig {
+                max_wait,
+                ..PollConfig::default()
+            },
+        })
+    }
+}
+
+fn seconds(key: &str, value: Option<u32>, default: u32, max: u32) -> Result<Duration, ConfigError> {
+    match value.unwrap_or(default) {
+        s if (1..=max).contains(&s) => Ok(Duration::from_secs(u64::from(s))),
+        _ => Err(invalid(format!(
+            "`{key}` must be between 1 and {max} seconds"
+        ))),
+    }
+}
+
+/// Header names are HTTP tokens; values may not break the header line.
+fn check_header(name: &str, value: &str) -> Result<(), ConfigError> {
+    let token_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token_char) {
+        return Err(invalid(
+            "a header name in `headers` is not a valid HTTP header name",
+        ));
+    }
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(invalid(format!(
+            "the value of header `{name}` contains a line break"
+        )));
+    }
+    Ok(())
+}
+
+/// The request URL: `template` with every `{id}` replaced by the id encoded as exactly
+/// one path segment, so no id can add segments, climb with `..`, or start a query or
+/// fragment.
+pub fn proxy_url(template: &str, id: &str) -> Result<String, ConfigError> {
+    if !template.contains("{id}") {
+        return Err(invalid(
+            "`proxy` must contain `{id}`, e.g. /api/orders/{id}",
+        ));
+    }
+    let segment = encode_path_segment(id)
+        .ok_or_else(|| invalid("`orderId` must not be empty, `.` or `..`"))?;
+    Ok(template.replace("{id}", &segment))
+}
+
+/// Percent-encodes every byte except RFC 3986 unreserved characters. `.` and `..` are
+/// refused: URL parsers resolve them (even encoded as `%2E`) as path steps.
+pub fn encode_path_segment(id: &str) -> Option<String> {
+    if id.is_empty() || id == "." || id == ".." {
+        return None;
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0F)]));
+        }
+    }
+    Some(out)
+}
+
+// The tests write configs as JSON with serde_json, which exists only natively.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn raw(json: serde_json::Value) -> Result<RawConfig, serde_json::Error> {
+        serde_json::from_value(json)
+    }
+
+    fn config(json: serde_json::Value) -> Result<Config, ConfigError> {
+        raw(json)
+            .map_err(|e| ConfigError(e.to_string()))?
+            .validate("en-US")
+    }
+
+    #[test]
+    fn ids_stay_one_path_segment() {
+        let url = |id| proxy_url("/api/orders/{id}", id).unwrap();
+        assert_eq!(url("A1B2C3"), "/api/orders/A1B2C3");
+        assert_eq!(url("../x"), "/api/orders/..%2Fx");
+        assert_eq!(url("a/b"), "/api/orders/a%2Fb");
+        assert_eq!(url("?#%"), "/api/orders/%3F%23%25");
+        assert_eq!(url("a\\b c"), "/api/orders/a%5Cb%20c");
+        assert_eq!(url("৳১২"), "/api/orders/%E0%A7%B3%E0%A7%A7%E0%A7%A8");
+        for id in ["", ".", ".."] {
+            assert!(proxy_url("/api/orders/{id}", id).is_err());
+        }
+    }
+
+    #[test]
+    fn no_id_can_change_the_path() {
+        let bytes: Vec<char> = (0u8..128).map(char::from).chain(['é', '/', '.']).collect();
+        for a in &bytes {
+            for b in &bytes {
+                let id: String = [*a, *b, '.', '/'].iter().collect();
+                let segment = encode_path_segment(&id).unwrap();
+                assert!(segment
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-._~%".contains(&c)));
+                assert!(!segment.contains('/'));
+            }
+        }
+    }
+
+    #[test]
+    fn a_template_without_id_is_refused() {
+        assert!(proxy_url("/api/orders/", "1").is_err());
+    }
+
+    #[test]
+    fn defaults() {
+        let config =
+            config(serde_json::json!({"proxy": "/api/orders/{id}", "orderId": "42"})).unwrap();
+        assert_eq!(config.url, "/api/orders/42");
+        assert_eq!(config.provider, Provider::Auto);
+        assert_eq!(config.credentials, Credentials::SameOrigin);
+        assert_eq!(config.locale, "en-US");
+        assert_eq!(config.timeout, Duration::from_secs(15));
+        assert_eq!(config.reveal_timeout, Duration::from_secs(60));
+        assert_eq!(config.poll.max_wait, Duration::from_secs(600));
+        assert!(config.headers.is_empty());
+    }
+
+    #[test]
+    fn every_option() {
+        let config = config(serde_json::json!({
+            "proxy": "https://shop.example/api/orders/{id}?v=1",
+            "orderId": "a/b",
+            "provider": "voucher-api",
+            "token": "signed.token",
+            "headers": {"X-Shop": "7"},
+            "credentials": "include",
+            "currency": "bdt",
+            "locale": "bn-BD",
+            "labels": {"copy": "Kopieren"},
+            "timeout": 5,
+            "revealTimeout": 30,
+            "maxWait": "slow"
+        }))
+        .unwrap();
+        assert_eq!(config.url, "https://shop.example/api/orders/a%2Fb?v=1");
+        assert_eq!(config.provider, Provider::VoucherApi);
+        assert_eq!(
+            config.headers,
+            [
+                ("X-Shop".to_owned(), "7".to_owned()),
+                (TOKEN_HEADER.to_owned(), "signed.token".to_owned())
+            ]
+        );
+        assert_eq!(config.credentials, Credentials::Include);
+        assert_eq!(config.currency.as_deref(), Some("BDT"));
+        assert_eq!(config.locale, "bn-BD");
+        assert_eq!(
+            config.labels.get("copy").map(String::as_str),
+            Some("Kopieren")
+        );
+        assert_eq!(config.timeout, Duration::from_secs(5));
+        assert_eq!(config.reveal_timeout, Duration::from_secs(30));
+        assert_eq!(config.poll.max_wait, Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn max_wait_accepts_presets_and_seconds() {
+        let wait = |value: serde_json::Value| {
+            config(serde_json::json!({"proxy": "/{id}", "orderId": "1", "maxWait": value}))
+                .map(|c| c.poll.max_wait.as_secs())
+        };
+        assert_eq!(wait(serde_json::json!("fast")), Ok(300));
+        assert_eq!(wait(serde_json::json!("standard")), Ok(600));
+        assert_eq!(wait(serde_json::json!(90)), Ok(90));
+        assert_eq!(wait(serde_json::json!("120")), Ok(120));
+        assert!(wait(serde_json::json!("forever")).is_err());
+        assert!(wait(serde_json::json!(-1)).is_err());
+        assert!(wait(serde_json::json!(1.5)).is_err());
+        assert!(wait(serde_json::json!(0)).is_err());
+    }
+
+    #[test]
+    fn bad_configs_are_refused_without_echoing_secrets() {
+        let cases = [
+            serde_json::json!({"orderId": "1"}),
+            serde_json::json!({"proxy": "/api/{id}"}),
+            serde_json::json!({"proxy": "/api/orders", "orderId": "1"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": ".."}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "provider": "acme"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "credentials": "omit"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "currency": "taka"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "timeout": 0}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "locale": "en\"><x"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "proxyUrl": "/x"}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "headers": {"Bad Name": "v"}}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "headers": {"X-Order-Token": "s"}}),
+            serde_json::json!({"proxy": "/api/{id}", "orderId": "1", "token": "SECRET\r\nX: y"}),
+        ];
+        for case in cases {
+            let error = config(case.clone()).expect_err(&case.to_string());
+            assert!(!error.to_string().contains("SECRET"), "{error}");
+        }
+    }
+}

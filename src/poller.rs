@@ -1,0 +1,276 @@
+//! Runs the checks of one widget: the first fetch, then the [`Schedule`]'s answers with
+//! `gloo_timers`, fed by page visibility, `online`/`offline` and "Check again".
+//!
+//! The schedule decides *when*, `fetch` knows *how*, the reducer keeps *what*. Dropping
+//! the timer, the listeners and the request is all [`Poller::stop`] has to do, so nothing
+//! runs after a widget is destroyed.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use yew::UseReducerDispatcher;
+
+use crate::config::Config;
+use crate::fetch::{fetch_order, Cancel, Transport};
+use crate::model::Order;
+use crate::poll::{Millis, Next, Outcome, Schedule};
+use crate::state::{outcome, Action, Stopped, WidgetState};
+
+type Dispatch = UseReducerDispatcher<WidgetState>;
+
+/// A handle on the running checks of one widget. Cheap to clone.
+#[derive(Clone)]
+pub struct Poller(Rc<RefCell<Inner>>);
+
+struct Inner {
+    schedule: Schedule,
+    config: Rc<Config>,
+    transport: Rc<dyn Transport>,
+    dispatch: Dispatch,
+    /// The order last received, to tell the schedule whether it changed.
+    last: Option<Rc<Order>>,
+    timer: Option<Timeout>,
+    in_flight: Option<Cancel>,
+    listeners: Vec<EventListener>,
+    /// The next check was asked for by the customer: show it.
+    visible_next: bool,
+    last_checked_unix_ms: Option<u64>,
+    /// The widget is gone: nothing may run any more.
+    destroyed: bool,
+}
+
+/// Milliseconds on a monotonic clock (`performance.now()`), for the schedule.
+fn now() -> Millis {
+    let millis = web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now());
+    millis.max(0.0) as Millis
+}
+
+/// Milliseconds since 1970, for `Retry-After` dates and "last checked".
+fn now_unix_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+fn millis(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+}
+
+impl Poller {
+    /// Starts with a check at once.
+    pub fn start(config: Rc<Config>, transport: Rc<dyn Transport>, dispatch: Dispatch) -> Poller {
+        // Jitter only needs customers to differ, not unpredictability.
+        let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let inner = Rc::new(RefCell::new(Inner {
+            schedule: Schedule::new(config.poll, seed, now()),
+            config,
+            transport,
+            dispatch,
+            last: None,
+            timer: None,
+            in_flight: None,
+            listeners: Vec::new(),
+            visible_next: true,
+            last_checked_unix_ms: None,
+            destroyed: false,
+        }));
+        let listeners = listen(&Rc::downgrade(&inner));
+        {
+            let mut inner = inner.borrow_mut();
+            inner.listeners = listeners;
+            if page_hidden() {
+                // Only the first check runs in a background tab; polling waits for the page.
+                let _ = inner.schedule.on(Outcome::Hidden, now());
+            }
+        }
+        check(&Rc::downgrade(&inner));
+        Poller(inner)
+    }
+
+    /// "Check again" (or `handle.refresh()`): at once when the budget allows, else when it
+    /// does; after a stop, a new round.
+    pub fn manual(&self) {
+        let next = {
+            let mut inner = self.0.borrow_mut();
+            if inner.destroyed {
+                return;
+            }
+            let now = now();
+            inner.visible_next = true;
+            if inner.schedule.stopped().is_some() {
+                inner.schedule.restart(now)
+            } else {
+                if let Err(at) = inner.schedule.manual_allowed(now) {
+                    let dispatch = inner.dispatch.clone();
+                    drop(inner);
+                    dispatch.dispatch(Action::Deferred {
+                        wait_ms: at.saturating_sub(now),
+                    });
+                    inner = self.0.borrow_mut();
+                }
+                inner.schedule.on(Outcome::Manual, now)
+            }
+        };
+        execute(&Rc::downgrade(&self.0), next);
+    }
+
+    /// Stops everything: the timer, the listeners and any request in flight.
+    pub fn stop(&self) {
+        let mut inner = self.0.borrow_mut();
+        inner.destroyed = true;
+        inner.timer = None;
+        inner.listeners.clear();
+        if let Some(cancel) = inner.in_flight.take() {
+            cancel.cancel();
+        }
+    }
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .is_some_and(|document| document.hidden())
+}
+
+fn listen(weak: &Weak<RefCell<Inner>>) -> Vec<EventListener> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let feed = |outcome: fn() -> Outcome| {
+        let weak = weak.clone();
+        move |_: &web_sys::Event| tell(&weak, outcome())
+    };
+    let mut listeners = vec![
+        EventListener::new(&window, "online", feed(|| Outcome::Online)),
+        EventListener::new(&window, "offline", feed(|| Outcome::Offline)),
+    ];
+    if let Some(document) = window.document() {
+        let visibility = || {
+            if page_hidden() {
+                Outcome::Hidden
+            } else {
+                Outcome::Visible
+            }
+        };
+        listeners.push(EventListener::new(
+            &document,
+            "visibilitychange",
+            feed(visibility),
+        ));
+    }
+    listeners
+}
+
+/// Tells the schedule about a page or network event and follows its answer.
+fn tell(weak: &Weak<RefCell<Inner>>, outcome: Outcome) {
+    let Some(inner) = weak.upgrade() else { return };
+    let next = {
+        let mut inner = inner.borrow_mut();
+        if inner.destroyed {
+            return;
+        }
+        inner.schedule.on(outcome, now())
+    };
+    execute(weak, next);
+}
+
+fn execute(weak: &Weak<RefCell<Inner>>, next: Next) {
+    let Some(rc) = weak.upgrade() else { return };
+    let mut inner = rc.borrow_mut();
+    if inner.destroyed {
+        return;
+    }
+    inner.timer = None;
+    match next {
+        Next::After(delay) => {
+            let weak = weak.clone();
+            inner.timer = Some(Timeout::new(millis(delay), move || check(&weak)));
+        }
+        Next::Stop(reason) => {
+            let stopped = Stopped {
+                reason,
+                last_checked_unix_ms: inner.last_checked_unix_ms,
+            };
+            let dispatch = inner.dispatch.clone();
+            drop(inner);
+            dispatch.dispatch(Action::Stopped(stopped));
+        }
+        Next::WaitForVisible | Next::WaitForOnline | Next::AwaitResponse => {}
+    }
+}
+
+fn check(weak: &Weak<RefCell<Inner>>) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (config, transport, dispatch, cancel, visible) = {
+        let mut inner = rc.borrow_mut();
+        if inner.destroyed || inner.in_flight.is_some() {
+            return;
+        }
+        inner.timer = None;
+        inner.schedule.on_request(now());
+        inner.last_checked_unix_ms = Some(now_unix_ms());
+        let cancel = Cancel::default();
+        inner.in_flight = Some(cancel.clone());
+        let visible = std::mem::take(&mut inner.visible_next);
+        (
+            inner.config.clone(),
+            inner.transport.clone(),
+            inner.dispatch.clone(),
+            cancel,
+            visible,
+        )
+    };
+    dispatch.dispatch(Action::Checking { visible });
+    let weak = weak.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = cancel
+            .wrap(fetch_order(&*transport, &config, now_unix_ms()))
+            .await;
+        if let Some(answer) = answer {
+            answered(&weak, answer);
+        }
+    });
+}
+
+fn answered(weak: &Weak<RefCell<Inner>>, answer: Result<Order, crate::error::FetchError>) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (action, told, dispatch) = {
+        let mut inner = rc.borrow_mut();
+        if inner.destroyed {
+            return;
+        }
+        inner.in_flight = None;
+        let (action, told) = match answer {
+            Ok(order) => {
+                let told = outcome(inner.last.as_deref(), &order);
+                let order = match inner.last.take() {
+                    // Keep the `Rc` the UI already has, so nothing re-renders.
+                    Some(last) if *last == order => last,
+                    _ => Rc::new(order),
+                };
+                inner.last = Some(order.clone());
+                (Action::Loaded(order), told)
+            }
+            Err(error) => {
+                let told = Outcome::Error {
+                    kind: error.kind,
+                    retry_after: error.retry_after,
+                };
+                (Action::Failed(error), told)
+            }
+        };
+        (action, told, inner.dispatch.clone())
+    };
+    dispatch.dispatch(action);
+    let next = {
+        let mut inner = rc.borrow_mut();
+        if inner.destroyed {
+            return;
+        }
+        inner.schedule.on(told, now())
+    };
+    execute(weak, next);
+}

@@ -1,0 +1,151 @@
+//! bdvoucher: `{id, order_number, status, status_label, status_message, total_amount,
+//! currency, voucher_codes, items: [{variant_id, quantity, unit_price, fulfilled,
+//! fulfillment_status, voucher_codes, voucher}], created_at}`, bare or under `data`.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use super::loose::{status_key, Amount, Count, Flag, List, Loose, Text};
+use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct Body {
+    id: Text,
+    order_number: Text,
+    status: Text,
+    status_label: Text,
+    status_message: Text,
+    total_amount: Amount,
+    currency: Text,
+    voucher_codes: List<Text>,
+    items: List<BdItem>,
+    created_at: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BdItem {
+    // The spec names no item name field; these are read when present.
+    name: Text,
+    product_name: Text,
+    variant_name: Text,
+    quantity: Count,
+    unit_price: Amount,
+    fulfilled: Flag,
+    fulfillment_status: Text,
+    voucher_codes: List<Text>,
+    voucher: Loose<VoucherRecord>,
+}
+
+/// The item's primary voucher record.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct VoucherRecord {
+    code: Text,
+    serial_number: Text,
+    expires_at: Text,
+}
+
+/// PENDING means *paid, fulfilment running* (INITIATED is "awaiting payment").
+fn status(raw: &str) -> Status {
+    match status_key(raw).as_str() {
+        "INITIATED" => Status::Initiated,
+        "PENDING" => Status::Processing,
+        "CARRIER_AUTHORIZED" => Status::Authorized,
+        "SUCCEEDED" => Status::Delivered,
+        "NEEDS_ATTENTION" => Status::NeedsAttention,
+        "FAILED" => Status::Failed,
+        "CANCELLED" | "CANCELED" => Status::Cancelled,
+        _ => Status::Unknown,
+    }
+}
+
+pub(super) fn to_order(body: Body) -> Option<Order> {
+    let order_number = body.order_number.trimmed();
+    let id = body.id.trimmed().or_else(|| order_number.clone())?;
+    let number = order_number.unwrap_or_else(|| id.clone());
+    let raw_status = body.status.trimmed();
+    let status = raw_status.as_deref().map_or(Status::Unknown, status);
+    let mut order = Order::new(Vendor::Bdvoucher, id, number, status);
+    order.status_label = body
+        .status_label
+        .trimmed()
+        .or_else(|| super::label_if_unknown(status, raw_status.as_deref()));
+    order.status_message = body.status_message.trimmed();
+    order.created_at = body.created_at.trimmed();
+    let currency = body.currency.trimmed().unwrap_or_else(|| "BDT".to_owned());
+    order.total = body.total_amount.0.map(|amount| Money {
+        amount,
+        currency: Some(currency.clone()),
+    });
+
+    let mut codes = Codes::default();
+    let mut records = Vec::new();
+    for (index, item) in body.items.0.into_iter().enumerate() {
+        let record = item.voucher.0.unwrap_or_default();
+        let record_code = record.code.clone().trimmed();
+        for code in item.voucher_codes.0.into_iter().filter_map(Text::trimmed) {
+            codes.add(code, Some(index));
+        }
+        // The primary record's code belongs to the item even if its list left it out.
+        if let Some(code) = record_code.clone() {
+            codes.add(code, Some(index));
+        }
+        records.push((record_code, record));
+        order.items.push(Item {
+            name: [item.name, item.product_name, item.variant_name]
+                .into_iter()
+                .find_map(Text::trimmed),
+            quantity: item.quantity.0,
+            unit_price: item.unit_price.0.map(|amount| Money {
+                amount,
+                currency: Some(currency.clone()),
+            }),
+            fulfilled: item.fulfilled.0,
+            fulfillment_status: item.fulfillment_status.trimmed().map(|s| s.to_lowercase()),
+        });
+    }
+    // The order-level list is the union of the item lists: only codes not yet seen remain.
+    for code in body.voucher_codes.0.into_iter().filter_map(Text::trimmed) {
+        codes.add(code, None);
+    }
+
+    order.vouchers = codes
+        .list
+        .into_iter()
+        .map(|(code, item)| {
+            let record = records
+                .iter()
+                .find(|(record_code, _)| record_code.as_deref() == Some(code.as_str()))
+                .map(|(_, record)| record);
+            Voucher {
+                serial: record.and_then(|r| r.serial_number.clone().trimmed()),
+                expires_at: record.and_then(|r| r.expires_at.clone().trimmed()),
+                code,
+                pin: None,
+                claim_url: None,
+                reference: None,
+                item,
+                kind: VoucherKind::Code,
+            }
+        })
+        .collect();
+    Some(order)
+}
+
+/// Codes in order of first appearance, each once, with the item it was first listed under.
+#[derive(Default)]
+struct Codes {
+    seen: BTreeSet<String>,
+    list: Vec<(String, Option<usize>)>,
+}
+
+impl Codes {
+    fn add(&mut self, code: String, item: Option<usize>) {
+        if self.seen.insert(code.clone()) {
+            self.list.push((code, item));
+        }
+    }
+}

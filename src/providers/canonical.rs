@@ -1,0 +1,28 @@
+//! The canonical `Order` JSON (what `order-proxy normalize` prints), read back.
+//! It passes the same border checks as vendor bodies: a proxy is outside data too.
+
+use super::safe::{hex_color, http_url};
+use crate::model::{Order, StatusColors};
+
+pub(super) type Body = Order;
+
+pub(super) fn to_order(mut order: Order) -> Option<Order> {
+    order.terminal = order.status.is_terminal();
+    order.status_colors = order.status_colors.and_then(|colors| {
+        let colors = StatusColors {
+            background: hex_color(colors.background),
+            foreground: hex_color(colors.foreground),
+            border: hex_color(colors.border),
+        };
+        (colors != StatusColors::default()).then_some(colors)
+    });
+    for voucher in &mut order.vouchers {
+        voucher.claim_url = http_url(voucher.claim_url.take());
+    }
+    // A code pointing past the item list would be an out-of-range index in the UI.
+    let items = order.items.len();
+    for voucher in &mut order.vouchers {
+        voucher.item = voucher.item.filter(|&index| index < items);
+    }
+    Some(order)
+}

@@ -1,0 +1,59 @@
+//! Vendor error envelopes: `{status: "error", message}` (hsmail, shop),
+//! `{error, message}` (voucher-api) and `{success: false, message}`.
+
+use super::detect::{Keys, Shape};
+
+/// Longest vendor message kept, in characters.
+const MAX_MESSAGE: usize = 200;
+
+/// The vendor's error message when `top` is an error envelope ("" when it gives none).
+pub(super) fn vendor_error(top: &Keys) -> Option<String> {
+    let message = top.text("message").map(clean_message);
+    let status_error = top
+        .text("status")
+        .is_some_and(|status| status.trim().eq_ignore_ascii_case("error"));
+    let error = match top.get("error") {
+        Some(Shape::Text(text)) if !text.trim().is_empty() => Some(Some(clean_message(text))),
+        Some(Shape::Object | Shape::Array | Shape::Number | Shape::Bool(true)) => Some(None),
+        _ => None,
+    };
+    let unsuccessful = top.get("success") == Some(&Shape::Bool(false));
+    if status_error || unsuccessful {
+        return Some(message.unwrap_or_default());
+    }
+    error.map(|code| {
+        message
+            .filter(|m| !m.is_empty())
+            .or(code)
+            .unwrap_or_default()
+    })
+}
+
+/// The message on one line, without control characters, at most `MAX_MESSAGE` characters.
+fn clean_message(raw: &str) -> String {
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let line = words.join(" ");
+    if line.chars().count() <= MAX_MESSAGE {
+        return line;
+    }
+    let mut short: String = line.chars().take(MAX_MESSAGE).collect();
+    short.push('…');
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_on_a_character_boundary() {
+        let long = "ü".repeat(500);
+        let cut = clean_message(&long);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(clean_message(" a\r\n\tb\u{0} "), "a b");
+    }
+}

@@ -1,0 +1,420 @@
+//! The codes list's pure logic: stable keys, grouping by item, the "Copy all" text, and
+//! which codes and PINs are revealed until when. Tested natively.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use yew::{AttrValue, Reducible};
+
+use crate::model::{Order, Voucher, VoucherKind};
+
+/// One key per voucher, from its kind and code (never from its position, so a poll that
+/// adds codes keeps every revealed code revealed). Keys stay in memory: Yew does not
+/// render them to the DOM.
+pub fn voucher_keys(vouchers: &[Voucher]) -> Vec<AttrValue> {
+    let mut seen: HashMap<(VoucherKind, &str), usize> = HashMap::new();
+    vouchers
+        .iter()
+        .map(|voucher| {
+            let count = seen
+                .entry((voucher.kind, voucher.code.as_str()))
+                .or_insert(0);
+            *count += 1;
+            let kind = kind_name(voucher.kind);
+            let key = if *count == 1 {
+                format!("{kind}:{}", voucher.code)
+            } else {
+                format!("{kind}:{}#{count}", voucher.code)
+            };
+            AttrValue::from(key)
+        })
+        .collect()
+}
+
+fn kind_name(kind: VoucherKind) -> &'static str {
+    match kind {
+        VoucherKind::Code => "code",
+        VoucherKind::Credential => "credential",
+        VoucherKind::PickupCode => "pickup_code",
+        VoucherKind::ReturnCode => "return_code",
+    }
+}
+
+/// What a group of codes is headed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heading {
+    /// One list without sub-headings (the order has at most one item).
+    None,
+    /// `Order::items[index]`.
+    Item(usize),
+    /// Codes the vendor did not tie to an item.
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub heading: Heading,
+    /// Indexes into `Order::vouchers`, in the vendor's order.
+    pub vouchers: Vec<usize>,
+}
+
+/// The vouchers grouped by item, in item order, with codes of no (or an unknown) item
+/// last under "Other codes". An order with at most one item gets one plain list.
+pub fn groups(order: &Order) -> Vec<Group> {
+    let all: Vec<usize> = (0..order.vouchers.len()).collect();
+    if order.items.len() <= 1 {
+        return vec![Group {
+            heading: Heading::None,
+            vouchers: all,
+        }];
+    }
+    let mut by_item: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut other = Vec::new();
+    for (index, voucher) in order.vouchers.iter().enumerate() {
+        match voucher.item.filter(|item| *item < order.items.len()) {
+            Some(item) => by_item.entry(item).or_default().push(index),
+            None => other.push(index),
+        }
+    }
+    let mut groups: Vec<Group> = by_item
+        .into_iter()
+        .map(|(item, vouchers)| Group {
+            heading: Heading::Item(item),
+            vouchers,
+        })
+        .collect();
+    if !other.is_empty() {
+        groups.push(Group {
+            heading: Heading::Other,
+            vouchers: other,
+        });
+    }
+    groups
+}
+
+/// Every code, one per line, each with its PIN (`CODE  PIN: 1234`); credentials as they are.
+pub fn copy_all_text(vouchers: &[Voucher], pin_label: &str) -> String {
+    vouchers
+        .iter()
+        .map(|voucher| match &voucher.pin {
+            Some(pin) => format!("{}  {pin_label}: {pin}", voucher.code),
+            None => voucher.code.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The part of a code that its masked form already shows (`"3456"` of `••••••••3456`).
+/// Anything describing a masked code may say this much and no more.
+pub fn visible_tail(code: &str, kind: VoucherKind) -> Option<String> {
+    let masked = crate::model::mask(code, kind);
+    let tail = masked.trim_start_matches('•');
+    (!tail.is_empty() && code.ends_with(tail)).then(|| tail.to_owned())
+}
+
+/// Which codes and PINs are shown, each until a deadline (ms since the epoch).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RevealState {
+    codes: BTreeMap<AttrValue, f64>,
+    pins: BTreeMap<AttrValue, f64>,
+    /// "Copy all" failed: show every code in a selectable box until hidden again.
+    pub copy_all_box: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RevealAction {
+    /// Show or hide one code; shown codes stay until `until`.
+    Code {
+        key: AttrValue,
+        shown: bool,
+        until: f64,
+    },
+    /// Show or hide one PIN.
+    Pin {
+        key: AttrValue,
+        shown: bool,
+        until: f64,
+    },
+    /// Show every code and PIN.
+    All {
+        keys: Rc<[AttrValue]>,
+        until: f64,
+    },
+    /// Show every code, PIN and the "Copy all" box.
+    CopyAllBox {
+        keys: Rc<[AttrValue]>,
+        until: f64,
+    },
+    HideAll,
+    /// Hide what was due at `deadline` (the timer that was set for it fired).
+    Expire {
+        deadline: f64,
+    },
+}
+
+impl RevealState {
+    pub fn code_shown(&self, key: &AttrValue) -> bool {
+        self.codes.contains_key(key)
+    }
+
+    pub fn pin_shown(&self, key: &AttrValue) -> bool {
+        self.pins.contains_key(key)
+    }
+
+    pub fn all_codes_shown<'a>(&self, mut keys: impl Iterator<Item = &'a AttrValue>) -> bool {
+        !self.codes.is_empty() && keys.all(|key| self.codes.contains_key(key))
+    }
+
+    /// When the next re-mask is due.
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.codes
+            .values()
+            .chain(self.pins.values())
+            .copied()
+            .reduce(f64::min)
+    }
+
+    fn apply(mut self, action: RevealAction) -> Self {
+        fn set(map: &mut BTreeMap<AttrValue, f64>, key: AttrValue, shown: bool, until: f64) {
+            if shown {
+                map.insert(key, until);
+            } else {
+                map.remove(&key);
+            }
+        }
+        match action {
+            RevealAction::Code { key, shown, until } => set(&mut self.codes, key, shown, until),
+            RevealAction::Pin { key, shown, until } => set(&mut self.pins, key, shown, until),
+            RevealAction::All { keys, until } => {
+                for key in keys.iter() {
+                    self.codes.insert(key.clone(), until);
+                    self.pins.insert(key.clone(), until);
+                }
+            }
+            RevealAction::CopyAllBox { keys, until } => {
+                self = self.apply(RevealAction::All { keys, until });
+                self.copy_all_box = true;
+            }
+            RevealAction::HideAll => self = RevealState::default(),
+            RevealAction::Expire { deadline } => {
+                self.codes.retain(|_, until| *until > deadline);
+                self.pins.retain(|_, until| *until > deadline);
+                if self.codes.is_empty() {
+                    self.copy_all_box = false;
+                }
+            }
+        }
+        self
+    }
+}
+
+impl Reducible for RevealState {
+    type Action = RevealAction;
+
+    fn reduce(self: Rc<Self>, action: RevealAction) -> Rc<Self> {
+        let next = (*self).clone().apply(action);
+        // The same Rc tells Yew nothing changed: no re-render.
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Item, Status, Vendor};
+
+    fn voucher(code: &str, item: Option<usize>) -> Voucher {
+        Voucher {
+            code: code.into(),
+            pin: None,
+            claim_url: None,
+            reference: None,
+            serial: None,
+            expires_at: None,
+            item,
+            kind: VoucherKind::Code,
+        }
+    }
+
+    fn item(name: &str) -> Item {
+        Item {
+            name: Some(name.into()),
+            quantity: Some(1),
+            unit_price: None,
+            fulfilled: None,
+            fulfillment_status: None,
+        }
+    }
+
+    fn order(items: usize, vouchers: Vec<Voucher>) -> Order {
+        let mut order = Order::new(Vendor::Shop, "1".into(), "1".into(), Status::Delivered);
+        order.items = (0..items).map(|i| item(&format!("item {i}"))).collect();
+        order.vouchers = vouchers;
+        order
+    }
+
+    #[test]
+    fn keys_are_unique_and_independent_of_position() {
+        let mut credential = voucher("A", None);
+        credential.kind = VoucherKind::Credential;
+        let keys = voucher_keys(&[
+            voucher("A", None),
+            voucher("B", None),
+            voucher("A", None),
+            credential,
+        ]);
+        assert_eq!(keys, ["code:A", "code:B", "code:A#2", "credential:A"]);
+        let shifted = voucher_keys(&[voucher("Z", None), voucher("B", None)]);
+        assert_eq!(shifted.get(1), keys.get(1));
+    }
+
+    #[test]
+    fn groups_by_item_with_other_codes_last() {
+        let order = order(
+            2,
+            vec![
+                voucher("a", Some(1)),
+                voucher("b", None),
+                voucher("c", Some(0)),
+                voucher("d", Some(7)),
+                voucher("e", Some(1)),
+            ],
+        );
+        assert_eq!(
+            groups(&order),
+            [
+                Group {
+                    heading: Heading::Item(0),
+                    vouchers: vec![2]
+                },
+                Group {
+                    heading: Heading::Item(1),
+                    vouchers: vec![0, 4]
+                },
+                Group {
+                    heading: Heading::Other,
+                    vouchers: vec![1, 3]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn one_item_or_none_means_one_plain_list() {
+        for items in [0, 1] {
+            let order = order(items, vec![voucher("a", Some(0)), voucher("b", None)]);
+            assert_eq!(
+                groups(&order),
+                [Group {
+                    heading: Heading::None,
+                    vouchers: vec![0, 1]
+                }]
+            );
+        }
+    }
+
+    #[test]
+    fn copy_all_puts_one_code_per_line_with_its_pin() {
+        let mut with_pin = voucher("1111-2222-3333", None);
+        with_pin.pin = Some("1234".into());
+        let mut credential = voucher("me@example.com:hunter22", None);
+        credential.kind = VoucherKind::Credential;
+        assert_eq!(
+            copy_all_text(&[with_pin, voucher("ABCD", None), credential], "PIN"),
+            "1111-2222-3333  PIN: 1234\nABCD\nme@example.com:hunter22"
+        );
+    }
+
+    #[test]
+    fn the_visible_tail_is_what_the_mask_shows() {
+        assert_eq!(
+            visible_tail("1234567890123456", VoucherKind::Code).as_deref(),
+            Some("3456")
+        );
+        assert_eq!(visible_tail("12345678", VoucherKind::Code), None);
+        assert_eq!(
+            visible_tail("user@example.com:secret99", VoucherKind::Credential),
+            None
+        );
+    }
+
+    fn key(text: &'static str) -> AttrValue {
+        AttrValue::Static(text)
+    }
+
+    #[test]
+    fn reveals_and_hides_codes_and_pins_separately() {
+        let state = Rc::new(RevealState::default());
+        let state = state.reduce(RevealAction::Code {
+            key: key("a"),
+            shown: true,
+            until: 100.0,
+        });
+        assert!(state.code_shown(&key("a")));
+        assert!(!state.pin_shown(&key("a")));
+        let state = state.reduce(RevealAction::Pin {
+            key: key("a"),
+            shown: true,
+            until: 150.0,
+        });
+        assert!(state.pin_shown(&key("a")));
+        assert_eq!(state.next_deadline(), Some(100.0));
+        let state = state.reduce(RevealAction::Code {
+            key: key("a"),
+            shown: false,
+            until: 0.0,
+        });
+        assert!(!state.code_shown(&key("a")));
+        assert!(state.pin_shown(&key("a")));
+        let state = state.reduce(RevealAction::HideAll);
+        assert_eq!(*state, RevealState::default());
+        assert_eq!(state.next_deadline(), None);
+    }
+
+    #[test]
+    fn expiry_hides_only_what_was_due() {
+        let keys: Rc<[AttrValue]> = Rc::from(vec![key("a"), key("b")]);
+        let state = Rc::new(RevealState::default())
+            .reduce(RevealAction::All {
+                keys: keys.clone(),
+                until: 100.0,
+            })
+            .reduce(RevealAction::Code {
+                key: key("b"),
+                shown: true,
+                until: 200.0,
+            });
+        assert!(state.all_codes_shown(keys.iter()));
+        let state = state.reduce(RevealAction::Expire { deadline: 100.0 });
+        assert!(!state.code_shown(&key("a")));
+        assert!(!state.pin_shown(&key("b")));
+        assert!(state.code_shown(&key("b")));
+        assert!(!state.all_codes_shown(keys.iter()));
+        assert_eq!(state.next_deadline(), Some(200.0));
+    }
+
+    #[test]
+    fn the_copy_all_box_goes_with_the_codes() {
+        let keys: Rc<[AttrValue]> = Rc::from(vec![key("a")]);
+        let state =
+            Rc::new(RevealState::default()).reduce(RevealAction::CopyAllBox { keys, until: 100.0 });
+        assert!(state.copy_all_box && state.code_shown(&key("a")));
+        assert!(!state.clone().reduce(RevealAction::HideAll).copy_all_box);
+        assert!(
+            !state
+                .reduce(RevealAction::Expire { deadline: 100.0 })
+                .copy_all_box
+        );
+    }
+
+    #[test]
+    fn an_action_that_changes_nothing_keeps_the_same_state() {
+        let state = Rc::new(RevealState::default());
+        let same = state.clone().reduce(RevealAction::HideAll);
+        assert!(Rc::ptr_eq(&state, &same));
+    }
+}

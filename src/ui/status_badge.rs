@@ -1,0 +1,129 @@
+//! The status badge: icon, label and the vendor's status message, in the shop's
+//! decoration colours when it sent valid ones.
+
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::labels::Labels;
+use crate::model::{Status, StatusColors};
+
+#[derive(Properties, PartialEq)]
+pub struct StatusBadgeProps {
+    pub status: Status,
+    /// The vendor's own name for the status, used when ours is "unknown".
+    pub vendor_label: Option<AttrValue>,
+    pub message: Option<AttrValue>,
+    pub colors: Option<StatusColors>,
+    pub labels: Rc<Labels>,
+}
+
+/// The colour family of a status; the stylesheet maps it to theme colours.
+pub fn tone(status: Status) -> &'static str {
+    match status {
+        Status::Delivered => "success",
+        Status::PartiallyDelivered | Status::NeedsAttention => "warning",
+        Status::Failed | Status::Cancelled => "danger",
+        Status::Refunded | Status::Unknown => "neutral",
+        Status::Initiated | Status::Pending | Status::Authorized | Status::Processing => "progress",
+    }
+}
+
+fn icon(status: Status) -> &'static str {
+    match tone(status) {
+        "success" => "✓",
+        "warning" => "!",
+        "danger" => "✕",
+        "neutral" => "•",
+        _ => "…",
+    }
+}
+
+/// The status label key (`status_delivered`, …).
+pub fn label_key(status: Status) -> String {
+    format!("status_{}", status.as_str())
+}
+
+/// Colours come from the vendor: the model checked them, this checks again before
+/// they reach CSS.
+fn is_hex_colour(value: &str) -> bool {
+    let digits = value.strip_prefix('#').unwrap_or_default();
+    matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[component]
+pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
+    let badge = use_node_ref();
+    {
+        let badge = badge.clone();
+        // Through the CSSOM: an inline `style` attribute would be blocked by a strict CSP.
+        use_effect_with(props.colors.clone(), move |colors| {
+            if let Some(element) = badge.cast::<HtmlElement>() {
+                let style = element.style();
+                let colors = colors.clone().unwrap_or_default();
+                for (property, value) in [
+                    ("--ow-badge-bg", colors.background),
+                    ("--ow-badge-fg", colors.foreground),
+                    ("--ow-badge-border", colors.border),
+                ] {
+                    let _ = match value.filter(|v| is_hex_colour(v)) {
+                        Some(colour) => style.set_property(property, &colour),
+                        None => style.remove_property(property).map(|_| ()),
+                    };
+                }
+            }
+        });
+    }
+
+    let status = props.status;
+    let label = match (&props.vendor_label, status) {
+        (Some(vendor), Status::Unknown) => vendor.to_string(),
+        _ => props.labels.get(&label_key(status)).to_owned(),
+    };
+    html! {
+        <div class="ow-status" part="status">
+            <span
+                ref={badge}
+                class={classes!("ow-badge", format!("ow-badge-{}", tone(status)))}
+                part="badge"
+                data-status={status.as_str()}
+            >
+                <span class="ow-badge-icon" aria-hidden="true">{ icon(status) }</span>
+                <span class="ow-badge-label">{ label }</span>
+            </span>
+            if let Some(message) = &props.message {
+                <p class="ow-status-message" part="status-message">{ message }</p>
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hex_colours_reach_css() {
+        assert!(is_hex_colour("#fff") && is_hex_colour("#A1b2C3"));
+        for bad in [
+            "",
+            "fff",
+            "#ffff",
+            "red",
+            "#12345g",
+            "#fff;background:url(x)",
+        ] {
+            assert!(!is_hex_colour(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_status_has_an_english_label() {
+        let labels = Labels::new("en", Default::default());
+        for status in Status::ALL {
+            let key = label_key(status);
+            assert_ne!(labels.get(&key), key);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The widget: fetches the order, keeps it in a [`WidgetState`] reducer and renders it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use web_sys::Element;
+use yew::prelude::*;
+
+use super::header::Header;
+use super::items::Items;
+use super::notice::{ErrorNotice, Expectation, PollNotice};
+use super::progress::Progress;
+use super::status_badge::label_key;
+use super::Codes;
+use crate::config::Config;
+use crate::dom_events;
+use crate::events::WidgetEvent;
+use crate::fetch::Transport;
+use crate::labels::Labels;
+use crate::poller::Poller;
+use crate::state::{Action, WidgetState};
+
+impl Reducible for WidgetState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match self.apply(action) {
+            Some(next) => Rc::new(next),
+            // Same `Rc`: Yew skips the render.
+            None => self,
+        }
+    }
+}
+
+/// Lets the JS handle ask the mounted widget for a check.
+#[derive(Clone, Default)]
+pub struct Remote(Rc<RefCell<Option<Callback<()>>>>);
+
+impl Remote {
+    pub fn refresh(&self) {
+        let callback = self.0.borrow().clone();
+        if let Some(callback) = callback {
+            callback.emit(());
+        }
+    }
+
+    fn connect(&self, callback: Option<Callback<()>>) {
+        *self.0.borrow_mut() = callback;
+    }
+}
+
+impl PartialEq for Remote {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct WidgetProps {
+    pub config: Rc<Config>,
+    pub transport: Rc<dyn Transport>,
+    /// Where events are dispatched (they bubble out of the shadow root).
+    pub host: Element,
+    pub remote: Remote,
+}
+
+impl PartialEq for WidgetProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.config, &other.config)
+            && Rc::ptr_eq(&self.transport, &other.transport)
+            && self.host == other.host
+            && self.remote == other.remote
+    }
+}
+
+#[component]
+pub fn Widget(props: &WidgetProps) -> Html {
+    let state = use_reducer(WidgetState::default);
+    let config = props.config.clone();
+    let labels = use_memo(config.clone(), |config| {
+        Rc::new(Labels::new(&config.locale, config.labels.clone()))
+    });
+    let labels: Rc<Labels> = (*labels).clone();
+    let announcement = use_state(AttrValue::default);
+    let poller = use_mut_ref(|| None::<Poller>);
+
+    {
+        let poller = poller.clone();
+        let remote = props.remote.clone();
+        let transport = props.transport.clone();
+        let dispatch = state.dispatcher();
+        use_effect_with(config.clone(), move |config| {
+            let running = Poller::start(config.clone(), transport, dispatch);
+            let manual = running.clone();
+            remote.connect(Some(Callback::from(move |()| manual.manual())));
+            *poller.borrow_mut() = Some(running);
+            move || {
+                remote.connect(None);
+                if let Some(running) = poller.borrow_mut().take() {
+                    running.stop();
+                }
+            }
+        });
+    }
+
+    {
+        let host = props.host.clone();
+        let announcement = announcement.clone();
+        let labels = labels.clone();
+        let outbox = state.outbox.clone();
+        use_effect_with(state.outbox.batch, move |_| {
+            for event in &outbox.events {
+                if let WidgetEvent::Status { status, .. } = event {
+                    let name = labels.get(&label_key(*status)).to_owned();
+                    announcement.set(
+                        labels
+                            .fill("status_announcement", &[("status", &name)])
+                            .into(),
+                    );
+                }
+                dom_events::dispatch(&host, event);
+            }
+        });
+    }
+
+    // Stable callbacks: the codes list does not re-render for a new closure.
+    let on_event = use_callback(props.host.clone(), |event: WidgetEvent, host| {
+        dom_events::dispatch(host, &event)
+    });
+    let announce = {
+        let setter = announcement.setter();
+        use_callback((), move |text: AttrValue, _| setter.set(text))
+    };
+    let on_check_again = {
+        let remote = props.remote.clone();
+        Callback::from(move |_: MouseEvent| remote.refresh())
+    };
+
+    let locale: AttrValue = config.locale.clone().into();
+    let currency: Option<AttrValue> = config.currency.clone().map(AttrValue::from);
+    let reveal_timeout_ms = u32::try_from(config.reveal_timeout.as_millis()).unwrap_or(u32::MAX);
+    let can_check_again = state.error.is_some()
+        || state
+            .order
+            .as_deref()
+            .is_some_and(|order| !order.status.is_terminal());
+
+    html! {
+        <section
+            class="ow"
+            part="widget"
+            dir={labels.dir()}
+            lang={locale.clone()}
+            aria-label={labels.get("widget_label").to_owned()}
+            aria-busy={state.checking.then_some("true")}
+        >
+            if let Some(order) = state.order.clone() {
+                <Header
+                    order={order.clone()}
+                    labels={labels.clone()}
+                    locale={locale.clone()}
+                    currency={currency.clone()}
+                />
+                <Progress status={order.status} labels={labels.clone()} />
+                if let Some(error) = state.error.clone() {
+                    <ErrorNotice {error} labels={labels.clone()} stale=true />
+                }
+                <PollNotice
+                    stopped={state.stopped}
+                    deferred_ms={state.deferred_ms}
+                    labels={labels.clone()}
+                    locale={locale.clone()}
+                />
+                <Items
+                    order={order.clone()}
+                    labels={labels.clone()}
+                    locale={locale.clone()}
+                    currency={currency.clone()}
+                />
+                <Expectation order={order.clone()} labels={labels.clone()} />
+                <Codes
+                    {order}
+                    labels={labels.clone()}
+                    locale={locale.clone()}
+                    {reveal_timeout_ms}
+                    {on_event}
+                    {announce}
+                />
+            } else if let Some(error) = state.error.clone() {
+                <ErrorNotice {error} labels={labels.clone()} stale=false />
+            } else {
+                <p class="ow-loading" part="loading">{ labels.get("loading") }</p>
+            }
+            if can_check_again {
+                <div class="ow-actions" part="actions">
+                    <button
+                        type="button"
+                        class="ow-button ow-check-again"
+                        part="button check-again"
+                        disabled={state.checking}
+                        onclick={on_check_again}
+                    >
+                        { labels.get(if state.checking { "checking" } else { "check_again" }) }
+                    </button>
+                </div>
+            }
+            <p class="ow-live ow-visually-hidden" aria-live="polite" role="status">{ (*announcement).clone() }</p>
+        </section>
+    }
+}
