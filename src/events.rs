@@ -9,13 +9,20 @@ pub enum WidgetEvent {
     /// The first order was rendered.
     Ready { status: Status },
     /// The normalized status changed (fired once per change).
-    Status { status: Status, previous: Option<Status> },
+    Status {
+        status: Status,
+        previous: Option<Status>,
+    },
     /// The order reached `delivered` (fired once).
     Delivered { codes: usize },
     /// The customer revealed codes (`count` codes, by kind of the first one).
     Reveal { count: usize },
     /// A copy was attempted; `ok` says whether it reached the clipboard.
-    Copy { kind: VoucherKind, count: usize, ok: bool },
+    Copy {
+        kind: VoucherKind,
+        count: usize,
+        ok: bool,
+    },
     /// A check failed.
     Error { kind: ErrorKind },
 }

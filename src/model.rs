@@ -243,7 +243,10 @@ mod tests {
 
     #[test]
     fn terminal_statuses() {
-        let terminal: Vec<_> = Status::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+        let terminal: Vec<_> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .collect();
         assert_eq!(
             terminal,
             [
@@ -273,7 +276,10 @@ mod tests {
         assert_eq!(mask("1234567890123456", VoucherKind::Code), "••••••••3456");
         assert_eq!(mask("12345678", VoucherKind::Code), "••••••••");
         assert_eq!(mask("1234", VoucherKind::Code), "••••••••");
-        assert_eq!(mask("user@example.com:hunter22", VoucherKind::Credential), "••••••••");
+        assert_eq!(
+            mask("user@example.com:hunter22", VoucherKind::Credential),
+            "••••••••"
+        );
         assert_eq!(mask("ÄÖÜßÄÖÜßÄ", VoucherKind::Code), "••••••••ÖÜßÄ");
     }
 

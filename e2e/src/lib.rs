@@ -186,27 +186,113 @@ impl Demo {
         }
     }
 
-    /// Clicks the first button in the widget whose text is exactly `label`,
-    /// as a user would (a real WebDriver click on the element).
-    pub async fn click_button(&self, label: &str) -> Result {
+    /// The normalized status on the widget's badge, or "" before it rendered.
+    pub async fn status(&self) -> Result<String> {
+        let value = self
+            .in_widget(
+                "const badge = root && root.querySelector('[part~=badge]');\n\
+                 return badge ? badge.dataset.status : '';",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the badge shows `status`.
+    pub async fn wait_for_status(&self, status: &str, timeout: Duration) -> Result {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let shown = self.status().await?;
+            if shown == status {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let text = self.text().await?;
+                return Err(format!(
+                    "status {status:?} not shown within {timeout:?}; badge: {shown:?}; text: {text}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The `data-error` kind of the notice the widget shows, if any.
+    pub async fn error_kind(&self) -> Result<Option<String>> {
+        let value = self
+            .in_widget(
+                "const notice = root && root.querySelector('[data-error]');\n\
+                 return notice ? notice.dataset.error : null;",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// The `data-state` of every item row, in order ("" when it has none).
+    pub async fn item_states(&self) -> Result<Vec<String>> {
+        let value = self
+            .in_widget(
+                "return root ? [...root.querySelectorAll('[part~=item]')]\
+                   .map((item) => item.dataset.state || '') : [];",
+                vec![],
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|states| {
+                states
+                    .iter()
+                    .map(|s| s.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The order body as the vendor sent it, fetched through the proxy with the
+    /// demo's token: what the test compares the widget against.
+    pub async fn vendor_body(&self, order: &str) -> Result<Value> {
+        let value = self
+            .client
+            .execute_async(
+                "const [order, done] = arguments;\n\
+                 fetch('/demo/token/' + order).then((r) => r.json())\n\
+                   .then(({token}) => fetch('/api/orders/' + order, {headers: {'X-Order-Token': token}}))\n\
+                   .then((r) => r.json()).then(done, (e) => done({fetch_error: String(e)}));",
+                vec![json!(order)],
+            )
+            .await
+            .map_err(|e| format!("cannot fetch {order}: {e}"))?;
+        Ok(value)
+    }
+
+    /// Clicks the first element in the widget matching `selector`, as a user
+    /// would (a real WebDriver click on the element).
+    pub async fn click(&self, selector: &str) -> Result {
         let element = self
             .in_widget(
-                "return root ? [...root.querySelectorAll('button')]\
-                   .find((b) => b.textContent.trim() === arguments[0]) || null : null;",
-                vec![json!(label)],
+                "return root ? root.querySelector(arguments[0]) : null;",
+                vec![json!(selector)],
             )
             .await?;
         if element.is_null() {
-            return Err(format!("no button labelled {label:?}"));
+            return Err(format!("nothing matches {selector:?} in the widget"));
         }
-        let element = Element::from_element_id(
-            self.client.clone(),
-            element_id(&element)?,
-        );
-        element
+        Element::from_element_id(self.client.clone(), element_id(&element)?)
             .click()
             .await
-            .map_err(|e| format!("cannot click {label:?}: {e}"))
+            .map_err(|e| format!("cannot click {selector:?}: {e}"))
+    }
+
+    /// The text of the first element in the widget matching `selector`.
+    pub async fn text_of(&self, selector: &str) -> Result<String> {
+        let value = self
+            .in_widget(
+                "const element = root && root.querySelector(arguments[0]);\n\
+                 return element ? element.textContent : '';",
+                vec![json!(selector)],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().trim().to_owned())
     }
 
     /// Records the widget's events to `window.__events` from now on.
@@ -261,8 +347,8 @@ impl Demo {
 /// The WebDriver reference in a script's element result.
 fn element_id(value: &Value) -> Result<ElementRef> {
     value
-        .get("element-6066-11e4-a07c-4f5d3e3a4c37")
+        .get("element-6066-11e4-a52e-4f735466cecf")
         .and_then(Value::as_str)
         .map(|id| ElementRef::from(id.to_owned()))
-        .ok_or_else(|| "the script did not return an element".to_owned())
+        .ok_or_else(|| format!("the script did not return an element: {value}"))
 }

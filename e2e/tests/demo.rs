@@ -1,3 +1,168 @@
-//! The real demo in headless Chromium: order-proxy --mock serving the built
-//! widget, through the real network path (widget → proxy → mock vendor).
-//! Scenario ids are the mock vendors' documented ones (README, "Mock scenarios").
+//! The real demo in headless Chromium: `order-proxy serve --mock` serving the
+//! built widget, through the real network path (widget → proxy → mock vendor).
+//! Scenario ids are the mock vendors' documented ones (README, "Mock vendors").
+
+use std::time::Duration;
+
+use e2e::{Demo, ONE_AT_A_TIME};
+use serde_json::Value;
+
+async fn start() -> Demo {
+    match Demo::start().await {
+        Ok(demo) => demo,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// bdvoucher puts every code in a flat `voucher_codes` list, bare or under `data`.
+fn bdvoucher_codes(body: &Value) -> Vec<String> {
+    let order = body.get("data").unwrap_or(body);
+    order["voucher_codes"]
+        .as_array()
+        .map(|codes| {
+            codes
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn delayed_order_is_delivered_masked_then_revealed_and_copied() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    demo.open("/?order=20250010&provider=bdvoucher")
+        .await
+        .unwrap();
+
+    demo.wait_for_status("initiated", Duration::from_secs(20))
+        .await
+        .unwrap();
+    demo.wait_for_status("delivered", Duration::from_secs(45))
+        .await
+        .unwrap();
+
+    let codes = bdvoucher_codes(&demo.vendor_body("20250010").await.unwrap());
+    assert!(!codes.is_empty(), "the mock delivered no codes");
+    let html = demo.html().await.unwrap();
+    for code in &codes {
+        assert!(!html.contains(code.as_str()), "a masked code is in the DOM");
+    }
+
+    demo.record_events().await.unwrap();
+    demo.click(".ow-reveal").await.unwrap();
+    let html = demo.html().await.unwrap();
+    assert!(
+        codes.iter().any(|code| html.contains(code.as_str())),
+        "Reveal did not show a code"
+    );
+    assert_eq!(
+        demo.text_of(".ow-reveal[aria-pressed=true]")
+            .await
+            .unwrap()
+            .split(" (")
+            .next(),
+        Some("Hide")
+    );
+
+    demo.click("[part~=copy-button]").await.unwrap();
+    demo.wait_for_text("Copied", Duration::from_secs(5))
+        .await
+        .unwrap();
+    let events = demo.events().await.unwrap();
+    let copies: Vec<&Value> = events.iter().filter(|e| e["name"] == "copy").collect();
+    assert_eq!(copies.len(), 1, "events: {events:?}");
+    assert_eq!(copies[0]["detail"]["ok"], Value::Bool(true));
+    assert!(events.iter().any(|e| e["name"] == "reveal"));
+    let recorded = serde_json::to_string(&events).unwrap();
+    for code in &codes {
+        assert!(!recorded.contains(code.as_str()), "an event carries a code");
+    }
+    demo.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn rate_limited_order_recovers() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    // The mock answers 429 with Retry-After twice before delivering.
+    demo.open("/?order=1004&provider=voucher-api")
+        .await
+        .unwrap();
+    demo.wait_for_status("delivered", Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(demo.error_kind().await.unwrap(), None);
+    demo.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn forged_or_missing_token_shows_not_allowed() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    for query in [
+        "/?order=1001&token=v1.9999999999.forged",
+        "/?order=1001&token=",
+    ] {
+        demo.open(query).await.unwrap();
+        demo.wait_for_text("sign in again", Duration::from_secs(15))
+            .await
+            .unwrap();
+        assert_eq!(
+            demo.error_kind().await.unwrap().as_deref(),
+            Some("not_allowed")
+        );
+        assert_eq!(demo.status().await.unwrap(), "", "an order was shown");
+    }
+    demo.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn partial_delivery_shows_which_item_is_pending() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    demo.open("/?order=20250004&provider=bdvoucher")
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let states = demo.item_states().await.unwrap();
+        if states.first().map(String::as_str) == Some("delivered") {
+            assert_eq!(
+                states.get(1).map(String::as_str),
+                Some("in-progress"),
+                "{states:?}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first item never delivered: {states:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    demo.wait_for_text("In progress", Duration::from_secs(1))
+        .await
+        .unwrap();
+    demo.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn delivered_order_screenshot() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    demo.open("/?order=20250001&provider=bdvoucher")
+        .await
+        .unwrap();
+    demo.wait_for_status("delivered", Duration::from_secs(20))
+        .await
+        .unwrap();
+    demo.wait_for_text("Your codes", Duration::from_secs(5))
+        .await
+        .unwrap();
+    let path = demo.screenshot("delivered.png").await.unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 10_000);
+    demo.close().await.unwrap();
+}

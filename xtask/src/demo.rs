@@ -7,7 +7,15 @@ pub fn run_demo(listen: &str) -> Result {
     dist::build_widget()?;
     println!("\ndemo: open http://{listen}/ (Ctrl-C stops it)\n");
     run(command("cargo")
-        .args(["run", "--quiet", "-p", "order-proxy", "--", "serve", "--mock"])
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "order-proxy",
+            "--",
+            "serve",
+            "--mock",
+        ])
         .args(["--listen", listen, "--assets"])
         .arg(root()))
 }

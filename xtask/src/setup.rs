@@ -45,8 +45,8 @@ pub fn ensure(needs: Needs) -> Result {
 }
 
 fn wasm_target() -> Result {
-    let installed = output(command("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
+    let installed =
+        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return skip("rust target", WASM_TARGET);
     }

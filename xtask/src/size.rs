@@ -48,7 +48,9 @@ pub fn run() -> Result {
         );
     }
     println!();
-    println!("size: order-widget is {ratio:.2}× hello-world (budget {BUDGET_RATIO:.1}×), bytes gzipped");
+    println!(
+        "size: order-widget is {ratio:.2}× hello-world (budget {BUDGET_RATIO:.1}×), bytes gzipped"
+    );
     if ratio > BUDGET_RATIO {
         return Err(format!(
             "size budget exceeded: {ratio:.2}× > {BUDGET_RATIO:.1}×"
