@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use super::loose::{list, status_key, Amount, Count, Flag, Text};
-use super::node::{Node, Record};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
 #[derive(Debug, Default)]
 pub(super) struct Body {

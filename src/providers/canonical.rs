@@ -4,9 +4,9 @@
 //! The reading is as strict as the model's serde derive: every non-optional field must be
 //! present with its type, optional fields may be absent or null, unknown keys are ignored.
 
-use super::node::{Node, Record};
 use super::safe::{hex_color, http_url};
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
 /// The order in `node`, `None` when it does not have the canonical shape.
 pub(super) fn read<N: Node>(node: N) -> Option<Order> {

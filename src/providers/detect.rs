@@ -1,7 +1,7 @@
 //! Which vendor wrote a body, judged from its keys: the top level, or inside `data`.
 
-use super::node::Node;
 use super::Provider;
+use crate::node::Node;
 
 /// The rough type of one value: enough to tell formats apart.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! `{error, message}` (voucher-api) and `{success: false, message}`.
 
 use super::detect::{Keys, Shape};
-use super::node::Node;
+use crate::node::Node;
 
 /// Longest vendor message kept, in characters.
 const MAX_MESSAGE: usize = 200;

@@ -1,8 +1,8 @@
 //! hsmail: `{status: "success", data: {id, productName, status, deliveryData, items, …}}`.
 
 use super::loose::{list, status_key, Amount, Flag, Text};
-use super::node::{Node, Record};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
 #[derive(Debug, Default)]
 pub(super) struct Body {

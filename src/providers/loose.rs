@@ -1,33 +1,12 @@
 //! Field types that accept what vendors actually send: numbers as strings, strings as
 //! numbers, nulls, and values of the wrong type (read as "absent", never as an error).
 
-use super::node::Node;
+use crate::node::Node;
 
 /// A string, or a number as its shortest decimal text; absent for anything else.
 fn scalar_text<N: Node>(node: Option<N>) -> Option<String> {
     let node = node?;
     node.as_text().or_else(|| node.number_text())
-}
-
-/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
-/// and integers without a fraction ("1250"). In the browser this is JavaScript's own
-/// `Number#toString`, which keeps Rust's float formatting out of the wasm.
-#[cfg(all(target_arch = "wasm32", feature = "widget"))]
-pub(super) fn format_number(value: f64) -> Option<String> {
-    if !value.is_finite() {
-        return None;
-    }
-    js_sys::Number::from(value)
-        .to_string_with_radix(10)
-        .ok()
-        .map(String::from)
-}
-
-/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
-/// and integers without a fraction ("1250").
-#[cfg(not(all(target_arch = "wasm32", feature = "widget")))]
-pub(super) fn format_number(value: f64) -> Option<String> {
-    value.is_finite().then(|| value.to_string())
 }
 
 /// Any string or number as text; absent for anything else.
@@ -133,16 +112,6 @@ pub(super) fn status_key(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_keep_their_shortest_text() {
-        assert_eq!(format_number(1250.5).as_deref(), Some("1250.5"));
-        assert_eq!(format_number(1250.0).as_deref(), Some("1250"));
-        assert_eq!(
-            format_number(0.1 + 0.2).as_deref(),
-            Some("0.30000000000000004")
-        );
-    }
 
     #[test]
     fn decimal_text() {

@@ -14,7 +14,6 @@ mod detect;
 mod envelope;
 mod hsmail;
 mod loose;
-mod node;
 mod safe;
 mod shop;
 mod voucher_api;
@@ -23,8 +22,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{Order, Status};
+use crate::node::Node;
 use detect::Keys;
-use node::Node;
 
 /// Which format to read a body as. `Auto` recognises the vendor from the body's shape.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -2,9 +2,9 @@
 //! items: [{price, quantity, product: {name, currency}}], pickup_otp, return_otp, …}}`.
 
 use super::loose::{list, status_key, Amount, Count, Text};
-use super::node::{Node, Record};
 use super::safe::hex_color;
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
 #[derive(Debug, Default)]
 pub(super) struct Body {

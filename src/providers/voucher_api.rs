@@ -2,9 +2,9 @@
 //! quantity, vouchers: [{card_number, pin_code, …}], status, placed_at}`.
 
 use super::loose::{list, status_key, Amount, Count, Text};
-use super::node::{Node, Record};
 use super::safe::http_url;
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
 #[derive(Debug, Default)]
 pub(super) struct Body {

@@ -1,13 +1,14 @@
-//! The decoded body as a small dynamic tree: `&serde_json::Value` natively, a `JsValue`
-//! from `JSON.parse` in the browser. Vendors are written once against [`Node`], so the
-//! wasm links no serde deserializer and no float formatting for parsing.
-
-use super::loose::format_number;
+//! Outside JSON as a small dynamic tree: `&serde_json::Value` natively, a `JsValue`
+//! (from `JSON.parse`, or the embedder's config object) in the browser. The vendor
+//! parsers and the config reader are written once against [`Node`], so the wasm links no
+//! serde deserializer and no Rust float formatting.
 
 /// One JSON value. Every accessor answers `None` when the value has another type.
-pub(super) trait Node: Sized + Clone {
+pub(crate) trait Node: Sized + Clone {
     /// The value under `key` of a (non-array) object.
     fn get(&self, key: &str) -> Option<Self>;
+    /// The keys of a (non-array) object.
+    fn keys(&self) -> Option<Vec<String>>;
     /// The elements of an array.
     fn elements(&self) -> Option<Vec<Self>>;
     fn as_text(&self) -> Option<String>;
@@ -26,6 +27,10 @@ pub(super) trait Node: Sized + Clone {
 impl Node for &serde_json::Value {
     fn get(&self, key: &str) -> Option<Self> {
         self.as_object()?.get(key)
+    }
+
+    fn keys(&self) -> Option<Vec<String>> {
+        Some(self.as_object()?.keys().cloned().collect())
     }
 
     fn elements(&self) -> Option<Vec<Self>> {
@@ -80,6 +85,16 @@ impl Node for wasm_bindgen::JsValue {
         (!value.is_undefined()).then_some(value)
     }
 
+    fn keys(&self) -> Option<Vec<String>> {
+        use wasm_bindgen::JsCast;
+        Node::is_object(self).then(|| {
+            js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>())
+                .iter()
+                .filter_map(|key| key.as_string())
+                .collect()
+        })
+    }
+
     fn elements(&self) -> Option<Vec<Self>> {
         use wasm_bindgen::JsCast;
         js_sys::Array::is_array(self).then(|| self.unchecked_ref::<js_sys::Array>().to_vec())
@@ -118,7 +133,7 @@ impl Node for wasm_bindgen::JsValue {
 
 /// A struct-shaped value, read the way serde's derive reads one: an object by field name,
 /// or an array by field position (`fields` lists the names in order).
-pub(super) struct Record<N> {
+pub(crate) struct Record<N> {
     fields: &'static [&'static str],
     values: Values<N>,
 }
@@ -157,5 +172,41 @@ impl<N: Node> Record<N> {
                 values.get(index).cloned()
             }
         }
+    }
+}
+
+/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
+/// and integers without a fraction ("1250"). In the browser this is JavaScript's own
+/// `Number#toString`, which keeps Rust's float formatting out of the wasm.
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
+pub(crate) fn format_number(value: f64) -> Option<String> {
+    if !value.is_finite() {
+        return None;
+    }
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .ok()
+        .map(String::from)
+}
+
+/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
+/// and integers without a fraction ("1250").
+#[cfg(not(all(target_arch = "wasm32", feature = "widget")))]
+pub(crate) fn format_number(value: f64) -> Option<String> {
+    value.is_finite().then(|| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_shortest_text() {
+        assert_eq!(format_number(1250.5).as_deref(), Some("1250.5"));
+        assert_eq!(format_number(1250.0).as_deref(), Some("1250"));
+        assert_eq!(
+            format_number(0.1 + 0.2).as_deref(),
+            Some("0.30000000000000004")
+        );
     }
 }
