@@ -18,7 +18,6 @@
 //! | `revealTimeout` | seconds, 1–3600                        | `60`                 | Revealed codes are masked again after this time. |
 //! | `maxWait`       | `fast` `standard` `slow` or seconds    | `standard`           | How long polling waits for the order to move (5, 10, 30 minutes). |
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -43,7 +42,8 @@ pub struct Config {
     pub credentials: Credentials,
     pub currency: Option<String>,
     pub locale: String,
-    pub labels: BTreeMap<String, String>,
+    /// Label overrides, `(key, text)`.
+    pub labels: Vec<(String, String)>,
     pub timeout: Duration,
     pub reveal_timeout: Duration,
     pub poll: PollConfig,
@@ -63,11 +63,13 @@ pub struct RawConfig {
     pub order_id: Option<String>,
     pub provider: Option<String>,
     pub token: Option<String>,
-    pub headers: BTreeMap<String, String>,
+    /// `(name, value)`, in the object's order.
+    pub headers: Vec<(String, String)>,
     pub credentials: Credentials,
     pub currency: Option<String>,
     pub locale: Option<String>,
-    pub labels: BTreeMap<String, String>,
+    /// Label overrides, `(key, text)`.
+    pub labels: Vec<(String, String)>,
     pub timeout: Option<u32>,
     pub reveal_timeout: Option<u32>,
     pub max_wait: Option<MaxWait>,
@@ -250,18 +252,20 @@ impl RawConfig {
     }
 }
 
-/// An object whose every value is a string.
-fn strings<N: Node>(object: Option<N>, key: &str) -> Result<BTreeMap<String, String>, ConfigError> {
+/// An object whose every value is a string, as `(key, value)` pairs in the object's order.
+fn strings<N: Node>(object: Option<N>, key: &str) -> Result<Vec<(String, String)>, ConfigError> {
     let Some(object) = object else {
-        return Ok(BTreeMap::new());
+        return Ok(Vec::new());
     };
     let not_strings = || invalid(format!("`{key}` must be an object of strings"));
-    let mut map = BTreeMap::new();
-    for name in object.keys().ok_or_else(not_strings)? {
-        let value = object.get(&name).and_then(|value| value.as_text());
-        map.insert(name, value.ok_or_else(not_strings)?);
-    }
-    Ok(map)
+    let names = object.keys().ok_or_else(not_strings)?;
+    names
+        .into_iter()
+        .map(|name| {
+            let value = object.get(&name).and_then(|value| value.as_text());
+            Ok((name, value.ok_or_else(not_strings)?))
+        })
+        .collect()
 }
 
 /// `maxWait`: a preset name, or a whole number of seconds (as a number or as text).
@@ -423,10 +427,7 @@ mod tests {
         assert_eq!(config.credentials, Credentials::Include);
         assert_eq!(config.currency.as_deref(), Some("BDT"));
         assert_eq!(config.locale, "bn-BD");
-        assert_eq!(
-            config.labels.get("copy").map(String::as_str),
-            Some("Kopieren")
-        );
+        assert_eq!(config.labels, [("copy".to_owned(), "Kopieren".to_owned())]);
         assert_eq!(config.timeout, Duration::from_secs(5));
         assert_eq!(config.reveal_timeout, Duration::from_secs(30));
         assert_eq!(config.poll.max_wait, Duration::from_secs(1800));

@@ -2,8 +2,6 @@
 //! currency, voucher_codes, items: [{variant_id, quantity, unit_price, fulfilled,
 //! fulfillment_status, voucher_codes, voucher}], created_at}`, bare or under `data`.
 
-use std::collections::BTreeSet;
-
 use super::loose::{list, status_key, Amount, Count, Flag, Text};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
 use crate::node::{Node, Record};
@@ -213,13 +211,12 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
 /// Codes in order of first appearance, each once, with the item it was first listed under.
 #[derive(Default)]
 struct Codes {
-    seen: BTreeSet<String>,
     list: Vec<(String, Option<usize>)>,
 }
 
 impl Codes {
     fn add(&mut self, code: String, item: Option<usize>) {
-        if self.seen.insert(code.clone()) {
+        if !self.list.iter().any(|(seen, _)| *seen == code) {
             self.list.push((code, item));
         }
     }
