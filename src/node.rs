@@ -196,6 +196,19 @@ pub(crate) fn format_number(value: f64) -> Option<String> {
     value.is_finite().then(|| value.to_string())
 }
 
+/// `text` in lower case by Unicode's full mapping. In the browser this is JavaScript's
+/// `String#toLowerCase`, which keeps Rust's Unicode case tables out of the wasm.
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
+pub(crate) fn lowercase(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
+/// `text` in lower case by Unicode's full mapping.
+#[cfg(not(all(target_arch = "wasm32", feature = "widget")))]
+pub(crate) fn lowercase(text: &str) -> String {
+    text.to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use super::loose::{list, status_key, Amount, Count, Flag, Text};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
-use crate::node::{Node, Record};
+use crate::node::{lowercase, Node, Record};
 
 #[derive(Debug, Default)]
 pub(super) struct Body {
@@ -177,7 +177,7 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
                 currency: Some(currency.clone()),
             }),
             fulfilled: item.fulfilled.0,
-            fulfillment_status: item.fulfillment_status.trimmed().map(|s| s.to_lowercase()),
+            fulfillment_status: item.fulfillment_status.trimmed().map(|s| lowercase(&s)),
         });
     }
     // The order-level list is the union of the item lists: only codes not yet seen remain.
