@@ -18,14 +18,11 @@
 //! | `revealTimeout` | seconds, 1–3600                        | `60`                 | Revealed codes are masked again after this time. |
 //! | `maxWait`       | `fast` `standard` `slow` or seconds    | `standard`           | How long polling waits for the order to move (5, 10, 30 minutes). |
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
-
+use crate::node::Node;
 use crate::poll::{MaxWaitPreset, PollConfig};
 use crate::providers::Provider;
 
@@ -45,14 +42,14 @@ pub struct Config {
     pub credentials: Credentials,
     pub currency: Option<String>,
     pub locale: String,
-    pub labels: BTreeMap<String, String>,
+    /// Label overrides, `(key, text)`.
+    pub labels: Vec<(String, String)>,
     pub timeout: Duration,
     pub reveal_timeout: Duration,
     pub poll: PollConfig,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Credentials {
     #[default]
     SameOrigin,
@@ -60,21 +57,19 @@ pub enum Credentials {
 }
 
 /// The configuration as the embedder wrote it, before validation.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct RawConfig {
     pub proxy: Option<String>,
     pub order_id: Option<String>,
     pub provider: Option<String>,
     pub token: Option<String>,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    #[serde(default)]
+    /// `(name, value)`, in the object's order.
+    pub headers: Vec<(String, String)>,
     pub credentials: Credentials,
     pub currency: Option<String>,
     pub locale: Option<String>,
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
+    /// Label overrides, `(key, text)`.
+    pub labels: Vec<(String, String)>,
     pub timeout: Option<u32>,
     pub reveal_timeout: Option<u32>,
     pub max_wait: Option<MaxWait>,
@@ -85,46 +80,6 @@ pub struct RawConfig {
 pub enum MaxWait {
     Preset(MaxWaitPreset),
     Seconds(u64),
-}
-
-impl<'de> Deserialize<'de> for MaxWait {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MaxWaitVisitor;
-
-        impl Visitor<'_> for MaxWaitVisitor {
-            type Value = MaxWait;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("\"fast\", \"standard\", \"slow\" or a number of seconds")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<MaxWait, E> {
-                if let Ok(preset) = MaxWaitPreset::from_str(text) {
-                    return Ok(MaxWait::Preset(preset));
-                }
-                match text.trim().parse::<u64>() {
-                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("text"), &self)),
-                }
-            }
-
-            fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<MaxWait, E> {
-                Ok(MaxWait::Seconds(seconds))
-            }
-
-            fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<MaxWait, E> {
-                u64::try_from(seconds)
-                    .map(MaxWait::Seconds)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(seconds), &self))
-            }
-
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<MaxWait, E> {
-                Err(E::invalid_value(de::Unexpected::Other("fraction"), &self))
-            }
-        }
-
-        deserializer.deserialize_any(MaxWaitVisitor)
-    }
 }
 
 /// Why a configuration was refused. The text names the key, never a value (the token
@@ -144,7 +99,75 @@ fn invalid(message: impl Into<String>) -> ConfigError {
     ConfigError(message.into())
 }
 
+/// Every key the configuration object may have.
+const KEYS: [&str; 12] = [
+    "proxy",
+    "orderId",
+    "provider",
+    "token",
+    "headers",
+    "credentials",
+    "currency",
+    "locale",
+    "labels",
+    "timeout",
+    "revealTimeout",
+    "maxWait",
+];
+
 impl RawConfig {
+    /// Reads the embedder's configuration object. Unknown keys and values of the wrong
+    /// type are refused; the error names the key, never the value. An absent, `null` or
+    /// `undefined` value is the default.
+    pub fn from_js(config: &wasm_bindgen::JsValue) -> Result<RawConfig, ConfigError> {
+        Self::read(config.clone())
+    }
+
+    pub(crate) fn read<N: Node>(config: N) -> Result<RawConfig, ConfigError> {
+        let keys = config
+            .keys()
+            .ok_or_else(|| invalid("the configuration must be an object"))?;
+        if let Some(key) = keys.iter().find(|key| !KEYS.contains(&key.as_str())) {
+            return Err(invalid(format!("unknown key `{key}`")));
+        }
+        let field = |key: &str| config.get(key).filter(|value| !value.is_null());
+        let text = |key: &str| match field(key) {
+            None => Ok(None),
+            Some(value) => value
+                .as_text()
+                .map(Some)
+                .ok_or_else(|| invalid(format!("`{key}` must be a string"))),
+        };
+        let seconds = |key: &str| match field(key) {
+            None => Ok(None),
+            Some(value) => value
+                .as_unsigned()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| invalid(format!("`{key}` must be a whole number of seconds"))),
+        };
+        let credentials = match text("credentials")?.as_deref() {
+            None => Credentials::default(),
+            Some("same-origin") => Credentials::SameOrigin,
+            Some("include") => Credentials::Include,
+            Some(_) => return Err(invalid("`credentials` must be same-origin or include")),
+        };
+        Ok(RawConfig {
+            proxy: text("proxy")?,
+            order_id: text("orderId")?,
+            provider: text("provider")?,
+            token: text("token")?,
+            headers: strings(field("headers"), "headers")?,
+            credentials,
+            currency: text("currency")?,
+            locale: text("locale")?,
+            labels: strings(field("labels"), "labels")?,
+            timeout: seconds("timeout")?,
+            reveal_timeout: seconds("revealTimeout")?,
+            max_wait: field("maxWait").map(max_wait).transpose()?,
+        })
+    }
+
     /// Validates everything once. `default_locale` is used when `locale` is absent
     /// (the browser passes `navigator.language`).
     pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
@@ -229,6 +252,36 @@ impl RawConfig {
     }
 }
 
+/// An object whose every value is a string, as `(key, value)` pairs in the object's order.
+fn strings<N: Node>(object: Option<N>, key: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let Some(object) = object else {
+        return Ok(Vec::new());
+    };
+    let not_strings = || invalid(format!("`{key}` must be an object of strings"));
+    let names = object.keys().ok_or_else(not_strings)?;
+    names
+        .into_iter()
+        .map(|name| {
+            let value = object.get(&name).and_then(|value| value.as_text());
+            Ok((name, value.ok_or_else(not_strings)?))
+        })
+        .collect()
+}
+
+/// `maxWait`: a preset name, or a whole number of seconds (as a number or as text).
+fn max_wait<N: Node>(value: N) -> Result<MaxWait, ConfigError> {
+    let seconds = match value.as_text() {
+        Some(text) => match MaxWaitPreset::from_str(&text) {
+            Ok(preset) => return Ok(MaxWait::Preset(preset)),
+            Err(_) => text.trim().parse().ok(),
+        },
+        None => value.as_unsigned(),
+    };
+    seconds
+        .map(MaxWait::Seconds)
+        .ok_or_else(|| invalid("`maxWait` must be fast, standard, slow or a number of seconds"))
+}
+
 fn seconds(key: &str, value: Option<u32>, default: u32, max: u32) -> Result<Duration, ConfigError> {
     match value.unwrap_or(default) {
         s if (1..=max).contains(&s) => Ok(Duration::from_secs(u64::from(s))),
@@ -293,14 +346,8 @@ pub fn encode_path_segment(id: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn raw(json: serde_json::Value) -> Result<RawConfig, serde_json::Error> {
-        serde_json::from_value(json)
-    }
-
     fn config(json: serde_json::Value) -> Result<Config, ConfigError> {
-        raw(json)
-            .map_err(|e| ConfigError(e.to_string()))?
-            .validate("en-US")
+        RawConfig::read(&json)?.validate("en-US")
     }
 
     #[test]
@@ -380,10 +427,7 @@ mod tests {
         assert_eq!(config.credentials, Credentials::Include);
         assert_eq!(config.currency.as_deref(), Some("BDT"));
         assert_eq!(config.locale, "bn-BD");
-        assert_eq!(
-            config.labels.get("copy").map(String::as_str),
-            Some("Kopieren")
-        );
+        assert_eq!(config.labels, [("copy".to_owned(), "Kopieren".to_owned())]);
         assert_eq!(config.timeout, Duration::from_secs(5));
         assert_eq!(config.reveal_timeout, Duration::from_secs(30));
         assert_eq!(config.poll.max_wait, Duration::from_secs(1800));

@@ -86,7 +86,11 @@ pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
                 .ok()?
                 .as_string()
         })
-        .unwrap_or_else(|| format!("{value} {unit}"))
+        .unwrap_or_else(|| {
+            // JavaScript's number text: Rust's float formatting stays out of the wasm.
+            let value = crate::node::format_number(value).unwrap_or_default();
+            format!("{value} {unit}")
+        })
 }
 
 /// Milliseconds since the epoch, from the browser clock.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod labels;
 pub mod model;
+mod node;
 pub mod poll;
 pub mod providers;
 
@@ -75,8 +76,7 @@ mod entry {
     /// Mounts a widget into `element`. Throws when the configuration is invalid.
     #[wasm_bindgen]
     pub fn mount(element: Element, config: JsValue) -> Result<WidgetHandle, JsError> {
-        let raw: RawConfig = serde_wasm_bindgen::from_value(config)
-            .map_err(|error| JsError::new(&format!("order-widget config: {error}")))?;
+        let raw = RawConfig::from_js(&config).map_err(|error| JsError::new(&error.to_string()))?;
         let default_locale = web_sys::window()
             .and_then(|window| window.navigator().language())
             .unwrap_or_else(|| "en".to_owned());

@@ -3,7 +3,6 @@
 //! fallbacks, "Copy all", re-masking, links, expiry, events and unmounting.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
@@ -169,7 +168,7 @@ impl Mounted {
         let announced = Rc::new(RefCell::new(Vec::new()));
         let props = yew::props!(CodesProps {
             order: Rc::new(order),
-            labels: Rc::new(Labels::new("en", BTreeMap::new())),
+            labels: Rc::new(Labels::new("en", Vec::new())),
             locale: AttrValue::from("en-US"),
             reveal_timeout_ms,
             on_event: {

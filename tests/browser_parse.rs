@@ -1,6 +1,6 @@
 #![cfg(target_arch = "wasm32")]
 //! The wasm path of the parsers, in headless Chromium: `JSON.parse` → `JsValue` →
-//! serde-wasm-bindgen → `Order`, compared with the native goldens.
+//! the `Node` readers → `Order`, compared with the native goldens.
 
 use order_widget::model::{Status, VoucherKind};
 use order_widget::providers::{parse, parse_value, ParseError, Provider};

@@ -59,8 +59,7 @@ fn host() -> Element {
 
 fn config() -> Config {
     let json = r#"{"proxy": "/api/orders/{id}", "orderId": "7", "provider": "order"}"#;
-    let raw: RawConfig =
-        serde_wasm_bindgen::from_value(js_sys::JSON::parse(json).unwrap()).unwrap();
+    let raw = RawConfig::from_js(&js_sys::JSON::parse(json).unwrap()).unwrap();
     raw.validate("en-US").unwrap()
 }
 

@@ -88,7 +88,7 @@ fn config(extra: &str) -> Config {
     let json =
         format!(r#"{{"proxy": "/api/orders/{{id}}", "orderId": "7", "provider": "order"{extra}}}"#);
     let value = js_sys::JSON::parse(&json).unwrap();
-    let raw: RawConfig = serde_wasm_bindgen::from_value(value).unwrap();
+    let raw = RawConfig::from_js(&value).unwrap();
     raw.validate("en-US").unwrap()
 }
 

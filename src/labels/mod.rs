@@ -7,13 +7,12 @@ mod ar;
 mod bn;
 mod en;
 
-use std::collections::BTreeMap;
-
 /// A resolved label set for one locale, with the embedder's overrides applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Labels {
     language: Language,
-    overrides: BTreeMap<String, String>,
+    /// `(key, text)` pairs; the first of a key wins.
+    overrides: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +43,7 @@ impl Language {
 
 impl Labels {
     /// The label set for a BCP 47 locale (`"bn-BD"`, `"ar"`, …); unknown languages get English.
-    pub fn new(locale: &str, overrides: BTreeMap<String, String>) -> Labels {
+    pub fn new(locale: &str, overrides: Vec<(String, String)>) -> Labels {
         Labels {
             language: Language::from_locale(locale),
             overrides,
@@ -54,7 +53,7 @@ impl Labels {
     /// The text for `key`: the embedder's override, else the locale's, else English,
     /// else the key itself (so a missing label is visible, never a panic).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        if let Some(text) = self.overrides.get(key) {
+        if let Some((_, text)) = self.overrides.iter().find(|(name, _)| name == key) {
             return text;
         }
         lookup(self.language.table(), key)
@@ -119,18 +118,17 @@ mod tests {
 
     #[test]
     fn overrides_then_locale_then_english_then_key() {
-        let mut overrides = BTreeMap::new();
-        overrides.insert("copy".to_owned(), "Kopieren".to_owned());
+        let overrides = vec![("copy".to_owned(), "Kopieren".to_owned())];
         let labels = Labels::new("ar-LY", overrides);
         assert_eq!(labels.get("copy"), "Kopieren");
         assert_eq!(labels.dir(), "rtl");
         assert_eq!(labels.get("no-such-key"), "no-such-key");
-        assert_eq!(Labels::new("fr", BTreeMap::new()).get("copy"), "Copy");
+        assert_eq!(Labels::new("fr", Vec::new()).get("copy"), "Copy");
     }
 
     #[test]
     fn fill_replaces_placeholders() {
-        let labels = Labels::new("en", BTreeMap::new());
+        let labels = Labels::new("en", Vec::new());
         assert_eq!(
             labels.fill("expires_in", &[("when", "in 5 days")]),
             "Expires in 5 days"

@@ -2,15 +2,11 @@
 //! currency, voucher_codes, items: [{variant_id, quantity, unit_price, fulfilled,
 //! fulfillment_status, voucher_codes, voucher}], created_at}`, bare or under `data`.
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
-
-use super::loose::{status_key, Amount, Count, Flag, List, Loose, Text};
+use super::loose::{list, status_key, Amount, Count, Flag, Text};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{lowercase, Node, Record};
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(super) struct Body {
     id: Text,
     order_number: Text,
@@ -19,13 +15,51 @@ pub(super) struct Body {
     status_message: Text,
     total_amount: Amount,
     currency: Text,
-    voucher_codes: List<Text>,
-    items: List<BdItem>,
+    voucher_codes: Vec<Text>,
+    items: Vec<BdItem>,
     created_at: Text,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl Body {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "order_number",
+        "status",
+        "status_label",
+        "status_message",
+        "total_amount",
+        "currency",
+        "voucher_codes",
+        "items",
+        "created_at",
+    ];
+
+    /// Any value of the wrong type reads as absent.
+    pub fn read<N: Node>(node: N) -> Self {
+        let Some(body) = Record::lenient(node, Self::FIELDS) else {
+            return Body::default();
+        };
+        Body {
+            id: Text::read(body.get("id")),
+            order_number: Text::read(body.get("order_number")),
+            status: Text::read(body.get("status")),
+            status_label: Text::read(body.get("status_label")),
+            status_message: Text::read(body.get("status_message")),
+            total_amount: Amount::read(body.get("total_amount")),
+            currency: Text::read(body.get("currency")),
+            voucher_codes: texts(body.get("voucher_codes")),
+            items: list(body.get("items"), BdItem::read),
+            created_at: Text::read(body.get("created_at")),
+        }
+    }
+}
+
+/// A list of codes; elements that are not text or numbers read as absent.
+fn texts<N: Node>(node: Option<N>) -> Vec<Text> {
+    list(node, |element| Some(Text::read(Some(element))))
+}
+
+#[derive(Debug, Default)]
 struct BdItem {
     // The spec names no item name field; these are read when present.
     name: Text,
@@ -35,17 +69,56 @@ struct BdItem {
     unit_price: Amount,
     fulfilled: Flag,
     fulfillment_status: Text,
-    voucher_codes: List<Text>,
-    voucher: Loose<VoucherRecord>,
+    voucher_codes: Vec<Text>,
+    voucher: Option<VoucherRecord>,
+}
+
+impl BdItem {
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "product_name",
+        "variant_name",
+        "quantity",
+        "unit_price",
+        "fulfilled",
+        "fulfillment_status",
+        "voucher_codes",
+        "voucher",
+    ];
+
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let item = Record::lenient(node, Self::FIELDS)?;
+        Some(BdItem {
+            name: Text::read(item.get("name")),
+            product_name: Text::read(item.get("product_name")),
+            variant_name: Text::read(item.get("variant_name")),
+            quantity: Count::read(item.get("quantity")),
+            unit_price: Amount::read(item.get("unit_price")),
+            fulfilled: Flag::read(item.get("fulfilled")),
+            fulfillment_status: Text::read(item.get("fulfillment_status")),
+            voucher_codes: texts(item.get("voucher_codes")),
+            voucher: item.get("voucher").and_then(VoucherRecord::read),
+        })
+    }
 }
 
 /// The item's primary voucher record.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct VoucherRecord {
     code: Text,
     serial_number: Text,
     expires_at: Text,
+}
+
+impl VoucherRecord {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let record = Record::lenient(node, &["code", "serial_number", "expires_at"])?;
+        Some(VoucherRecord {
+            code: Text::read(record.get("code")),
+            serial_number: Text::read(record.get("serial_number")),
+            expires_at: Text::read(record.get("expires_at")),
+        })
+    }
 }
 
 /// PENDING means *paid, fulfilment running* (INITIATED is "awaiting payment").
@@ -83,10 +156,10 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
 
     let mut codes = Codes::default();
     let mut records = Vec::new();
-    for (index, item) in body.items.0.into_iter().enumerate() {
-        let record = item.voucher.0.unwrap_or_default();
+    for (index, item) in body.items.into_iter().enumerate() {
+        let record = item.voucher.unwrap_or_default();
         let record_code = record.code.clone().trimmed();
-        for code in item.voucher_codes.0.into_iter().filter_map(Text::trimmed) {
+        for code in item.voucher_codes.into_iter().filter_map(Text::trimmed) {
             codes.add(code, Some(index));
         }
         // The primary record's code belongs to the item even if its list left it out.
@@ -104,11 +177,11 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
                 currency: Some(currency.clone()),
             }),
             fulfilled: item.fulfilled.0,
-            fulfillment_status: item.fulfillment_status.trimmed().map(|s| s.to_lowercase()),
+            fulfillment_status: item.fulfillment_status.trimmed().map(|s| lowercase(&s)),
         });
     }
     // The order-level list is the union of the item lists: only codes not yet seen remain.
-    for code in body.voucher_codes.0.into_iter().filter_map(Text::trimmed) {
+    for code in body.voucher_codes.into_iter().filter_map(Text::trimmed) {
         codes.add(code, None);
     }
 
@@ -138,13 +211,12 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
 /// Codes in order of first appearance, each once, with the item it was first listed under.
 #[derive(Default)]
 struct Codes {
-    seen: BTreeSet<String>,
     list: Vec<(String, Option<usize>)>,
 }
 
 impl Codes {
     fn add(&mut self, code: String, item: Option<usize>) {
-        if self.seen.insert(code.clone()) {
+        if !self.list.iter().any(|(seen, _)| *seen == code) {
             self.list.push((code, item));
         }
     }

@@ -1,11 +1,7 @@
 //! Which vendor wrote a body, judged from its keys: the top level, or inside `data`.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
 use super::Provider;
+use crate::node::Node;
 
 /// The rough type of one value: enough to tell formats apart.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,78 +14,38 @@ pub(super) enum Shape {
     Object,
 }
 
-impl<'de> Deserialize<'de> for Shape {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ShapeVisitor)
+impl Shape {
+    fn of<N: Node>(node: &N) -> Shape {
+        if let Some(flag) = node.as_bool() {
+            Shape::Bool(flag)
+        } else if node.is_number() {
+            Shape::Number
+        } else if let Some(text) = node.as_text() {
+            Shape::Text(text)
+        } else if node.is_object() {
+            Shape::Object
+        } else if node.elements().is_some() {
+            Shape::Array
+        } else {
+            Shape::Null
+        }
     }
 }
 
-struct ShapeVisitor;
+/// The keys of one JSON object, each read as the rough type of its value.
+pub(super) struct Keys<N>(N);
 
-impl<'de> Visitor<'de> for ShapeVisitor {
-    type Value = Shape;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+impl<N: Node> Keys<N> {
+    /// The keys of `node`, when it is an object.
+    pub fn of(node: N) -> Option<Self> {
+        node.is_object().then_some(Keys(node))
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Shape, E> {
-        Ok(Shape::Bool(v))
+    /// The object itself.
+    pub fn node(&self) -> &N {
+        &self.0
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Shape, E> {
-        Ok(Shape::Number)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Shape, E> {
-        Ok(Shape::Number)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Shape, E> {
-        Ok(Shape::Number)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Shape, E> {
-        Ok(Shape::Text(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Shape, E> {
-        Ok(Shape::Text(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Shape, E> {
-        Ok(Shape::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Shape, E> {
-        Ok(Shape::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
-        deserializer.deserialize_any(ShapeVisitor)
-    }
-
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Shape, E> {
-        Ok(Shape::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Shape::Array)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Shape::Object)
-    }
-}
-
-/// The keys of one JSON object with the rough type of each value.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(transparent)]
-pub(super) struct Keys(BTreeMap<String, Shape>);
-
-impl Keys {
     /// True for hsmail's `{status: "success", data: {…}}`.
     pub fn is_success_envelope(&self) -> bool {
         self.is_object("data")
@@ -97,28 +53,20 @@ impl Keys {
                 .text("status")
                 .is_some_and(|status| status.trim().eq_ignore_ascii_case("success"))
     }
-}
 
-/// The keys of the object under `data`.
-#[derive(serde::Deserialize)]
-pub(super) struct DataKeys {
-    pub data: Keys,
-}
-
-impl Keys {
-    pub fn get(&self, key: &str) -> Option<&Shape> {
-        self.0.get(key)
+    pub fn get(&self, key: &str) -> Option<Shape> {
+        self.0.get(key).map(|node| Shape::of(&node))
     }
 
     fn has(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|shape| *shape != Shape::Null)
+        self.get(key).is_some_and(|shape| shape != Shape::Null)
     }
 
     fn has_any(&self, keys: &[&str]) -> bool {
         keys.iter().any(|key| self.has(key))
     }
 
-    pub fn text(&self, key: &str) -> Option<&str> {
+    pub fn text(&self, key: &str) -> Option<String> {
         match self.get(key) {
             Some(Shape::Text(text)) => Some(text),
             _ => None,
@@ -126,7 +74,7 @@ impl Keys {
     }
 
     pub fn is_object(&self, key: &str) -> bool {
-        self.get(key) == Some(&Shape::Object)
+        self.get(key) == Some(Shape::Object)
     }
 
     /// True when `key` holds a usable identifier (non-blank text or a number).
@@ -141,7 +89,7 @@ impl Keys {
 
 /// The order vendor whose shape `body` has, in a fixed order of precedence.
 /// `success_envelope`: the body came as `{status: "success", data: {…}}`, hsmail's envelope.
-pub(super) fn detect(body: &Keys, success_envelope: bool) -> Option<Provider> {
+pub(super) fn detect<N: Node>(body: &Keys<N>, success_envelope: bool) -> Option<Provider> {
     [
         Provider::Canonical,
         Provider::Hsmail,
@@ -155,12 +103,18 @@ pub(super) fn detect(body: &Keys, success_envelope: bool) -> Option<Provider> {
 
 /// True when `body` has an identifier and at least one key only `provider` uses
 /// (for hsmail, its envelope is enough: a bare `{id, status, items}` is still hsmail).
-pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool) -> bool {
+pub(super) fn looks_like<N: Node>(
+    provider: Provider,
+    body: &Keys<N>,
+    success_envelope: bool,
+) -> bool {
     match provider {
         Provider::Auto => detect(body, success_envelope).is_some(),
         Provider::Canonical => {
             body.text("vendor").is_some()
-                && matches!(body.get("terminal"), Some(Shape::Bool(_)))
+                && body
+                    .get("terminal")
+                    .is_some_and(|shape| matches!(shape, Shape::Bool(_)))
                 && body.has_identifier("id")
                 && body.has_identifier("number")
         }

@@ -2,22 +2,23 @@
 //! `{error, message}` (voucher-api) and `{success: false, message}`.
 
 use super::detect::{Keys, Shape};
+use crate::node::Node;
 
 /// Longest vendor message kept, in characters.
 const MAX_MESSAGE: usize = 200;
 
 /// The vendor's error message when `top` is an error envelope ("" when it gives none).
-pub(super) fn vendor_error(top: &Keys) -> Option<String> {
-    let message = top.text("message").map(clean_message);
+pub(super) fn vendor_error<N: Node>(top: &Keys<N>) -> Option<String> {
+    let message = top.text("message").map(|text| clean_message(&text));
     let status_error = top
         .text("status")
         .is_some_and(|status| status.trim().eq_ignore_ascii_case("error"));
     let error = match top.get("error") {
-        Some(Shape::Text(text)) if !text.trim().is_empty() => Some(Some(clean_message(text))),
+        Some(Shape::Text(text)) if !text.trim().is_empty() => Some(Some(clean_message(&text))),
         Some(Shape::Object | Shape::Array | Shape::Number | Shape::Bool(true)) => Some(None),
         _ => None,
     };
-    let unsuccessful = top.get("success") == Some(&Shape::Bool(false));
+    let unsuccessful = top.get("success") == Some(Shape::Bool(false));
     if status_error || unsuccessful {
         return Some(message.unwrap_or_default());
     }

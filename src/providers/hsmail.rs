@@ -1,12 +1,10 @@
 //! hsmail: `{status: "success", data: {id, productName, status, deliveryData, items, …}}`.
 
-use serde::Deserialize;
-
-use super::loose::{status_key, Amount, Flag, List, Text};
+use super::loose::{list, status_key, Amount, Flag, Text};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub(super) struct Body {
     id: Text,
     product_name: Text,
@@ -15,16 +13,57 @@ pub(super) struct Body {
     total_cost: Amount,
     is_service: Flag,
     delivery_data: Text,
-    items: List<ManualItem>,
+    items: Vec<ManualItem>,
     created_at: Text,
 }
 
+impl Body {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "productName",
+        "status",
+        "statusMessage",
+        "totalCost",
+        "isService",
+        "deliveryData",
+        "items",
+        "createdAt",
+    ];
+
+    /// Any value of the wrong type reads as absent.
+    pub fn read<N: Node>(node: N) -> Self {
+        let Some(body) = Record::lenient(node, Self::FIELDS) else {
+            return Body::default();
+        };
+        Body {
+            id: Text::read(body.get("id")),
+            product_name: Text::read(body.get("productName")),
+            status: Text::read(body.get("status")),
+            status_message: Text::read(body.get("statusMessage")),
+            total_cost: Amount::read(body.get("totalCost")),
+            is_service: Flag::read(body.get("isService")),
+            delivery_data: Text::read(body.get("deliveryData")),
+            items: list(body.get("items"), ManualItem::read),
+            created_at: Text::read(body.get("createdAt")),
+        }
+    }
+}
+
 /// A delivered manual product.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct ManualItem {
     uid: Text,
     content: Text,
+}
+
+impl ManualItem {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let item = Record::lenient(node, &["uid", "content"])?;
+        Some(ManualItem {
+            uid: Text::read(item.get("uid")),
+            content: Text::read(item.get("content")),
+        })
+    }
 }
 
 fn status(raw: &str) -> Status {
@@ -71,7 +110,7 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
     for line in delivery_lines(&lines) {
         order.vouchers.push(voucher(line.to_owned(), None, item));
     }
-    for manual in body.items.0 {
+    for manual in body.items {
         if let Some(content) = manual.content.trimmed() {
             order
                 .vouchers

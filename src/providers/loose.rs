@@ -1,113 +1,12 @@
 //! Field types that accept what vendors actually send: numbers as strings, strings as
 //! numbers, nulls, and values of the wrong type (read as "absent", never as an error).
 
-use std::fmt;
+use crate::node::Node;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-/// One JSON value reduced to what a scalar field can use.
-enum Scalar {
-    Text(String),
-    /// A JSON number in its shortest decimal form ("1250", "1250.5").
-    Number(String),
-    Bool(bool),
-    /// null, an array, an object: nothing a scalar field can take.
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor)
-    }
-}
-
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar::Number(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar::Number(v.to_string()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Scalar, E> {
-        Ok(Scalar::Number(v.to_string()))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Scalar, E> {
-        Ok(Scalar::Number(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-        Ok(format_number(v).map_or(Scalar::Other, Scalar::Number))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Other)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Other)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor)
-    }
-
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Scalar, E> {
-        Ok(Scalar::Other)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
-    }
-}
-
-/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
-/// and integers without a fraction ("1250"). In the browser this is JavaScript's own
-/// `Number#toString`, which keeps Rust's float formatting out of the wasm.
-#[cfg(all(target_arch = "wasm32", feature = "widget"))]
-pub(super) fn format_number(value: f64) -> Option<String> {
-    if !value.is_finite() {
-        return None;
-    }
-    js_sys::Number::from(value)
-        .to_string_with_radix(10)
-        .ok()
-        .map(String::from)
-}
-
-/// The shortest decimal text that reads back as `value` ("1250.5", never "1250.4999999"),
-/// and integers without a fraction ("1250").
-#[cfg(not(all(target_arch = "wasm32", feature = "widget")))]
-pub(super) fn format_number(value: f64) -> Option<String> {
-    value.is_finite().then(|| value.to_string())
+/// A string, or a number as its shortest decimal text; absent for anything else.
+fn scalar_text<N: Node>(node: Option<N>) -> Option<String> {
+    let node = node?;
+    node.as_text().or_else(|| node.number_text())
 }
 
 /// Any string or number as text; absent for anything else.
@@ -121,12 +20,9 @@ impl Text {
     }
 }
 
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Text(match Scalar::deserialize(deserializer)? {
-            Scalar::Text(text) | Scalar::Number(text) => Some(text),
-            Scalar::Bool(_) | Scalar::Other => None,
-        }))
+impl Text {
+    pub fn read<N: Node>(node: Option<N>) -> Self {
+        Text(scalar_text(node))
     }
 }
 
@@ -135,14 +31,11 @@ impl<'de> Deserialize<'de> for Text {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Amount(pub Option<String>);
 
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Amount(match Scalar::deserialize(deserializer)? {
-            Scalar::Text(text) | Scalar::Number(text) => {
-                let text = text.trim();
-                is_decimal(text).then(|| text.to_owned())
-            }
-            Scalar::Bool(_) | Scalar::Other => None,
+impl Amount {
+    pub fn read<N: Node>(node: Option<N>) -> Self {
+        Amount(scalar_text(node).and_then(|text| {
+            let text = text.trim();
+            is_decimal(text).then(|| text.to_owned())
         }))
     }
 }
@@ -162,12 +55,9 @@ pub(super) fn is_decimal(text: &str) -> bool {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Count(pub Option<u32>);
 
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Count(match Scalar::deserialize(deserializer)? {
-            Scalar::Text(text) | Scalar::Number(text) => text.trim().parse().ok(),
-            Scalar::Bool(_) | Scalar::Other => None,
-        }))
+impl Count {
+    pub fn read<N: Node>(node: Option<N>) -> Self {
+        Count(scalar_text(node).and_then(|text| text.trim().parse().ok()))
     }
 }
 
@@ -175,70 +65,31 @@ impl<'de> Deserialize<'de> for Count {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Flag(pub Option<bool>);
 
-impl<'de> Deserialize<'de> for Flag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Flag(match Scalar::deserialize(deserializer)? {
-            Scalar::Bool(flag) => Some(flag),
-            Scalar::Text(text) | Scalar::Number(text) => {
-                match text.trim().to_ascii_lowercase().as_str() {
-                    "true" | "1" => Some(true),
-                    "false" | "0" => Some(false),
-                    _ => None,
-                }
-            }
-            Scalar::Other => None,
-        }))
-    }
-}
-
-/// A nested value that is absent when it has the wrong shape, instead of failing
-/// the whole body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Loose<T>(pub Option<T>);
-
-impl<T> Default for Loose<T> {
-    fn default() -> Self {
-        Loose(None)
-    }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum LooseRepr<T> {
-    Value(T),
-    Other(IgnoredAny),
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Loose<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Loose(match LooseRepr::<T>::deserialize(deserializer)? {
-            LooseRepr::Value(value) => Some(value),
-            LooseRepr::Other(_) => None,
-        }))
-    }
-}
-
-/// A list whose elements of the wrong shape are dropped; absent or not a list reads as empty.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct List<T>(pub Vec<T>);
-
-impl<T> Default for List<T> {
-    fn default() -> Self {
-        List(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Loose(elements) = Loose::<Vec<Loose<T>>>::deserialize(deserializer)?;
-        Ok(List(
-            elements
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|Loose(element)| element)
-                .collect(),
+impl Flag {
+    pub fn read<N: Node>(node: Option<N>) -> Self {
+        let Some(node) = node else {
+            return Flag(None);
+        };
+        if let Some(flag) = node.as_bool() {
+            return Flag(Some(flag));
+        }
+        Flag(scalar_text(Some(node)).and_then(
+            |text| match text.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
         ))
     }
+}
+
+/// The elements of a list that `read` accepts; absent or not a list reads as empty.
+pub(super) fn list<N: Node, T>(node: Option<N>, read: impl FnMut(N) -> Option<T>) -> Vec<T> {
+    node.and_then(|node| node.elements())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(read)
+        .collect()
 }
 
 /// `text` trimmed, or `None` when it is blank.
@@ -261,16 +112,6 @@ pub(super) fn status_key(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_keep_their_shortest_text() {
-        assert_eq!(format_number(1250.5).as_deref(), Some("1250.5"));
-        assert_eq!(format_number(1250.0).as_deref(), Some("1250"));
-        assert_eq!(
-            format_number(0.1 + 0.2).as_deref(),
-            Some("0.30000000000000004")
-        );
-    }
 
     #[test]
     fn decimal_text() {

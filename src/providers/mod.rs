@@ -1,8 +1,8 @@
 //! Vendor bodies become `Order` here and nowhere else.
 //!
-//! Each vendor file holds only that vendor's serde shape and its conversion to `Order`;
-//! they are written once against [`document::Document`], so the same code reads a
-//! `serde_json::Value` natively and a `JsValue` (via serde-wasm-bindgen) in the browser.
+//! Each vendor file holds only that vendor's shape and its conversion to `Order`;
+//! they are written once against [`node::Node`], so the same code reads a
+//! `serde_json::Value` natively and a `JsValue` from `JSON.parse` in the browser.
 
 // A wasm build without `widget` has no JSON reader, so the readers are unused there.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "widget")), allow(dead_code))]
@@ -11,7 +11,6 @@ mod bdvoucher;
 mod canonical;
 mod depth;
 mod detect;
-mod document;
 mod envelope;
 mod hsmail;
 mod loose;
@@ -22,11 +21,9 @@ mod voucher_api;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::DeserializeOwned;
-
 use crate::model::{Order, Status};
-use detect::{DataKeys, Keys};
-use document::Document;
+use crate::node::Node;
+use detect::Keys;
 
 /// Which format to read a body as. `Auto` recognises the vendor from the body's shape.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -156,7 +153,7 @@ pub fn parse(text: &str, provider: Provider) -> Result<Order, ParseError> {
     if !is_plain_object(&value) {
         return Err(provider.unrecognized());
     }
-    parse_document(&value, provider)
+    parse_document(value, provider)
 }
 
 /// This build (wasm without the `widget` feature) has no JSON reader: nothing parses.
@@ -180,11 +177,10 @@ pub fn parse_value(value: &wasm_bindgen::JsValue, provider: Provider) -> Result<
     if !shallow {
         return Err(provider.unrecognized());
     }
-    parse_document(value, provider)
+    parse_document(value.clone(), provider)
 }
 
-/// Bodies are objects. (serde-wasm-bindgen would read an array of `[key, value]` pairs
-/// as an object, so arrays are refused here.)
+/// Bodies are objects, never arrays.
 #[cfg(feature = "widget")]
 fn is_plain_object(value: &wasm_bindgen::JsValue) -> bool {
     value.is_object() && !js_sys::Array::is_array(value)
@@ -194,18 +190,18 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-fn parse_document<D: Document>(document: &D, provider: Provider) -> Result<Order, ParseError> {
+fn parse_document<N: Node>(document: N, provider: Provider) -> Result<Order, ParseError> {
     let unrecognized = provider.unrecognized();
-    let Some(top) = document.decode::<Keys>() else {
+    let Some(top) = Keys::of(document) else {
         return Err(unrecognized);
     };
     if let Some(message) = envelope::vendor_error(&top) {
         return Err(ParseError::Vendor { message });
     }
-    let wrapped = top.is_object("data");
     let success_envelope = top.is_success_envelope();
-    let body = if wrapped {
-        document.decode::<DataKeys>().map(|keys| keys.data)
+    // The vendor's body, bare or under `data`.
+    let body = if top.is_object("data") {
+        top.node().get("data").and_then(Keys::of)
     } else {
         Some(top)
     };
@@ -216,33 +212,16 @@ fn parse_document<D: Document>(document: &D, provider: Provider) -> Result<Order
         Provider::Auto => detect::detect(&body, success_envelope),
         explicit => detect::looks_like(explicit, &body, success_envelope).then_some(explicit),
     };
+    let body = body.node().clone();
     let order = match format {
-        Some(Provider::Hsmail) => decode_body(document, wrapped).and_then(hsmail::to_order),
-        Some(Provider::VoucherApi) => {
-            decode_body(document, wrapped).and_then(voucher_api::to_order)
-        }
-        Some(Provider::Shop) => decode_body(document, wrapped).and_then(shop::to_order),
-        Some(Provider::Bdvoucher) => decode_body(document, wrapped).and_then(bdvoucher::to_order),
-        Some(Provider::Canonical) => {
-            decode_body::<canonical::Body, _>(document, wrapped).and_then(canonical::to_order)
-        }
+        Some(Provider::Hsmail) => hsmail::to_order(hsmail::Body::read(body)),
+        Some(Provider::VoucherApi) => voucher_api::to_order(voucher_api::Body::read(body)),
+        Some(Provider::Shop) => shop::to_order(shop::Body::read(body)),
+        Some(Provider::Bdvoucher) => bdvoucher::to_order(bdvoucher::Body::read(body)),
+        Some(Provider::Canonical) => canonical::read(body).and_then(canonical::to_order),
         Some(Provider::Auto) | None => None,
     };
     order.ok_or(unrecognized)
-}
-
-#[derive(serde::Deserialize)]
-struct Wrapped<T> {
-    data: T,
-}
-
-/// The vendor's body, bare or under `data`.
-fn decode_body<T: DeserializeOwned, D: Document>(document: &D, wrapped: bool) -> Option<T> {
-    if wrapped {
-        document.decode::<Wrapped<T>>().map(|body| body.data)
-    } else {
-        document.decode::<T>()
-    }
 }
 
 /// The vendor's own status word as the label, when we could not map it to a status.

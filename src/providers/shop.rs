@@ -1,59 +1,120 @@
 //! shop: `{data: {id, total, currency, status: {key, title, decoration}, print_order_number,
 //! items: [{price, quantity, product: {name, currency}}], pickup_otp, return_otp, …}}`.
 
-use serde::Deserialize;
-
-use super::loose::{status_key, Amount, Count, List, Loose, Text};
+use super::loose::{list, status_key, Amount, Count, Text};
 use super::safe::hex_color;
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(super) struct Body {
     id: Text,
     total: Amount,
     currency: Text,
     created_at: Text,
-    status: Loose<StatusField>,
+    status: Option<StatusField>,
     print_order_number: Text,
-    items: List<ShopItem>,
+    items: Vec<ShopItem>,
     pickup_otp: Text,
     return_otp: Text,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+impl Body {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "total",
+        "currency",
+        "created_at",
+        "status",
+        "print_order_number",
+        "items",
+        "pickup_otp",
+        "return_otp",
+    ];
+
+    /// Any value of the wrong type reads as absent.
+    pub fn read<N: Node>(node: N) -> Self {
+        let Some(body) = Record::lenient(node, Self::FIELDS) else {
+            return Body::default();
+        };
+        Body {
+            id: Text::read(body.get("id")),
+            total: Amount::read(body.get("total")),
+            currency: Text::read(body.get("currency")),
+            created_at: Text::read(body.get("created_at")),
+            status: body.get("status").and_then(StatusField::read),
+            print_order_number: Text::read(body.get("print_order_number")),
+            items: list(body.get("items"), ShopItem::read),
+            pickup_otp: Text::read(body.get("pickup_otp")),
+            return_otp: Text::read(body.get("return_otp")),
+        }
+    }
+}
+
+/// The status is an object, or just its key.
+#[derive(Debug)]
 enum StatusField {
     Object(Box<StatusObject>),
     Key(String),
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl StatusField {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        match node.as_text() {
+            Some(key) => Some(StatusField::Key(key)),
+            None => StatusObject::read(node).map(|object| StatusField::Object(Box::new(object))),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
 struct StatusObject {
     key: Text,
     title: Text,
-    decoration: Loose<Decoration>,
+    decoration: Option<Decoration>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl StatusObject {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let status = Record::lenient(node, &["key", "title", "decoration"])?;
+        Some(StatusObject {
+            key: Text::read(status.get("key")),
+            title: Text::read(status.get("title")),
+            decoration: status.get("decoration").and_then(Decoration::read),
+        })
+    }
+}
+
+#[derive(Debug, Default)]
 struct Decoration {
-    background_color: Loose<Color>,
-    foreground_color: Loose<Color>,
-    border_color: Loose<Color>,
+    background_color: Option<Color>,
+    foreground_color: Option<Color>,
+    border_color: Option<Color>,
+}
+
+impl Decoration {
+    const FIELDS: &'static [&'static str] =
+        &["background_color", "foreground_color", "border_color"];
+
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let decoration = Record::lenient(node, Self::FIELDS)?;
+        let color = |name| decoration.get(name).and_then(Color::read);
+        Some(Decoration {
+            background_color: color("background_color"),
+            foreground_color: color("foreground_color"),
+            border_color: color("border_color"),
+        })
+    }
 }
 
 /// A colour is a string, or an object with light/dark variants.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum Color {
     Plain(String),
     Themed(ThemedColor),
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct ThemedColor {
     light_hex: Text,
     dark_hex: Text,
@@ -61,6 +122,18 @@ struct ThemedColor {
 }
 
 impl Color {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        if let Some(text) = node.as_text() {
+            return Some(Color::Plain(text));
+        }
+        let themed = Record::lenient(node, &["light_hex", "dark_hex", "hex"])?;
+        Some(Color::Themed(ThemedColor {
+            light_hex: Text::read(themed.get("light_hex")),
+            dark_hex: Text::read(themed.get("dark_hex")),
+            hex: Text::read(themed.get("hex")),
+        }))
+    }
+
     /// The first valid `#rgb`/`#rrggbb` value, preferring the light theme's.
     fn hex(self) -> Option<String> {
         match self {
@@ -72,21 +145,42 @@ impl Color {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct ShopItem {
     name: Text,
     price: Amount,
     quantity: Count,
-    product: Loose<Product>,
+    product: Option<Product>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl ShopItem {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let item = Record::lenient(node, &["name", "price", "quantity", "product"])?;
+        Some(ShopItem {
+            name: Text::read(item.get("name")),
+            price: Amount::read(item.get("price")),
+            quantity: Count::read(item.get("quantity")),
+            product: item.get("product").and_then(Product::read),
+        })
+    }
+}
+
+#[derive(Debug, Default)]
 struct Product {
     name: Text,
     price: Amount,
     currency: Text,
+}
+
+impl Product {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let product = Record::lenient(node, &["name", "price", "currency"])?;
+        Some(Product {
+            name: Text::read(product.get("name")),
+            price: Amount::read(product.get("price")),
+            currency: Text::read(product.get("currency")),
+        })
+    }
 }
 
 /// Only `pending` and `cancelled` are documented; the rest are the keys such shops use.
@@ -113,11 +207,11 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
         .print_order_number
         .trimmed()
         .unwrap_or_else(|| id.clone());
-    let (key, title, decoration) = match body.status.0 {
+    let (key, title, decoration) = match body.status {
         Some(StatusField::Object(object)) => (
             object.key.trimmed(),
             object.title.trimmed(),
-            object.decoration.0,
+            object.decoration,
         ),
         Some(StatusField::Key(key)) => (Text(Some(key)).trimmed(), None, None),
         None => (None, None, None),
@@ -134,7 +228,6 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
     });
     order.items = body
         .items
-        .0
         .into_iter()
         .map(|item| shop_item(item, currency.as_deref()))
         .collect();
@@ -161,7 +254,7 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
 }
 
 fn shop_item(item: ShopItem, order_currency: Option<&str>) -> Item {
-    let product = item.product.0.unwrap_or_default();
+    let product = item.product.unwrap_or_default();
     let currency = order_currency
         .map(str::to_owned)
         .or_else(|| product.currency.trimmed());
@@ -181,9 +274,9 @@ fn shop_item(item: ShopItem, order_currency: Option<&str>) -> Item {
 /// The decoration's colours that are valid hex; `None` when none is.
 fn colors(decoration: Decoration) -> Option<StatusColors> {
     let colors = StatusColors {
-        background: decoration.background_color.0.and_then(Color::hex),
-        foreground: decoration.foreground_color.0.and_then(Color::hex),
-        border: decoration.border_color.0.and_then(Color::hex),
+        background: decoration.background_color.and_then(Color::hex),
+        foreground: decoration.foreground_color.and_then(Color::hex),
+        border: decoration.border_color.and_then(Color::hex),
     };
     (colors != StatusColors::default()).then_some(colors)
 }

@@ -1,14 +1,12 @@
 //! voucher-api: a bare order `{id, reference_code, amount, product_id, denomination,
 //! quantity, vouchers: [{card_number, pin_code, …}], status, placed_at}`.
 
-use serde::Deserialize;
-
-use super::loose::{status_key, Amount, Count, List, Text};
+use super::loose::{list, status_key, Amount, Count, Text};
 use super::safe::http_url;
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::node::{Node, Record};
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(super) struct Body {
     id: Text,
     reference_code: Text,
@@ -16,19 +14,71 @@ pub(super) struct Body {
     product_id: Text,
     denomination: Amount,
     quantity: Count,
-    vouchers: List<VoucherBody>,
+    vouchers: Vec<VoucherBody>,
     status: Text,
     placed_at: Text,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+impl Body {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "reference_code",
+        "amount",
+        "product_id",
+        "denomination",
+        "quantity",
+        "vouchers",
+        "status",
+        "placed_at",
+    ];
+
+    /// Any value of the wrong type reads as absent.
+    pub fn read<N: Node>(node: N) -> Self {
+        let Some(body) = Record::lenient(node, Self::FIELDS) else {
+            return Body::default();
+        };
+        Body {
+            id: Text::read(body.get("id")),
+            reference_code: Text::read(body.get("reference_code")),
+            amount: Amount::read(body.get("amount")),
+            product_id: Text::read(body.get("product_id")),
+            denomination: Amount::read(body.get("denomination")),
+            quantity: Count::read(body.get("quantity")),
+            vouchers: list(body.get("vouchers"), VoucherBody::read),
+            status: Text::read(body.get("status")),
+            placed_at: Text::read(body.get("placed_at")),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
 struct VoucherBody {
     card_number: Text,
     pin_code: Text,
     claim_url: Text,
     voucher_reference_number: Text,
     expires_at: Text,
+}
+
+impl VoucherBody {
+    const FIELDS: &'static [&'static str] = &[
+        "card_number",
+        "pin_code",
+        "claim_url",
+        "voucher_reference_number",
+        "expires_at",
+    ];
+
+    fn read<N: Node>(node: N) -> Option<Self> {
+        let voucher = Record::lenient(node, Self::FIELDS)?;
+        Some(VoucherBody {
+            card_number: Text::read(voucher.get("card_number")),
+            pin_code: Text::read(voucher.get("pin_code")),
+            claim_url: Text::read(voucher.get("claim_url")),
+            voucher_reference_number: Text::read(voucher.get("voucher_reference_number")),
+            expires_at: Text::read(voucher.get("expires_at")),
+        })
+    }
 }
 
 /// The status table is upper case, the example body lower case: both are read.
@@ -80,7 +130,6 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
 
     order.vouchers = body
         .vouchers
-        .0
         .into_iter()
         .filter_map(|voucher| {
             Some(Voucher {

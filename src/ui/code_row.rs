@@ -15,6 +15,7 @@ use crate::expiry::{Expiry, Timestamp};
 use crate::intl;
 use crate::labels::Labels;
 use crate::model::{mask, Voucher, VoucherKind};
+use crate::node::lowercase;
 
 /// The two secrets of a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,12 +305,12 @@ pub fn safe_link(url: &str) -> Option<&str> {
 
 /// Whether `url` contains the voucher's code or PIN, as written or percent-encoded.
 pub fn mentions_secret(url: &str, voucher: &Voucher) -> bool {
-    let url = url.to_lowercase();
-    let decoded = percent_decode(&url).to_lowercase();
+    let url = lowercase(url);
+    let decoded = lowercase(&percent_decode(&url));
     let plus_decoded = decoded.replace('+', " ");
     std::iter::once(&voucher.code)
         .chain(voucher.pin.as_ref())
-        .map(|secret| secret.to_lowercase())
+        .map(|secret| lowercase(secret))
         .filter(|secret| !secret.is_empty())
         .any(|secret| {
             url.contains(&secret) || decoded.contains(&secret) || plus_decoded.contains(&secret)

@@ -49,7 +49,13 @@ pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
         .arg(&raw))?;
     let wasm = out_dir.join(format!("{stem}_bg.wasm"));
     run(command("wasm-opt")
-        .args(["-Oz", "--strip-debug", "--strip-producers", "-o"])
+        .args([
+            "-Oz",
+            "--converge",
+            "--strip-debug",
+            "--strip-producers",
+            "-o",
+        ])
         .arg(&wasm)
         .arg(&wasm))?;
     Ok(Bundle {

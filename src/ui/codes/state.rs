@@ -1,7 +1,6 @@
 //! The codes list's pure logic: stable keys, grouping by item, the "Copy all" text, and
 //! which codes and PINs are revealed until when. Tested natively.
 
-use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};
@@ -12,16 +11,15 @@ use crate::model::{Order, Voucher, VoucherKind};
 /// adds codes keeps every revealed code revealed). Keys stay in memory: Yew does not
 /// render them to the DOM.
 pub fn voucher_keys(vouchers: &[Voucher]) -> Vec<AttrValue> {
-    let mut seen: HashMap<(VoucherKind, &str), usize> = HashMap::new();
     vouchers
         .iter()
-        .map(|voucher| {
-            let count = seen
-                .entry((voucher.kind, voucher.code.as_str()))
-                .or_insert(0);
-            *count += 1;
+        .enumerate()
+        .map(|(index, voucher)| {
+            let same =
+                |earlier: &&Voucher| earlier.kind == voucher.kind && earlier.code == voucher.code;
+            let count = vouchers.iter().take(index).filter(same).count() + 1;
             let kind = kind_name(voucher.kind);
-            let key = if *count == 1 {
+            let key = if count == 1 {
                 format!("{kind}:{}", voucher.code)
             } else {
                 format!("{kind}:{}#{count}", voucher.code)
@@ -68,21 +66,24 @@ pub fn groups(order: &Order) -> Vec<Group> {
             vouchers: all,
         }];
     }
-    let mut by_item: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut other = Vec::new();
-    for (index, voucher) in order.vouchers.iter().enumerate() {
-        match voucher.item.filter(|item| *item < order.items.len()) {
-            Some(item) => by_item.entry(item).or_default().push(index),
-            None => other.push(index),
-        }
-    }
-    let mut groups: Vec<Group> = by_item
-        .into_iter()
-        .map(|(item, vouchers)| Group {
-            heading: Heading::Item(item),
-            vouchers,
+    let items = order.items.len();
+    let indexes_where = |belongs: &dyn Fn(Option<usize>) -> bool| -> Vec<usize> {
+        let vouchers = order.vouchers.iter().enumerate();
+        vouchers
+            .filter(|(_, voucher)| belongs(voucher.item))
+            .map(|(index, _)| index)
+            .collect()
+    };
+    let mut groups: Vec<Group> = (0..items)
+        .filter_map(|item| {
+            let vouchers = indexes_where(&|of| of == Some(item));
+            (!vouchers.is_empty()).then_some(Group {
+                heading: Heading::Item(item),
+                vouchers,
+            })
         })
         .collect();
+    let other = indexes_where(&|of| of.is_none_or(|item| item >= items));
     if !other.is_empty() {
         groups.push(Group {
             heading: Heading::Other,
@@ -112,11 +113,62 @@ pub fn visible_tail(code: &str, kind: VoucherKind) -> Option<String> {
     (!tail.is_empty() && code.ends_with(tail)).then(|| tail.to_owned())
 }
 
+/// A small map from key to deadline, in insertion order; equal when it holds the same
+/// entries in any order.
+#[derive(Clone, Debug, Default)]
+struct Deadlines(Vec<(AttrValue, f64)>);
+
+impl Deadlines {
+    fn get(&self, key: &AttrValue) -> Option<f64> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, until)| *until)
+    }
+
+    fn contains_key(&self, key: &AttrValue) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: AttrValue, until: f64) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = until,
+            None => self.0.push((key, until)),
+        }
+    }
+
+    fn remove(&mut self, key: &AttrValue) {
+        self.0.retain(|(k, _)| k != key);
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&AttrValue, &mut f64) -> bool) {
+        self.0.retain_mut(|(key, until)| keep(key, until));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &f64> {
+        self.0.iter().map(|(_, until)| until)
+    }
+}
+
+impl PartialEq for Deadlines {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .all(|(key, until)| other.get(key) == Some(*until))
+    }
+}
+
 /// Which codes and PINs are shown, each until a deadline (ms since the epoch).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevealState {
-    codes: BTreeMap<AttrValue, f64>,
-    pins: BTreeMap<AttrValue, f64>,
+    codes: Deadlines,
+    pins: Deadlines,
     /// "Copy all" failed: show every code in a selectable box until hidden again.
     pub copy_all_box: bool,
 }
@@ -175,7 +227,7 @@ impl RevealState {
     }
 
     fn apply(mut self, action: RevealAction) -> Self {
-        fn set(map: &mut BTreeMap<AttrValue, f64>, key: AttrValue, shown: bool, until: f64) {
+        fn set(map: &mut Deadlines, key: AttrValue, shown: bool, until: f64) {
             if shown {
                 map.insert(key, until);
             } else {
