@@ -27,7 +27,30 @@ impl Sizes {
     }
 }
 
+/// `cargo xtask size`: fails when the widget is over budget.
 pub fn run() -> Result {
+    let ratio = measure_and_print()?;
+    if ratio > BUDGET_RATIO {
+        return Err(format!(
+            "size budget exceeded: {ratio:.2}× > {BUDGET_RATIO:.1}×"
+        ));
+    }
+    Ok(())
+}
+
+/// For `cargo xtask test`: prints the table and says loudly when over budget,
+/// without failing the run (the budget is not met yet: see the README's Size section).
+pub fn report() -> Result {
+    let ratio = measure_and_print()?;
+    if ratio > BUDGET_RATIO {
+        println!(
+            "size: WARNING: over budget ({ratio:.2}× > {BUDGET_RATIO:.1}×); `cargo xtask size` fails"
+        );
+    }
+    Ok(())
+}
+
+fn measure_and_print() -> Result<f64> {
     setup::ensure(setup::Needs::BUILD)?;
     let out = target_dir().join("size");
     let widget = measure(&dist::build("order-widget", &out.join("widget"))?)?;
@@ -51,12 +74,7 @@ pub fn run() -> Result {
     println!(
         "size: order-widget is {ratio:.2}× hello-world (budget {BUDGET_RATIO:.1}×), bytes gzipped"
     );
-    if ratio > BUDGET_RATIO {
-        return Err(format!(
-            "size budget exceeded: {ratio:.2}× > {BUDGET_RATIO:.1}×"
-        ));
-    }
-    Ok(())
+    Ok(ratio)
 }
 
 fn measure(bundle: &Bundle) -> Result<Sizes> {
