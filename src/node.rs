@@ -7,7 +7,8 @@
 pub(crate) trait Node: Sized + Clone {
     /// The value under `key` of a (non-array) object.
     fn get(&self, key: &str) -> Option<Self>;
-    /// The keys of a (non-array) object.
+    /// The keys of a (non-array) object (the widget's config reader needs them).
+    #[cfg_attr(not(feature = "widget"), allow(dead_code))]
     fn keys(&self) -> Option<Vec<String>>;
     /// The elements of an array.
     fn elements(&self) -> Option<Vec<Self>>;
