@@ -31,6 +31,16 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
     if let Some(currency) = currency {
         set(&options, "style", "currency");
         set(&options, "currency", currency);
+    } else {
+        // Without a currency Intl drops trailing zeros ("25.00" → "25"): keep the vendor's.
+        let decimals = amount
+            .split_once('.')
+            .map_or(0, |(_, fraction)| fraction.len());
+        let _ = Reflect::set(
+            &options,
+            &"minimumFractionDigits".into(),
+            &JsValue::from(decimals.min(20) as u32),
+        );
     }
     formatter("NumberFormat", locale, &options)
         .and_then(|number_format| call_format(&number_format, &JsValue::from_str(amount)))

@@ -811,6 +811,9 @@ fn money_is_formatted_by_intl_from_the_exact_amount() {
     assert!(format_money(&money("25", Some("LYD")), None, "en").contains("25.000"));
     assert!(format_money(&money("1500", Some("BDT")), None, "bn-BD").contains('৳'));
     assert_eq!(format_money(&money("25.5", None), None, "en-US"), "25.5");
+    // Without a currency the vendor's decimals survive.
+    assert_eq!(format_money(&money("25.00", None), None, "en-US"), "25.00");
+    assert_eq!(format_money(&money("1250", None), None, "en-US"), "1,250");
     // An invalid currency or locale never throws.
     assert_eq!(
         format_money(&money("25.00", Some("US$")), None, "en-US"),
