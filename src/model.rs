@@ -145,6 +145,22 @@ pub struct Voucher {
     pub kind: VoucherKind,
 }
 
+impl Voucher {
+    /// A code of `kind` with nothing else known about it.
+    pub fn new(code: String, kind: VoucherKind) -> Self {
+        Voucher {
+            code,
+            pin: None,
+            claim_url: None,
+            reference: None,
+            serial: None,
+            expires_at: None,
+            item: None,
+            kind,
+        }
+    }
+}
+
 impl fmt::Debug for Voucher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Voucher")

@@ -201,16 +201,7 @@ mod tests {
     }
 
     fn voucher(code: &str) -> Voucher {
-        Voucher {
-            code: code.into(),
-            pin: None,
-            claim_url: None,
-            reference: None,
-            serial: None,
-            expires_at: None,
-            item: None,
-            kind: VoucherKind::Code,
-        }
+        Voucher::new(code.into(), VoucherKind::Code)
     }
 
     fn network_error() -> FetchError {

@@ -380,14 +380,8 @@ mod tests {
 
     fn voucher(code: &str, pin: Option<&str>) -> Voucher {
         Voucher {
-            code: code.into(),
             pin: pin.map(Into::into),
-            claim_url: None,
-            reference: None,
-            serial: None,
-            expires_at: None,
-            item: None,
-            kind: VoucherKind::Code,
+            ..Voucher::new(code.into(), VoucherKind::Code)
         }
     }
 

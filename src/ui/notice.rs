@@ -153,16 +153,7 @@ mod tests {
         let mut order = Order::new(Vendor::Hsmail, "1".into(), "1".into(), status);
         order.is_service = service;
         order.vouchers = (0..codes)
-            .map(|n| Voucher {
-                code: format!("CODE-{n}"),
-                pin: None,
-                claim_url: None,
-                reference: None,
-                serial: None,
-                expires_at: None,
-                item: None,
-                kind: VoucherKind::Code,
-            })
+            .map(|n| Voucher::new(format!("CODE-{n}"), VoucherKind::Code))
             .collect();
         order
     }

@@ -281,14 +281,8 @@ mod tests {
 
     fn voucher(code: &str, item: Option<usize>) -> Voucher {
         Voucher {
-            code: code.into(),
-            pin: None,
-            claim_url: None,
-            reference: None,
-            serial: None,
-            expires_at: None,
             item,
-            kind: VoucherKind::Code,
+            ..Voucher::new(code.into(), VoucherKind::Code)
         }
     }
 
