@@ -7,6 +7,10 @@
 //! From JavaScript: `const handle = mount(element, config)`, then `handle.refresh()` and
 //! `handle.destroy()`. The configuration keys are documented in [`config`].
 
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod error;
 pub mod events;
 pub mod labels;

@@ -1,30 +1,18 @@
 //! The order's number, placed date, total and status.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use super::status_badge::StatusBadge;
+use super::status_badge;
+use super::ViewContext;
 use crate::intl;
-use crate::labels::Labels;
 use crate::model::Order;
 
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    pub order: Rc<Order>,
-    pub labels: Rc<Labels>,
-    pub locale: AttrValue,
-    pub currency: Option<AttrValue>,
-}
-
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let HeaderProps {
-        order,
+pub fn header(order: &Order, view: &ViewContext, badge: NodeRef) -> Html {
+    let ViewContext {
         labels,
         locale,
         currency,
-    } = props;
+    } = view;
     let placed = order
         .created_at
         .as_deref()
@@ -50,13 +38,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <span class="ow-amount">{ total }</span>
                 </p>
             }
-            <StatusBadge
-                status={order.status}
-                vendor_label={order.status_label.clone().map(AttrValue::from)}
-                message={order.status_message.clone().map(AttrValue::from)}
-                colors={order.status_colors.clone()}
-                labels={labels.clone()}
-            />
+            { status_badge::status_badge(order, labels, badge) }
         </header>
     }
 }

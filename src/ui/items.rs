@@ -1,20 +1,10 @@
 //! The order's items: name, quantity, unit price and each item's fulfilment state.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
+use super::ViewContext;
 use crate::intl;
-use crate::labels::Labels;
 use crate::model::{Item, Order};
-
-#[derive(Properties, PartialEq)]
-pub struct ItemsProps {
-    pub order: Rc<Order>,
-    pub labels: Rc<Labels>,
-    pub locale: AttrValue,
-    pub currency: Option<AttrValue>,
-}
 
 /// The fulfilment state shown for an item: (CSS modifier, label key).
 pub fn item_state(item: &Item) -> Option<(&'static str, &'static str)> {
@@ -29,14 +19,12 @@ pub fn item_state(item: &Item) -> Option<(&'static str, &'static str)> {
     }
 }
 
-#[component]
-pub fn Items(props: &ItemsProps) -> Html {
-    let ItemsProps {
-        order,
+pub fn items(order: &Order, view: &ViewContext) -> Html {
+    let ViewContext {
         labels,
         locale,
         currency,
-    } = props;
+    } = view;
     if order.items.is_empty() {
         return html! {};
     }
@@ -62,7 +50,7 @@ pub fn Items(props: &ItemsProps) -> Html {
                     }
                 </span>
                 if let Some((modifier, key)) = state {
-                    <span class={classes!("ow-item-state", format!("ow-item-state-{modifier}"))}>
+                    <span class={format!("ow-item-state ow-item-state-{modifier}")}>
                         { labels.get(key) }
                     </span>
                 }

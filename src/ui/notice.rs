@@ -1,7 +1,5 @@
 //! Errors as states, and what to expect when there are no codes to show.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::error::{ErrorKind, FetchError};
@@ -23,26 +21,13 @@ pub fn error_key(kind: ErrorKind) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorNoticeProps {
-    pub error: FetchError,
-    pub labels: Rc<Labels>,
-    /// An order is still shown: the notice is small and polite.
-    pub stale: bool,
-}
-
-/// A failed check. Before any order it is the whole widget; after one, a small note.
-#[component]
-pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
-    let ErrorNoticeProps {
-        error,
-        labels,
-        stale,
-    } = props;
+/// A failed check. Before any order it is the whole widget; after one (`stale`: an order
+/// is still shown) a small, polite note.
+pub fn error_notice(error: &FetchError, labels: &Labels, stale: bool) -> Html {
     let explanation = labels.get(error_key(error.kind)).to_owned();
     // The message is ours, or the vendor's own error message: never body content.
     let detail = (error.kind == ErrorKind::BadResponse).then(|| error.message.clone());
-    if *stale {
+    if stale {
         html! {
             <div class="ow-notice ow-notice-stale" part="notice" role="status" data-error={error.kind.as_str()}>
                 <p>{ labels.get("stale_notice") }{ " " }{ explanation }</p>
@@ -61,24 +46,14 @@ pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PollNoticeProps {
-    pub stopped: Option<Stopped>,
-    pub deferred_ms: Option<u64>,
-    pub labels: Rc<Labels>,
-    pub locale: AttrValue,
-}
-
 /// "This is taking longer than usual" after the maximum wait, and when a "Check again"
 /// must wait for the request budget.
-#[component]
-pub fn PollNotice(props: &PollNoticeProps) -> Html {
-    let PollNoticeProps {
-        stopped,
-        deferred_ms,
-        labels,
-        locale,
-    } = props;
+pub fn poll_notice(
+    stopped: Option<Stopped>,
+    deferred_ms: Option<u64>,
+    labels: &Labels,
+    locale: &str,
+) -> Html {
     let slow = stopped
         .filter(|s| s.reason == StopReason::MaxWait)
         .map(|s| {
@@ -128,17 +103,10 @@ pub fn expectation_key(order: &Order) -> Option<&'static str> {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ExpectationProps {
-    pub order: Rc<Order>,
-    pub labels: Rc<Labels>,
-}
-
-#[component]
-pub fn Expectation(props: &ExpectationProps) -> Html {
-    match expectation_key(&props.order) {
+pub fn expectation(order: &Order, labels: &Labels) -> Html {
+    match expectation_key(order) {
         Some(key) => html! {
-            <p class="ow-expect" part="expect" data-expect={key}>{ props.labels.get(key) }</p>
+            <p class="ow-expect" part="expect" data-expect={key}>{ labels.get(key) }</p>
         },
         None => html! {},
     }

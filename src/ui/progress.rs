@@ -1,8 +1,6 @@
 //! The progress track: placed → paid → processing → delivered. A failed, cancelled or
 //! refunded order ends the track visibly with its status.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::status_badge::label_key;
@@ -36,21 +34,13 @@ pub fn track(status: Status) -> Track {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ProgressProps {
-    pub status: Status,
-    pub labels: Rc<Labels>,
-}
-
-#[component]
-pub fn Progress(props: &ProgressProps) -> Html {
-    let labels = &props.labels;
+pub fn progress(status: Status, labels: &Labels) -> Html {
     let step = |index: usize, key: &str, state: &'static str| {
         let current = state == "current" || state == "problem";
         html! {
             <li
                 key={index}
-                class={classes!("ow-step", format!("ow-step-{state}"))}
+                class={format!("ow-step ow-step-{state}")}
                 aria-current={current.then_some("step")}
             >
                 <span class="ow-step-dot" aria-hidden="true"></span>
@@ -61,7 +51,7 @@ pub fn Progress(props: &ProgressProps) -> Html {
             </li>
         }
     };
-    let steps: Html = match track(props.status) {
+    let steps: Html = match track(status) {
         Track::Running { done, problem } => STEPS
             .iter()
             .enumerate()
@@ -81,7 +71,7 @@ pub fn Progress(props: &ProgressProps) -> Html {
         Track::Ended => html! {
             <>
                 { step(0, STEPS[0], "done") }
-                { step(1, &label_key(props.status), "ended") }
+                { step(1, &label_key(status), "ended") }
             </>
         },
     };

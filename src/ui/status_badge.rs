@@ -1,23 +1,11 @@
 //! The status badge: icon, label and the vendor's status message, in the shop's
 //! decoration colours when it sent valid ones.
 
-use std::rc::Rc;
-
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::labels::Labels;
-use crate::model::{Status, StatusColors};
-
-#[derive(Properties, PartialEq)]
-pub struct StatusBadgeProps {
-    pub status: Status,
-    /// The vendor's own name for the status, used when ours is "unknown".
-    pub vendor_label: Option<AttrValue>,
-    pub message: Option<AttrValue>,
-    pub colors: Option<StatusColors>,
-    pub labels: Rc<Labels>,
-}
+use crate::model::{Order, Status, StatusColors};
 
 /// The colour family of a status; the stylesheet maps it to theme colours.
 pub fn tone(status: Status) -> &'static str {
@@ -52,48 +40,47 @@ fn is_hex_colour(value: &str) -> bool {
     matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-#[component]
-pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
-    let badge = use_node_ref();
-    {
-        let badge = badge.clone();
-        // Through the CSSOM: an inline `style` attribute would be blocked by a strict CSP.
-        use_effect_with(props.colors.clone(), move |colors| {
-            if let Some(element) = badge.cast::<HtmlElement>() {
-                let style = element.style();
-                let colors = colors.clone().unwrap_or_default();
-                for (property, value) in [
-                    ("--ow-badge-bg", colors.background),
-                    ("--ow-badge-fg", colors.foreground),
-                    ("--ow-badge-border", colors.border),
-                ] {
-                    let _ = match value.filter(|v| is_hex_colour(v)) {
-                        Some(colour) => style.set_property(property, &colour),
-                        None => style.remove_property(property).map(|_| ()),
-                    };
-                }
-            }
-        });
+/// Paints the badge in the vendor's colours, through the CSSOM: an inline `style`
+/// attribute would be blocked by a strict CSP. Colours the vendor did not send (or sent
+/// invalid) are removed, so an update never keeps a stale one.
+pub fn apply_colors(badge: &NodeRef, colors: Option<&StatusColors>) {
+    let Some(element) = badge.cast::<HtmlElement>() else {
+        return;
+    };
+    let style = element.style();
+    let colors = colors.cloned().unwrap_or_default();
+    for (property, value) in [
+        ("--ow-badge-bg", colors.background),
+        ("--ow-badge-fg", colors.foreground),
+        ("--ow-badge-border", colors.border),
+    ] {
+        let _ = match value.filter(|v| is_hex_colour(v)) {
+            Some(colour) => style.set_property(property, &colour),
+            None => style.remove_property(property).map(|_| ()),
+        };
     }
+}
 
-    let status = props.status;
-    let label = match (&props.vendor_label, status) {
-        (Some(vendor), Status::Unknown) => vendor.to_string(),
-        _ => props.labels.get(&label_key(status)).to_owned(),
+/// The status badge; `badge` is the element [`apply_colors`] paints.
+pub fn status_badge(order: &Order, labels: &Labels, badge: NodeRef) -> Html {
+    let status = order.status;
+    let label = match (&order.status_label, status) {
+        (Some(vendor), Status::Unknown) => vendor.clone(),
+        _ => labels.get(&label_key(status)).to_owned(),
     };
     html! {
         <div class="ow-status" part="status">
             <span
                 ref={badge}
-                class={classes!("ow-badge", format!("ow-badge-{}", tone(status)))}
+                class={format!("ow-badge ow-badge-{}", tone(status))}
                 part="badge"
                 data-status={status.as_str()}
             >
                 <span class="ow-badge-icon" aria-hidden="true">{ icon(status) }</span>
                 <span class="ow-badge-label">{ label }</span>
             </span>
-            if let Some(message) = &props.message {
-                <p class="ow-status-message" part="status-message">{ message }</p>
+            if let Some(message) = &order.status_message {
+                <p class="ow-status-message" part="status-message">{ message.clone() }</p>
             }
         </div>
     }

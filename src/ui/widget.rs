@@ -6,12 +6,12 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::header::Header;
-use super::items::Items;
-use super::notice::{ErrorNotice, Expectation, PollNotice};
-use super::progress::Progress;
-use super::status_badge::label_key;
-use super::Codes;
+use super::header::header;
+use super::items::items;
+use super::notice::{error_notice, expectation, poll_notice};
+use super::progress::progress;
+use super::status_badge::{apply_colors, label_key};
+use super::{Codes, ViewContext};
 use crate::config::Config;
 use crate::dom_events;
 use crate::events::WidgetEvent;
@@ -83,6 +83,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     let labels: Rc<Labels> = (*labels).clone();
     let announcement = use_state(AttrValue::default);
     let poller = use_mut_ref(|| None::<Poller>);
+    let badge = use_node_ref();
 
     {
         let poller = poller.clone();
@@ -136,8 +137,21 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Callback::from(move |_: MouseEvent| remote.refresh())
     };
 
+    {
+        let badge = badge.clone();
+        let colors = state.order.as_ref().map(|order| order.status_colors.clone());
+        // Also after the badge first appears: its colours are set on the new element.
+        use_effect_with(colors, move |colors| {
+            apply_colors(&badge, colors.as_ref().and_then(Option::as_ref))
+        });
+    }
+
     let locale: AttrValue = config.locale.clone().into();
-    let currency: Option<AttrValue> = config.currency.clone().map(AttrValue::from);
+    let view = ViewContext {
+        labels: labels.clone(),
+        locale: locale.clone(),
+        currency: config.currency.clone().map(AttrValue::from),
+    };
     let reveal_timeout_ms = u32::try_from(config.reveal_timeout.as_millis()).unwrap_or(u32::MAX);
     let can_check_again = state.error.is_some()
         || state
@@ -155,29 +169,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
             aria-busy={state.checking.then_some("true")}
         >
             if let Some(order) = state.order.clone() {
-                <Header
-                    order={order.clone()}
-                    labels={labels.clone()}
-                    locale={locale.clone()}
-                    currency={currency.clone()}
-                />
-                <Progress status={order.status} labels={labels.clone()} />
-                if let Some(error) = state.error.clone() {
-                    <ErrorNotice {error} labels={labels.clone()} stale=true />
+                { header(&order, &view, badge) }
+                { progress(order.status, &labels) }
+                if let Some(error) = &state.error {
+                    { error_notice(error, &labels, true) }
                 }
-                <PollNotice
-                    stopped={state.stopped}
-                    deferred_ms={state.deferred_ms}
-                    labels={labels.clone()}
-                    locale={locale.clone()}
-                />
-                <Items
-                    order={order.clone()}
-                    labels={labels.clone()}
-                    locale={locale.clone()}
-                    currency={currency.clone()}
-                />
-                <Expectation order={order.clone()} labels={labels.clone()} />
+                { poll_notice(state.stopped, state.deferred_ms, &labels, &locale) }
+                { items(&order, &view) }
+                { expectation(&order, &labels) }
                 <Codes
                     {order}
                     labels={labels.clone()}
@@ -186,8 +185,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     {on_event}
                     {announce}
                 />
-            } else if let Some(error) = state.error.clone() {
-                <ErrorNotice {error} labels={labels.clone()} stale=false />
+            } else if let Some(error) = &state.error {
+                { error_notice(error, &labels, false) }
             } else {
                 <p class="ow-loading" part="loading">{ labels.get("loading") }</p>
             }
