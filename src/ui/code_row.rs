@@ -1,145 +1,89 @@
 //! One code: masked or shown, with its Reveal/Hide and Copy buttons, its PIN (masked and
-//! copied on its own), reference, serial, "Redeem" link and expiry.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! copied on its own), reference, serial, "Redeem" link and expiry. A plain view: the
+//! list owns the state.
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use super::codes::state::visible_tail;
+use super::codes::state::{visible_tail, CopySource, RevealState, Secret};
+use super::codes::Actions;
 use super::copy_button::CopyButton;
-use crate::events::WidgetEvent;
 use crate::expiry::{Expiry, Timestamp};
 use crate::intl;
 use crate::labels::Labels;
 use crate::model::{mask, Voucher, VoucherKind};
 use crate::node::lowercase;
 
-/// The two secrets of a row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Secret {
-    Code,
-    Pin,
+/// What every row needs from its list.
+pub struct RowContext<'a> {
+    pub labels: &'a Labels,
+    pub locale: &'a str,
+    pub state: &'a RevealState,
+    pub actions: &'a Actions,
+    /// Given to the text a failed copy left shown, so it can be selected.
+    pub select: &'a NodeRef,
 }
 
-/// A row asks for its code or PIN (`Secret`) to be shown (`true`) or hidden.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RevealRequest {
-    pub id: AttrValue,
-    pub secret: Secret,
-    pub shown: bool,
-}
-
-#[derive(Properties, PartialEq, Clone)]
-pub struct CodeRowProps {
-    pub voucher: Voucher,
-    /// The voucher's key in the list (kept in memory only).
-    pub id: AttrValue,
-    /// 1-based position, to tell codes apart when the mask shows nothing of them.
-    pub number: usize,
-    pub code_shown: bool,
-    pub pin_shown: bool,
-    pub on_reveal: Callback<RevealRequest>,
-    pub labels: Rc<Labels>,
-    pub locale: AttrValue,
-    pub on_event: Callback<WidgetEvent>,
-    pub announce: Callback<AttrValue>,
-}
-
-#[component]
-pub fn CodeRow(props: &CodeRowProps) -> Html {
-    let code_ref = use_node_ref();
-    let pin_ref = use_node_ref();
-    // After a failed copy: the secret to select once it is shown.
-    let to_select = use_mut_ref(|| None::<Secret>);
-    let select_requests = use_state(|| 0u32);
-
-    {
-        let to_select = to_select.clone();
-        let (code_ref, pin_ref) = (code_ref.clone(), pin_ref.clone());
-        use_effect_with(
-            (props.code_shown, props.pin_shown, *select_requests),
-            move |_| select_pending(&to_select, &code_ref, &pin_ref),
-        );
-    }
-
-    let voucher = &props.voucher;
-    let labels = &props.labels;
+/// One voucher: `key` is its key in the list (kept in memory only), `number` its
+/// 1-based position, to tell codes apart when the mask shows nothing of them.
+pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowContext) -> Html {
+    let RowContext {
+        labels,
+        locale,
+        state,
+        actions,
+        select,
+    } = row;
+    let code_shown = state.code_shown(key);
+    let pin_shown = state.pin_shown(key);
     let kind_label = labels.get(kind_key(voucher.kind));
-    let number = props.number.to_string();
     let context = match visible_tail(&voucher.code, voucher.kind) {
         Some(tail) => labels.fill("code_ending", &[("kind", kind_label), ("tail", &tail)]),
-        None => labels.fill("code_number", &[("kind", kind_label), ("number", &number)]),
+        None => labels.fill(
+            "code_number",
+            &[("kind", kind_label), ("number", &number.to_string())],
+        ),
     };
-    let context = AttrValue::from(context);
 
-    let request = |secret: Secret, shown: bool| {
-        let on_reveal = props.on_reveal.clone();
-        let id = props.id.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_reveal.emit(RevealRequest {
-                id: id.clone(),
-                secret,
-                shown,
-            })
-        })
-    };
-    let on_copy_failed = |secret: Secret| {
-        let on_reveal = props.on_reveal.clone();
-        let id = props.id.clone();
-        let to_select = to_select.clone();
-        let select_requests = select_requests.clone();
-        // Selecting needs the text in the DOM: the one reveal a click on "Copy" makes,
-        // because the customer asked to copy it.
-        Callback::from(move |()| {
-            *to_select.borrow_mut() = Some(secret);
-            select_requests.set(select_requests.wrapping_add(1));
-            on_reveal.emit(RevealRequest {
-                id: id.clone(),
-                secret,
-                shown: true,
-            });
-        })
-    };
-    let copy_button = |text: &str, label: &str, context: AttrValue, secret: Secret, part: &str| {
-        html! {
-            <CopyButton
-                text={AttrValue::from(text.to_owned())}
-                label={AttrValue::from(label.to_owned())}
-                context={Some(context)}
-                kind={voucher.kind}
-                count={1}
-                part={AttrValue::from(part.to_owned())}
-                labels={labels.clone()}
-                on_event={props.on_event.clone()}
-                announce={props.announce.clone()}
-                on_failed={on_copy_failed(secret)}
-            />
-        }
-    };
-    let reveal_button = |shown: bool, secret: Secret, context: &str, part: &'static str| {
+    let reveal_button = |secret: Secret, shown: bool, context: &str| {
         html! {
             <button
                 type="button"
                 class="ow-button ow-reveal"
-                {part}
+                part="button reveal-button"
                 aria-pressed={if shown { "true" } else { "false" }}
-                onclick={request(secret, !shown)}
+                onclick={actions.reveal(key.clone(), secret, !shown)}
             >
                 { labels.get(if shown { "hide" } else { "reveal" }) }
                 <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
             </button>
         }
     };
-
-    let code_value = if props.code_shown {
+    let copy_button = |secret: Secret, text: &str, label: &str, context: &str| {
+        let source = CopySource::One(key.clone(), secret);
+        let button = CopyButton {
+            label,
+            context: Some(context),
+            feedback: state.feedback_for(&source),
+            class: "",
+            part: "button copy-button",
+        };
+        button.view(labels, actions.copy(source, text.into(), voucher.kind, 1))
+    };
+    let secret_text = |secret: Secret, text: &str, part: &'static str| {
+        let node_ref = if state.to_select(key, secret) {
+            (*select).clone()
+        } else {
+            NodeRef::default()
+        };
         html! {
-            <span class="ow-code-text" part="code-text" dir="ltr" ref={code_ref}>
-                { voucher.code.clone() }
-            </span>
+            <span class="ow-code-text" {part} dir="ltr" ref={node_ref}>{ text.to_owned() }</span>
         }
+    };
+
+    let code_value = if code_shown {
+        secret_text(Secret::Code, &voucher.code, "code-text")
     } else {
         let hidden = match visible_tail(&voucher.code, voucher.kind) {
             Some(tail) => labels.fill("masked_code", &[("tail", &tail)]),
@@ -151,12 +95,8 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
     let pin = voucher.pin.as_ref().map(|pin| {
         let pin_label = labels.get("pin");
         let pin_context = format!("{pin_label}, {context}");
-        let value = if props.pin_shown {
-            html! {
-                <span class="ow-code-text" part="pin-text" dir="ltr" ref={pin_ref.clone()}>
-                    { pin.clone() }
-                </span>
-            }
+        let value = if pin_shown {
+            secret_text(Secret::Pin, pin, "pin-text")
         } else {
             masked(
                 &mask(pin, VoucherKind::Credential),
@@ -168,8 +108,8 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
                 <span class="ow-code-kind">{ pin_label.to_owned() }</span>
                 <span class="ow-code-value">{ value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(props.pin_shown, Secret::Pin, &pin_context, "button reveal-button") }
-                    { copy_button(pin, labels.get("copy_pin"), AttrValue::from(pin_context.clone()), Secret::Pin, "button copy-button") }
+                    { reveal_button(Secret::Pin, pin_shown, &pin_context) }
+                    { copy_button(Secret::Pin, pin, labels.get("copy_pin"), &pin_context) }
                 </span>
             </div>
         }
@@ -196,7 +136,7 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
         .as_deref()
         .and_then(safe_link)
         // A URL that carries the code or PIN is the secret too: only while it is shown.
-        .filter(|url| props.code_shown || !mentions_secret(url, voucher))
+        .filter(|url| code_shown || !mentions_secret(url, voucher))
         .map(|url| {
             html! {
                 <a
@@ -213,20 +153,20 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
         });
 
     html! {
-        <li class="ow-code" part="code" data-kind={kind_key(voucher.kind)}>
+        <li key={key.as_str()} class="ow-code" part="code" data-kind={kind_key(voucher.kind)}>
             <div class="ow-code-line">
                 <span class="ow-code-kind">{ kind_label.to_owned() }</span>
                 <span class="ow-code-value">{ code_value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(props.code_shown, Secret::Code, &context, "button reveal-button") }
-                    { copy_button(&voucher.code, labels.get("copy"), context.clone(), Secret::Code, "button copy-button") }
+                    { reveal_button(Secret::Code, code_shown, &context) }
+                    { copy_button(Secret::Code, &voucher.code, labels.get("copy"), &context) }
                 </span>
             </div>
             { for pin }
             if !details.is_empty() {
                 <dl class="ow-code-details">{ for details }</dl>
             }
-            { expiry(voucher.expires_at.as_deref(), labels, &props.locale) }
+            { expiry(voucher.expires_at.as_deref(), labels, locale) }
             { for redeem }
         </li>
     }
@@ -339,21 +279,6 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn select_pending(to_select: &RefCell<Option<Secret>>, code: &NodeRef, pin: &NodeRef) {
-    let Some(secret) = *to_select.borrow() else {
-        return;
-    };
-    let node = match secret {
-        Secret::Code => code.get(),
-        Secret::Pin => pin.get(),
-    };
-    // Not shown yet: the next render (with the secret shown) tries again.
-    if let Some(node) = node {
-        select_contents(&node);
-        *to_select.borrow_mut() = None;
-    }
 }
 
 /// `getSelection().selectAllChildren(node)`, so Ctrl+C copies exactly that text.

@@ -13,15 +13,21 @@ use gloo_timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use self::state::{copy_all_text, groups, voucher_keys, Heading, RevealAction, RevealState};
-use super::code_row::{CodeRow, RevealRequest, Secret};
-use super::copy_button::CopyButton;
+use self::state::{
+    copy_all_text, groups, voucher_keys, CopyFeedback, CopySource, Heading, RevealAction,
+    RevealState, Secret,
+};
+use super::code_row::{code_row, select_contents, RowContext};
+use super::copy_button::{copy_on_click, CopyButton};
 use crate::events::WidgetEvent;
 use crate::intl;
 use crate::labels::Labels;
 use crate::model::{Order, VoucherKind};
 
 const DEFAULT_REVEAL_MS: u32 = 60_000;
+/// How long a copy button says "Copied" / "Press Ctrl+C".
+const COPIED_MS: u32 = 2_000;
+const FAILED_MS: u32 = 10_000;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CodesProps {
@@ -33,17 +39,82 @@ pub struct CodesProps {
     pub announce: Callback<AttrValue>,
 }
 
+/// The callbacks of the list's buttons.
+#[derive(Clone)]
+pub struct Actions {
+    dispatcher: UseReducerDispatcher<RevealState>,
+    on_event: Callback<WidgetEvent>,
+    announce: Callback<AttrValue>,
+    labels: Rc<Labels>,
+    timeout_ms: u32,
+}
+
+impl Actions {
+    fn until(&self) -> f64 {
+        intl::now_ms() + f64::from(self.timeout_ms)
+    }
+
+    /// Shows (`shown`) or hides one code or PIN.
+    pub fn reveal(&self, key: AttrValue, secret: Secret, shown: bool) -> Callback<MouseEvent> {
+        let actions = self.clone();
+        Callback::from(move |_: MouseEvent| {
+            let key = key.clone();
+            let until = actions.until();
+            actions.dispatcher.dispatch(match secret {
+                Secret::Code => RevealAction::Code { key, shown, until },
+                Secret::Pin => RevealAction::Pin { key, shown, until },
+            });
+            if shown {
+                actions.on_event.emit(WidgetEvent::Reveal { count: 1 });
+            }
+        })
+    }
+
+    /// Copies `text` (never rendered) and reports how that went.
+    pub fn copy(
+        &self,
+        source: CopySource,
+        text: AttrValue,
+        kind: VoucherKind,
+        count: usize,
+    ) -> Callback<MouseEvent> {
+        let actions = self.clone();
+        Callback::from(move |event: MouseEvent| {
+            let actions = actions.clone();
+            let source = source.clone();
+            copy_on_click(&event, &text, move |outcome| {
+                let ok = outcome.ok();
+                actions.on_event.emit(WidgetEvent::Copy { kind, count, ok });
+                let said = if ok {
+                    "copied_announcement"
+                } else {
+                    "copy_failed"
+                };
+                actions
+                    .announce
+                    .emit(AttrValue::from(actions.labels.get(said).to_owned()));
+                let until = actions.until();
+                actions
+                    .dispatcher
+                    .dispatch(RevealAction::Copied { source, ok, until });
+            });
+        })
+    }
+}
+
 #[component]
 pub fn Codes(props: &CodesProps) -> Html {
     let reveal = use_reducer(RevealState::default);
     let keys = use_memo(props.order.clone(), |order| {
         Rc::<[AttrValue]>::from(voucher_keys(&order.vouchers))
     });
+    let keys: Rc<[AttrValue]> = (*keys).clone();
     let copy_all = use_memo(
         (props.order.clone(), props.labels.clone()),
         |(order, labels)| AttrValue::from(copy_all_text(&order.vouchers, labels.get("pin"))),
     );
     let copy_all_box = use_node_ref();
+    let select = use_node_ref();
     let timeout_ms = match props.reveal_timeout_ms {
         0 => DEFAULT_REVEAL_MS,
         ms => ms,
@@ -51,105 +122,81 @@ pub fn Codes(props: &CodesProps) -> Html {
 
     use_remask_timer(reveal.next_deadline(), reveal.dispatcher());
     use_hide_when_page_hidden(reveal.dispatcher());
-    {
-        let copy_all_box = copy_all_box.clone();
-        use_effect_with(reveal.copy_all_box, move |shown| {
-            if let Some(text) = shown
-                .then(|| copy_all_box.cast::<HtmlTextAreaElement>())
-                .flatten()
-            {
-                let _ = text.focus();
-                text.select();
-            }
-        });
-    }
-
-    let on_reveal = {
-        let dispatcher = reveal.dispatcher();
-        use_callback(
-            (timeout_ms, props.on_event.clone()),
-            move |request: RevealRequest, (timeout_ms, on_event)| {
-                let RevealRequest { id, secret, shown } = request;
-                let until = intl::now_ms() + f64::from(*timeout_ms);
-                dispatcher.dispatch(match secret {
-                    Secret::Code => RevealAction::Code {
-                        key: id,
-                        shown,
-                        until,
-                    },
-                    Secret::Pin => RevealAction::Pin {
-                        key: id,
-                        shown,
-                        until,
-                    },
-                });
-                if shown {
-                    on_event.emit(WidgetEvent::Reveal { count: 1 });
-                }
-            },
-        )
-    };
+    use_copy_feedback(
+        reveal.feedback.clone(),
+        select.clone(),
+        copy_all_box.clone(),
+        reveal.dispatcher(),
+    );
 
     let order = &props.order;
     if order.vouchers.is_empty() {
         return html! {};
     }
     let labels = &props.labels;
+    let actions = Actions {
+        dispatcher: reveal.dispatcher(),
+        on_event: props.on_event.clone(),
+        announce: props.announce.clone(),
+        labels: labels.clone(),
+        timeout_ms,
+    };
     let all_shown = reveal.all_codes_shown(keys.iter());
 
     let on_reveal_all = {
-        let dispatcher = reveal.dispatcher();
+        let actions = actions.clone();
         let keys = keys.clone();
-        let on_event = props.on_event.clone();
         Callback::from(move |_: MouseEvent| {
             if all_shown {
-                dispatcher.dispatch(RevealAction::HideAll);
+                actions.dispatcher.dispatch(RevealAction::HideAll);
             } else {
-                let until = intl::now_ms() + f64::from(timeout_ms);
-                dispatcher.dispatch(RevealAction::All {
-                    keys: (*keys).clone(),
+                let until = actions.until();
+                actions.dispatcher.dispatch(RevealAction::All {
+                    keys: keys.clone(),
                     until,
                 });
-                on_event.emit(WidgetEvent::Reveal { count: keys.len() });
+                actions
+                    .on_event
+                    .emit(WidgetEvent::Reveal { count: keys.len() });
             }
         })
     };
-    let on_copy_all_failed = {
-        let dispatcher = reveal.dispatcher();
-        let keys = keys.clone();
-        Callback::from(move |()| {
-            let until = intl::now_ms() + f64::from(timeout_ms);
-            dispatcher.dispatch(RevealAction::CopyAllBox {
-                keys: (*keys).clone(),
-                until,
-            });
-        })
+    let copy_all_source = CopySource::All(keys.clone());
+    let copy_all_button = CopyButton {
+        label: labels.get("copy_all"),
+        context: None,
+        feedback: reveal.feedback_for(&copy_all_source),
+        class: " ow-copy-all",
+        part: "button copy-button copy-all-button",
     };
+    let first_kind = order
+        .vouchers
+        .first()
+        .map_or(VoucherKind::Code, |voucher| voucher.kind);
+    let on_copy_all = actions.copy(
+        copy_all_source,
+        (*copy_all).clone(),
+        first_kind,
+        order.vouchers.len(),
+    );
 
-    let row = |index: usize, number: usize| -> Option<Html> {
+    let row_context = RowContext {
+        labels,
+        locale: &props.locale,
+        state: &reveal,
+        actions: &actions,
+        select: &select,
+    };
+    let row = |index: usize| -> Option<Html> {
         let voucher = order.vouchers.get(index)?;
-        let id = keys.get(index)?.clone();
-        Some(html! {
-            <CodeRow
-                key={id.to_string()}
-                voucher={voucher.clone()}
-                id={id.clone()}
-                {number}
-                code_shown={reveal.code_shown(&id)}
-                pin_shown={reveal.pin_shown(&id)}
-                on_reveal={on_reveal.clone()}
-                labels={labels.clone()}
-                locale={props.locale.clone()}
-                on_event={props.on_event.clone()}
-                announce={props.announce.clone()}
-            />
-        })
+        let key = keys.get(index)?;
+        Some(code_row(voucher, key, index + 1, &row_context))
     };
     let list = groups(order).into_iter().map(|group| {
         let rows = group
             .vouchers
             .iter()
-            .filter_map(|index| row(*index, index + 1))
+            .filter_map(|index| row(*index))
             .collect::<Html>();
         let list = html! { <ul class="ow-code-list" part="code-list">{ rows }</ul> };
         let (key, heading) = match group.heading {
@@ -172,10 +219,6 @@ pub fn Codes(props: &CodesProps) -> Html {
         }
     });
 
-    let first_kind = order
-        .vouchers
-        .first()
-        .map_or(VoucherKind::Code, |voucher| voucher.kind);
     html! {
         <section
             class="ow-codes fs-exclude rr-block sentry-block ph-no-capture"
@@ -198,18 +241,7 @@ pub fn Codes(props: &CodesProps) -> Html {
                     >
                         { labels.get(if all_shown { "hide_all" } else { "reveal_all" }) }
                     </button>
-                    <CopyButton
-                        text={(*copy_all).clone()}
-                        label={AttrValue::from(labels.get("copy_all").to_owned())}
-                        kind={first_kind}
-                        count={order.vouchers.len()}
-                        class={classes!("ow-copy-all")}
-                        part="button copy-button copy-all-button"
-                        labels={labels.clone()}
-                        on_event={props.on_event.clone()}
-                        announce={props.announce.clone()}
-                        on_failed={on_copy_all_failed}
-                    />
+                    { copy_all_button.view(labels, on_copy_all) }
                 </div>
             </div>
             if reveal.copy_all_box {
@@ -228,6 +260,42 @@ pub fn Codes(props: &CodesProps) -> Html {
             { for list }
         </section>
     }
+}
+
+/// After a copy: the button's "Copied" / "Press Ctrl+C" ends after its time, and a
+/// failed copy selects the text it left shown (one code or PIN, or the "Copy all" box)
+/// so Ctrl+C copies exactly that.
+#[hook]
+fn use_copy_feedback(
+    feedback: Option<CopyFeedback>,
+    select: NodeRef,
+    copy_all_box: NodeRef,
+    dispatcher: UseReducerDispatcher<RevealState>,
+) {
+    use_effect_with(feedback, move |feedback| {
+        let timer = feedback.as_ref().map(|feedback| {
+            match (&feedback.source, feedback.ok) {
+                (_, true) => {}
+                (CopySource::All(_), false) => {
+                    if let Some(text) = copy_all_box.cast::<HtmlTextAreaElement>() {
+                        let _ = text.focus();
+                        text.select();
+                    }
+                }
+                (CopySource::One(..), false) => {
+                    if let Some(node) = select.get() {
+                        select_contents(&node);
+                    }
+                }
+            }
+            let serial = feedback.serial;
+            let shown_ms = if feedback.ok { COPIED_MS } else { FAILED_MS };
+            Timeout::new(shown_ms, move || {
+                dispatcher.dispatch(RevealAction::FeedbackOver { serial })
+            })
+        });
+        move || drop(timer)
+    });
 }
 
 /// Re-masks what is due at `deadline`. A new deadline replaces the timer; unmounting

@@ -139,7 +139,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     {
         let badge = badge.clone();
-        let colors = state.order.as_ref().map(|order| order.status_colors.clone());
+        let colors = state
+            .order
+            .as_ref()
+            .map(|order| order.status_colors.clone());
         // Also after the badge first appears: its colours are set on the new element.
         use_effect_with(colors, move |colors| {
             apply_colors(&badge, colors.as_ref().and_then(Option::as_ref))

@@ -1,5 +1,6 @@
-//! The codes list's pure logic: stable keys, grouping by item, the "Copy all" text, and
-//! which codes and PINs are revealed until when. Tested natively.
+//! The codes list's pure logic: stable keys, grouping by item, the "Copy all" text,
+//! which codes and PINs are revealed until when, and what the copy buttons say after a
+//! copy. Tested natively.
 
 use std::rc::Rc;
 
@@ -164,13 +165,42 @@ impl PartialEq for Deadlines {
     }
 }
 
-/// Which codes and PINs are shown, each until a deadline (ms since the epoch).
+/// The two secrets of a code row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secret {
+    Code,
+    Pin,
+}
+
+/// Which "Copy" button a copy came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CopySource {
+    /// "Copy all", with the key of every voucher (to show them all if it fails).
+    All(Rc<[AttrValue]>),
+    /// One voucher's code or PIN, by key.
+    One(AttrValue, Secret),
+}
+
+/// What the button of the last copy says until its timer runs out: "Copied" when the
+/// copy worked, "Press Ctrl+C" (with the text shown selected) when it did not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyFeedback {
+    pub source: CopySource,
+    pub ok: bool,
+    /// Counts copies, so a second click on the same button restarts its timer.
+    pub serial: u32,
+}
+
+/// Which codes and PINs are shown, each until a deadline (ms since the epoch), and the
+/// last copy's feedback.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevealState {
     codes: Deadlines,
     pins: Deadlines,
     /// "Copy all" failed: show every code in a selectable box until hidden again.
     pub copy_all_box: bool,
+    pub feedback: Option<CopyFeedback>,
+    copies: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -202,6 +232,17 @@ pub enum RevealAction {
     Expire {
         deadline: f64,
     },
+    /// A copy ended. A failed one shows what it tried to copy until `until`, so the
+    /// customer can select it and press Ctrl+C.
+    Copied {
+        source: CopySource,
+        ok: bool,
+        until: f64,
+    },
+    /// The feedback of copy number `serial` has been shown long enough.
+    FeedbackOver {
+        serial: u32,
+    },
 }
 
 impl RevealState {
@@ -215,6 +256,24 @@ impl RevealState {
 
     pub fn all_codes_shown<'a>(&self, mut keys: impl Iterator<Item = &'a AttrValue>) -> bool {
         !self.codes.is_empty() && keys.all(|key| self.codes.contains_key(key))
+    }
+
+    /// What the copy button of `source` says now: `Some(true)` "Copied", `Some(false)`
+    /// "Press Ctrl+C", `None` its label.
+    pub fn feedback_for(&self, source: &CopySource) -> Option<bool> {
+        let feedback = self.feedback.as_ref()?;
+        let same = match (&feedback.source, source) {
+            (CopySource::All(_), CopySource::All(_)) => true,
+            (one, other) => one == other,
+        };
+        same.then_some(feedback.ok)
+    }
+
+    /// Whether `secret` of `key` is the text a failed copy left shown for selecting.
+    pub fn to_select(&self, key: &AttrValue, secret: Secret) -> bool {
+        self.feedback.as_ref().is_some_and(|feedback| {
+            !feedback.ok && feedback.source == CopySource::One(key.clone(), secret)
+        })
     }
 
     /// When the next re-mask is due.
@@ -247,7 +306,41 @@ impl RevealState {
                 self = self.apply(RevealAction::All { keys, until });
                 self.copy_all_box = true;
             }
-            RevealAction::HideAll => self = RevealState::default(),
+            RevealAction::Copied { source, ok, until } => {
+                if !ok {
+                    self = self.apply(match source.clone() {
+                        CopySource::All(keys) => RevealAction::CopyAllBox { keys, until },
+                        CopySource::One(key, Secret::Code) => RevealAction::Code {
+                            key,
+                            shown: true,
+                            until,
+                        },
+                        CopySource::One(key, Secret::Pin) => RevealAction::Pin {
+                            key,
+                            shown: true,
+                            until,
+                        },
+                    });
+                }
+                self.copies = self.copies.wrapping_add(1);
+                self.feedback = Some(CopyFeedback {
+                    source,
+                    ok,
+                    serial: self.copies,
+                });
+            }
+            RevealAction::FeedbackOver { serial } => {
+                if self.feedback.as_ref().is_some_and(|f| f.serial == serial) {
+                    self.feedback = None;
+                }
+            }
+            RevealAction::HideAll => {
+                let copies = self.copies;
+                self = RevealState {
+                    copies,
+                    ..RevealState::default()
+                };
+            }
             RevealAction::Expire { deadline } => {
                 self.codes.retain(|_, until| *until > deadline);
                 self.pins.retain(|_, until| *until > deadline);
@@ -417,7 +510,7 @@ mod tests {
         assert!(!state.code_shown(&key("a")));
         assert!(state.pin_shown(&key("a")));
         let state = state.reduce(RevealAction::HideAll);
-        assert_eq!(*state, RevealState::default());
+        assert!(!state.code_shown(&key("a")) && !state.pin_shown(&key("a")));
         assert_eq!(state.next_deadline(), None);
     }
 
@@ -455,6 +548,63 @@ mod tests {
                 .reduce(RevealAction::Expire { deadline: 100.0 })
                 .copy_all_box
         );
+    }
+
+    #[test]
+    fn a_copy_says_copied_only_on_its_own_button_until_its_time_is_over() {
+        let pin = CopySource::One(key("a"), Secret::Pin);
+        let state = Rc::new(RevealState::default()).reduce(RevealAction::Copied {
+            source: pin.clone(),
+            ok: true,
+            until: 100.0,
+        });
+        assert_eq!(state.feedback_for(&pin), Some(true));
+        assert_eq!(
+            state.feedback_for(&CopySource::One(key("a"), Secret::Code)),
+            None
+        );
+        assert!(
+            !state.pin_shown(&key("a")),
+            "a copy that worked reveals nothing"
+        );
+        let first = state
+            .feedback
+            .as_ref()
+            .map(|f| f.serial)
+            .unwrap_or_default();
+        let again = state.clone().reduce(RevealAction::Copied {
+            source: pin.clone(),
+            ok: true,
+            until: 100.0,
+        });
+        // The old timer is stale: it must not end the new copy's "Copied".
+        let again = again.reduce(RevealAction::FeedbackOver { serial: first });
+        assert_eq!(again.feedback_for(&pin), Some(true));
+        let over = state.reduce(RevealAction::FeedbackOver { serial: first });
+        assert_eq!(over.feedback_for(&pin), None);
+    }
+
+    #[test]
+    fn a_failed_copy_shows_its_text_for_selecting() {
+        let code = CopySource::One(key("a"), Secret::Code);
+        let state = Rc::new(RevealState::default()).reduce(RevealAction::Copied {
+            source: code.clone(),
+            ok: false,
+            until: 100.0,
+        });
+        assert!(state.code_shown(&key("a")) && !state.pin_shown(&key("a")));
+        assert_eq!(state.feedback_for(&code), Some(false));
+        assert!(state.to_select(&key("a"), Secret::Code));
+        assert!(!state.to_select(&key("a"), Secret::Pin));
+
+        let keys: Rc<[AttrValue]> = Rc::from(vec![key("a"), key("b")]);
+        let all = Rc::new(RevealState::default()).reduce(RevealAction::Copied {
+            source: CopySource::All(keys.clone()),
+            ok: false,
+            until: 100.0,
+        });
+        assert!(all.copy_all_box && all.all_codes_shown(keys.iter()));
+        assert_eq!(all.feedback_for(&CopySource::All(keys)), Some(false));
     }
 
     #[test]
