@@ -384,10 +384,14 @@ async fn markup_in_vendor_text_renders_as_text_and_runs_nothing() {
 
 // ---------------------------------------------------------------- labels
 
+/// The label sets `<order-widget>` loads from `www/labels/` for these locales.
+const BENGALI: &str = include_str!("../www/labels/bn.json");
+const ARABIC: &str = include_str!("../www/labels/ar.json");
+
 #[wasm_bindgen_test]
 async fn bengali_and_arabic_labels() {
     let (element, _handle, _) = show(
-        config(r#", "locale": "bn-BD""#),
+        config(&format!(r#", "locale": "bn-BD", "labels": {BENGALI}"#)),
         vec![ok(order("delivered", ""))],
     )
     .await;
@@ -400,7 +404,7 @@ async fn bengali_and_arabic_labels() {
     assert_eq!(text(&element, ".ow-number").as_deref(), Some("অর্ডার A-1007"));
 
     let (element, _handle, _) = show(
-        config(r#", "locale": "ar-LY""#),
+        config(&format!(r#", "locale": "ar-LY", "labels": {ARABIC}"#)),
         vec![ok(order("processing", ""))],
     )
     .await;
@@ -414,14 +418,24 @@ async fn bengali_and_arabic_labels() {
         Some("تحقق مرة أخرى")
     );
 
+    // The embedder's own labels win over the shipped set (embed.js merges them so).
+    let mut labels: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(ARABIC).unwrap();
+    labels.insert("status_processing".into(), "Being prepared".into());
+    let labels = serde_json::Value::Object(labels);
     let (element, _handle, _) = show(
-        config(r#", "locale": "ar", "labels": {"status_processing": "Being prepared"}"#),
+        config(&format!(r#", "locale": "ar", "labels": {labels}"#)),
         vec![ok(order("processing", ""))],
     )
     .await;
+    assert_eq!(attr(&element, ".ow", "dir").as_deref(), Some("rtl"));
     assert_eq!(
         text(&element, ".ow-badge-label").as_deref(),
         Some("Being prepared")
+    );
+    assert_eq!(
+        text(&element, ".ow-check-again").as_deref(),
+        Some("تحقق مرة أخرى")
     );
 }
 

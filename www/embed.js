@@ -7,6 +7,8 @@
 // reveal-timeout, max-wait. Options without an attribute (headers, labels) go through the
 // `config` property: `element.config = { headers: {...}, labels: {...} }`.
 // The widget renders in an open shadow root; its stylesheet is a file (CSP-safe).
+// For a Bengali or Arabic locale it loads ./labels/<language>.json once per page (the
+// wasm carries English only); labels set through `config` win over it.
 
 import init, { mount } from './pkg/order_widget.js';
 
@@ -24,12 +26,37 @@ const ATTRIBUTES = {
 };
 const NUMBERS = new Set(['timeout', 'revealTimeout']);
 const STYLESHEET = new URL('./order-widget.css', import.meta.url).href;
+/** Languages with a label set in ./labels/. */
+const TRANSLATED = new Set(['bn', 'ar']);
 
 let loading = null;
 /** Loads and instantiates the wasm once for every widget on the page. */
 function load() {
   loading ??= init();
   return loading;
+}
+
+/** The string entries of a parsed JSON object (anything else is dropped). */
+function onlyStrings(value) {
+  const entries = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+  return Object.fromEntries(entries.filter(([, text]) => typeof text === 'string'));
+}
+
+const translations = new Map();
+/** The shipped label set for `locale`'s language, fetched once per page; `{}` for
+ *  English, other languages, or when it cannot be loaded (the widget then shows English). */
+function translation(locale) {
+  const language = String(locale).split(/[-_]/)[0].toLowerCase();
+  if (!TRANSLATED.has(language)) return Promise.resolve({});
+  if (!translations.has(language)) {
+    const url = new URL(`./labels/${language}.json`, import.meta.url);
+    const labels = fetch(url)
+      .then((response) => (response.ok ? response.json() : {}))
+      .then(onlyStrings)
+      .catch(() => ({}));
+    translations.set(language, labels);
+  }
+  return translations.get(language);
 }
 
 export class OrderWidgetElement extends HTMLElement {
@@ -100,16 +127,18 @@ export class OrderWidgetElement extends HTMLElement {
   async #remount() {
     this.#unmount();
     const generation = this.#generation;
+    const options = this.#options();
+    if (!options.orderId || !options.proxy) return; // waiting for attributes
+    let labels;
     try {
-      await load();
+      [, labels] = await Promise.all([load(), translation(options.locale ?? navigator.language)]);
     } catch (error) {
       this.#fail('load', error);
       return;
     }
     // Several attribute changes in a row: only the last remount mounts.
     if (generation !== this.#generation || !this.isConnected) return;
-    const options = this.#options();
-    if (!options.orderId || !options.proxy) return; // waiting for attributes
+    options.labels = { ...labels, ...(options.labels ?? {}) };
     const container = document.createElement('div');
     container.className = 'ow-root';
     this.shadowRoot.append(container);

@@ -166,3 +166,31 @@ async fn delivered_order_screenshot() {
     assert!(std::fs::metadata(&path).unwrap().len() > 10_000);
     demo.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn bengali_and_arabic_label_sets_load_on_demand() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start().await;
+    // `<order-widget>` fetches www/labels/<language>.json under the demo's strict CSP.
+    demo.open("/?order=20250001&provider=bdvoucher&locale=bn")
+        .await
+        .unwrap();
+    demo.wait_for_text("আপনার কোড", Duration::from_secs(20))
+        .await
+        .unwrap();
+    demo.open("/?order=20250001&provider=bdvoucher&locale=ar")
+        .await
+        .unwrap();
+    demo.wait_for_text("رموزك", Duration::from_secs(20))
+        .await
+        .unwrap();
+    let dir = demo
+        .in_widget(
+            "return root.querySelector('.ow').getAttribute('dir');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dir.as_str(), Some("rtl"));
+    demo.close().await.unwrap();
+}

@@ -1,64 +1,45 @@
-//! Every text the widget shows comes from one label table: English by default,
-//! Bengali and Arabic shipped, and any label overridable by the embedder.
+//! Every text the widget shows comes from one label table: English built in, and any
+//! label overridable by the embedder.
+//!
+//! The Bengali and Arabic sets ship as `www/labels/bn.json` and `www/labels/ar.json`:
+//! `<order-widget>` fetches the one its locale needs and passes it as overrides, so a
+//! page in English never downloads them. The locale still decides the text direction.
 //!
 //! Placeholders are written `{name}` and filled with [`Labels::fill`].
 
-mod ar;
-mod bn;
 mod en;
+
+/// Languages written right to left (ISO 639-1 codes).
+const RIGHT_TO_LEFT: [&str; 8] = ["ar", "dv", "fa", "he", "ku", "ps", "ur", "yi"];
 
 /// A resolved label set for one locale, with the embedder's overrides applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Labels {
-    language: Language,
+    right_to_left: bool,
     /// `(key, text)` pairs; the first of a key wins.
     overrides: Vec<(String, String)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Language {
-    En,
-    Bn,
-    Ar,
-}
-
-impl Language {
-    fn from_locale(locale: &str) -> Language {
-        let primary = locale.split(['-', '_']).next().unwrap_or_default();
-        match primary.to_ascii_lowercase().as_str() {
-            "bn" => Language::Bn,
-            "ar" => Language::Ar,
-            _ => Language::En,
-        }
-    }
-
-    fn table(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Language::En => en::LABELS,
-            Language::Bn => bn::LABELS,
-            Language::Ar => ar::LABELS,
-        }
-    }
-}
-
 impl Labels {
-    /// The label set for a BCP 47 locale (`"bn-BD"`, `"ar"`, …); unknown languages get English.
+    /// English with `overrides` (the locale's label set and the embedder's own), for a
+    /// BCP 47 locale (`"bn-BD"`, `"ar"`, …) that decides the text direction.
     pub fn new(locale: &str, overrides: Vec<(String, String)>) -> Labels {
+        let language = locale.split(['-', '_']).next().unwrap_or_default();
         Labels {
-            language: Language::from_locale(locale),
+            right_to_left: RIGHT_TO_LEFT
+                .iter()
+                .any(|rtl| rtl.eq_ignore_ascii_case(language)),
             overrides,
         }
     }
 
-    /// The text for `key`: the embedder's override, else the locale's, else English,
-    /// else the key itself (so a missing label is visible, never a panic).
+    /// The text for `key`: the override (the embedder's, or the locale's label set),
+    /// else English, else the key itself (so a missing label is visible, never a panic).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         if let Some((_, text)) = self.overrides.iter().find(|(name, _)| name == key) {
             return text;
         }
-        lookup(self.language.table(), key)
-            .or_else(|| lookup(en::LABELS, key))
-            .unwrap_or(key)
+        lookup(en::LABELS, key).unwrap_or(key)
     }
 
     /// `get(key)` with each `{name}` replaced by its value.
@@ -72,9 +53,10 @@ impl Labels {
 
     /// Text direction for the `dir` attribute.
     pub fn dir(&self) -> &'static str {
-        match self.language {
-            Language::Ar => "rtl",
-            Language::En | Language::Bn => "ltr",
+        if self.right_to_left {
+            "rtl"
+        } else {
+            "ltr"
         }
     }
 }
@@ -89,20 +71,47 @@ fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_shipped_label_set_names_only_english_keys() {
-        for table in [bn::LABELS, ar::LABELS] {
-            for (key, _) in table {
-                assert!(lookup(en::LABELS, key).is_some(), "unknown key {key}");
-            }
-        }
+    /// The label sets `www/labels/` ships, as `(language, key → text)`.
+    fn shipped() -> Vec<(&'static str, serde_json::Map<String, serde_json::Value>)> {
+        [
+            ("bn", include_str!("../../www/labels/bn.json")),
+            ("ar", include_str!("../../www/labels/ar.json")),
+        ]
+        .into_iter()
+        .map(|(language, json)| match serde_json::from_str(json) {
+            Ok(serde_json::Value::Object(set)) => (language, set),
+            other => panic!("www/labels/{language}.json is not an object: {other:?}"),
+        })
+        .collect()
+    }
+
+    /// `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
     }
 
     #[test]
-    fn bengali_and_arabic_translate_every_english_key() {
-        for table in [bn::LABELS, ar::LABELS] {
+    fn every_shipped_label_set_translates_exactly_the_english_keys() {
+        for (language, set) in shipped() {
+            for (key, text) in &set {
+                let english = lookup(en::LABELS, key);
+                assert!(english.is_some(), "{language}: unknown key {key}");
+                let text = text.as_str().unwrap_or_default();
+                assert!(!text.trim().is_empty(), "{language}: empty {key}");
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(english.unwrap_or_default()),
+                    "{language}: placeholders of {key}"
+                );
+            }
             for (key, _) in en::LABELS {
-                assert!(lookup(table, key).is_some(), "missing translation of {key}");
+                assert!(set.contains_key(*key), "{language}: missing {key}");
             }
         }
     }
@@ -117,13 +126,23 @@ mod tests {
     }
 
     #[test]
-    fn overrides_then_locale_then_english_then_key() {
+    fn overrides_then_english_then_key() {
         let overrides = vec![("copy".to_owned(), "Kopieren".to_owned())];
         let labels = Labels::new("ar-LY", overrides);
         assert_eq!(labels.get("copy"), "Kopieren");
-        assert_eq!(labels.dir(), "rtl");
+        assert_eq!(labels.get("copied"), "Copied");
         assert_eq!(labels.get("no-such-key"), "no-such-key");
         assert_eq!(Labels::new("fr", Vec::new()).get("copy"), "Copy");
+    }
+
+    #[test]
+    fn arabic_is_right_to_left_whatever_the_labels() {
+        assert_eq!(Labels::new("ar-LY", Vec::new()).dir(), "rtl");
+        assert_eq!(Labels::new("AR", Vec::new()).dir(), "rtl");
+        assert_eq!(Labels::new("bn-BD", Vec::new()).dir(), "ltr");
+        assert_eq!(Labels::new("en", Vec::new()).dir(), "ltr");
+        assert_eq!(Labels::new("he_IL", Vec::new()).dir(), "rtl");
+        assert_eq!(Labels::new("", Vec::new()).dir(), "ltr");
     }
 
     #[test]
