@@ -64,7 +64,10 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
 
     let mut codes = Codes::default();
     let mut records = Vec::new();
-    for item in body.list("items", |node| Fields::of(node, ITEM_FIELDS)) {
+    for node in body.elements("items") {
+        let Some(item) = Fields::of(node, ITEM_FIELDS) else {
+            continue;
+        };
         let index = Some(order.items.len());
         let record = item
             .get("voucher")
@@ -112,12 +115,8 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
 }
 
 /// The codes of a list; elements that are not text or numbers, or are blank, are skipped.
-fn codes_in<N: Node>(node: Option<N>) -> Vec<String> {
-    node.and_then(|node| node.elements())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(loose::text)
-        .collect()
+fn codes_in<N: Node>(node: Option<N>) -> impl Iterator<Item = String> {
+    loose::elements(node).into_iter().filter_map(loose::text)
 }
 
 /// The item's primary voucher record `{code, serial_number, expires_at}`.

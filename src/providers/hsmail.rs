@@ -59,7 +59,10 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         order.vouchers.push(voucher(line.to_owned(), None, item));
     }
     // A delivered manual product: `{uid, content}`.
-    for manual in body.list("items", |node| Fields::of(node, &["uid", "content"])) {
+    for node in body.elements("items") {
+        let Some(manual) = Fields::of(node, &["uid", "content"]) else {
+            continue;
+        };
         if let Some(content) = manual.text("content") {
             order
                 .vouchers

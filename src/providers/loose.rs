@@ -60,15 +60,15 @@ impl<N: Node> Fields<N> {
         }
     }
 
-    /// The elements of a list field that `read` accepts; absent or not a list reads as empty.
-    pub fn list<T>(&self, name: &str, read: impl FnMut(N) -> Option<T>) -> Vec<T> {
-        self.get(name)
-            .and_then(|node| node.elements())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(read)
-            .collect()
+    /// The elements of a list field; absent or not a list reads as empty.
+    pub fn elements(&self, name: &str) -> Vec<N> {
+        elements(self.get(name))
     }
+}
+
+/// The elements of a list; absent or not a list reads as empty.
+pub(super) fn elements<N: Node>(node: Option<N>) -> Vec<N> {
+    node.and_then(|node| node.elements()).unwrap_or_default()
 }
 
 /// A string, or a number as its shortest decimal text; absent for anything else.

@@ -71,7 +71,11 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         amount,
         currency: currency.clone(),
     });
-    order.items = body.list("items", |node| item(node, currency.as_deref()));
+    for node in body.elements("items") {
+        if let Some(item) = item(node, currency.as_deref()) {
+            order.items.push(item);
+        }
+    }
 
     let codes = [
         ("pickup_otp", VoucherKind::PickupCode),

@@ -73,18 +73,25 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         });
     }
 
-    order.vouchers = body.list("vouchers", |node| {
-        let voucher = Fields::of(node, VOUCHER_FIELDS)?;
-        Some(Voucher {
-            code: voucher.text("card_number")?,
-            pin: voucher.text("pin_code"),
-            claim_url: http_url(voucher.text("claim_url")),
-            reference: voucher.text("voucher_reference_number"),
-            serial: None,
-            expires_at: voucher.text("expires_at"),
-            item,
-            kind: VoucherKind::Code,
-        })
-    });
+    for node in body.elements("vouchers") {
+        if let Some(voucher) = voucher(node, item) {
+            order.vouchers.push(voucher);
+        }
+    }
     Some(order)
+}
+
+/// One delivered voucher; `None` without a card number.
+fn voucher<N: Node>(node: N, item: Option<usize>) -> Option<Voucher> {
+    let voucher = Fields::of(node, VOUCHER_FIELDS)?;
+    Some(Voucher {
+        code: voucher.text("card_number")?,
+        pin: voucher.text("pin_code"),
+        claim_url: http_url(voucher.text("claim_url")),
+        reference: voucher.text("voucher_reference_number"),
+        serial: None,
+        expires_at: voucher.text("expires_at"),
+        item,
+        kind: VoucherKind::Code,
+    })
 }
