@@ -96,21 +96,17 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         codes.add(code, None);
     }
 
-    order.vouchers = codes
-        .list
-        .into_iter()
-        .map(|(code, item)| {
-            let record = records
-                .iter()
-                .find(|record| record.code.as_deref() == Some(code.as_str()));
-            Voucher {
-                serial: record.and_then(|r| r.serial_number.clone()),
-                expires_at: record.and_then(|r| r.expires_at.clone()),
-                item,
-                ..Voucher::new(code, VoucherKind::Code)
-            }
-        })
-        .collect();
+    for (code, item) in codes.list {
+        let record = records
+            .iter()
+            .find(|record| record.code.as_deref() == Some(code.as_str()));
+        order.vouchers.push(Voucher {
+            serial: record.and_then(|r| r.serial_number.clone()),
+            expires_at: record.and_then(|r| r.expires_at.clone()),
+            item,
+            ..Voucher::new(code, VoucherKind::Code)
+        });
+    }
     Some(order)
 }
 
