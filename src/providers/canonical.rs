@@ -25,22 +25,24 @@ pub(super) fn read<N: Node>(node: N) -> Option<Order> {
         "items",
         "vouchers",
     ];
-    let order = Record::strict(node, FIELDS)?;
-    Some(Order {
-        vendor: required(&order, "vendor", vendor)?,
-        id: required(&order, "id", text)?,
-        number: required(&order, "number", text)?,
-        status: required(&order, "status", status)?,
-        terminal: required(&order, "terminal", |node| node.as_bool())?,
-        status_label: optional(&order, "status_label", text)?,
-        status_message: optional(&order, "status_message", text)?,
-        status_colors: optional(&order, "status_colors", status_colors)?,
-        total: optional(&order, "total", money)?,
-        created_at: optional(&order, "created_at", text)?,
-        is_service: required(&order, "is_service", |node| node.as_bool())?,
-        items: required(&order, "items", |node| all(node, item))?,
-        vouchers: required(&order, "vouchers", |node| all(node, voucher))?,
-    })
+    let record = Record::strict(node, FIELDS)?;
+    let mut order = Order::new(
+        required(&record, "vendor", vendor)?,
+        required(&record, "id", text)?,
+        required(&record, "number", text)?,
+        required(&record, "status", status)?,
+    );
+    // Once `order` holds the strings read so far, a refusal below drops them all at once.
+    order.terminal = required(&record, "terminal", |node| node.as_bool())?;
+    order.status_label = optional(&record, "status_label", text)?;
+    order.status_message = optional(&record, "status_message", text)?;
+    order.status_colors = optional(&record, "status_colors", status_colors)?;
+    order.total = optional(&record, "total", money)?;
+    order.created_at = optional(&record, "created_at", text)?;
+    order.is_service = required(&record, "is_service", |node| node.as_bool())?;
+    order.items = required(&record, "items", |node| all(node, item))?;
+    order.vouchers = required(&record, "vouchers", |node| all(node, voucher))?;
+    Some(order)
 }
 
 pub(super) fn to_order(mut order: Order) -> Option<Order> {
@@ -87,8 +89,12 @@ fn optional<N: Node, T>(
 }
 
 /// Every element of an array, or `None` when it is not one or any element is unreadable.
-fn all<N: Node, T>(node: N, read: impl FnMut(N) -> Option<T>) -> Option<Vec<T>> {
-    node.elements()?.into_iter().map(read).collect()
+fn all<N: Node, T>(node: N, mut read: impl FnMut(N) -> Option<T>) -> Option<Vec<T>> {
+    let mut all = Vec::new();
+    for element in node.elements()? {
+        all.push(read(element)?);
+    }
+    Some(all)
 }
 
 fn text<N: Node>(node: N) -> Option<String> {
@@ -176,17 +182,18 @@ fn voucher<N: Node>(node: N) -> Option<Voucher> {
         "item",
         "kind",
     ];
-    let voucher = Record::strict(node, FIELDS)?;
-    Some(Voucher {
-        code: required(&voucher, "code", text)?,
-        pin: optional(&voucher, "pin", text)?,
-        claim_url: optional(&voucher, "claim_url", text)?,
-        reference: optional(&voucher, "reference", text)?,
-        serial: optional(&voucher, "serial", text)?,
-        expires_at: optional(&voucher, "expires_at", text)?,
-        item: optional(&voucher, "item", |node| {
-            node.as_unsigned().and_then(|n| usize::try_from(n).ok())
-        })?,
-        kind: required(&voucher, "kind", kind)?,
-    })
+    let record = Record::strict(node, FIELDS)?;
+    let mut voucher = Voucher::new(
+        required(&record, "code", text)?,
+        required(&record, "kind", kind)?,
+    );
+    voucher.pin = optional(&record, "pin", text)?;
+    voucher.claim_url = optional(&record, "claim_url", text)?;
+    voucher.reference = optional(&record, "reference", text)?;
+    voucher.serial = optional(&record, "serial", text)?;
+    voucher.expires_at = optional(&record, "expires_at", text)?;
+    voucher.item = optional(&record, "item", |node| {
+        node.as_unsigned().and_then(|n| usize::try_from(n).ok())
+    })?;
+    Some(voucher)
 }

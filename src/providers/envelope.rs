@@ -32,17 +32,25 @@ pub(super) fn vendor_error<N: Node>(top: &Keys<N>) -> Option<String> {
 
 /// The message on one line, without control characters, at most `MAX_MESSAGE` characters.
 fn clean_message(raw: &str) -> String {
-    let words: Vec<&str> = raw
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let line = words.join(" ");
-    if line.chars().count() <= MAX_MESSAGE {
-        return line;
+    // The words of `raw`, one space between two words.
+    let mut line = String::new();
+    let mut gap = false;
+    for c in raw.chars() {
+        if c.is_whitespace() || c.is_control() {
+            gap = !line.is_empty();
+            continue;
+        }
+        if gap {
+            line.push(' ');
+            gap = false;
+        }
+        line.push(c);
     }
-    let mut short: String = line.chars().take(MAX_MESSAGE).collect();
-    short.push('…');
-    short
+    if let Some((cut, _)) = line.char_indices().nth(MAX_MESSAGE) {
+        line.truncate(cut);
+        line.push('…');
+    }
+    line
 }
 
 #[cfg(test)]
@@ -56,5 +64,8 @@ mod tests {
         assert_eq!(cut.chars().count(), MAX_MESSAGE + 1);
         assert!(cut.ends_with('…'));
         assert_eq!(clean_message(" a\r\n\tb\u{0} "), "a b");
+        assert_eq!(clean_message("\n one  two\u{7}three \t"), "one two three");
+        let exact = "x".repeat(MAX_MESSAGE);
+        assert_eq!(clean_message(&exact), exact);
     }
 }

@@ -1,96 +1,44 @@
 //! hsmail: `{status: "success", data: {id, productName, status, deliveryData, items, …}}`.
 
-use super::loose::{list, status_key, Amount, Flag, Text};
+use super::loose::{self, Fields, StatusWords};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
-use crate::node::{Node, Record};
+use crate::node::Node;
 
-#[derive(Debug, Default)]
-pub(super) struct Body {
-    id: Text,
-    product_name: Text,
-    status: Text,
-    status_message: Text,
-    total_cost: Amount,
-    is_service: Flag,
-    delivery_data: Text,
-    items: Vec<ManualItem>,
-    created_at: Text,
-}
+const FIELDS: &[&str] = &[
+    "id",
+    "productName",
+    "status",
+    "statusMessage",
+    "totalCost",
+    "isService",
+    "deliveryData",
+    "items",
+    "createdAt",
+];
 
-impl Body {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "productName",
-        "status",
-        "statusMessage",
-        "totalCost",
-        "isService",
-        "deliveryData",
-        "items",
-        "createdAt",
-    ];
+const STATUS_WORDS: &StatusWords = &[
+    ("PENDING", Status::Pending),
+    ("PROCESSING", Status::Processing),
+    ("COMPLETED", Status::Delivered),
+    ("REFUNDED", Status::Refunded),
+];
 
-    /// Any value of the wrong type reads as absent.
-    pub fn read<N: Node>(node: N) -> Self {
-        let Some(body) = Record::lenient(node, Self::FIELDS) else {
-            return Body::default();
-        };
-        Body {
-            id: Text::read(body.get("id")),
-            product_name: Text::read(body.get("productName")),
-            status: Text::read(body.get("status")),
-            status_message: Text::read(body.get("statusMessage")),
-            total_cost: Amount::read(body.get("totalCost")),
-            is_service: Flag::read(body.get("isService")),
-            delivery_data: Text::read(body.get("deliveryData")),
-            items: list(body.get("items"), ManualItem::read),
-            created_at: Text::read(body.get("createdAt")),
-        }
-    }
-}
-
-/// A delivered manual product.
-#[derive(Debug, Default)]
-struct ManualItem {
-    uid: Text,
-    content: Text,
-}
-
-impl ManualItem {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        let item = Record::lenient(node, &["uid", "content"])?;
-        Some(ManualItem {
-            uid: Text::read(item.get("uid")),
-            content: Text::read(item.get("content")),
-        })
-    }
-}
-
-fn status(raw: &str) -> Status {
-    match status_key(raw).as_str() {
-        "PENDING" => Status::Pending,
-        "PROCESSING" => Status::Processing,
-        "COMPLETED" => Status::Delivered,
-        "REFUNDED" => Status::Refunded,
-        _ => Status::Unknown,
-    }
-}
-
-pub(super) fn to_order(body: Body) -> Option<Order> {
-    let id = body.id.trimmed()?;
-    let raw_status = body.status.trimmed();
-    let status = raw_status.as_deref().map_or(Status::Unknown, status);
+/// The order in an hsmail body; any field of the wrong type reads as absent.
+pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
+    let body = Fields::of(node, FIELDS)?;
+    let id = body.text("id")?;
+    let (status, unknown_status) = loose::status(body.text("status"), STATUS_WORDS);
     let mut order = Order::new(Vendor::Hsmail, id.clone(), id, status);
-    order.status_label = super::label_if_unknown(status, raw_status.as_deref());
-    order.status_message = body.status_message.trimmed();
-    order.created_at = body.created_at.trimmed();
-    order.is_service = body.is_service.0.unwrap_or(false);
-    order.total = body.total_cost.0.map(|amount| Money {
+    order.status_label = unknown_status;
+    order.status_message = body.text("statusMessage");
+    order.created_at = body.text("createdAt");
+    order.is_service = body.flag("isService").unwrap_or(false);
+    order.total = body.amount("totalCost").map(|amount| Money {
         amount,
         currency: Some("BDT".to_owned()),
     });
 
-    let name = body.product_name.trimmed();
+    let name = body.text("productName");
     let item = (name.is_some() || order.total.is_some()).then_some(0);
     if item.is_some() {
         order.items.push(Item {
@@ -106,15 +54,19 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
     if order.is_service {
         return Some(order);
     }
-    let lines = body.delivery_data.0.unwrap_or_default();
+    let lines = body.text("deliveryData").unwrap_or_default();
     for line in delivery_lines(&lines) {
         order.vouchers.push(voucher(line.to_owned(), None, item));
     }
-    for manual in body.items {
-        if let Some(content) = manual.content.trimmed() {
+    // A delivered manual product: `{uid, content}`.
+    for node in body.elements("items") {
+        let Some(manual) = Fields::of(node, &["uid", "content"]) else {
+            continue;
+        };
+        if let Some(content) = manual.text("content") {
             order
                 .vouchers
-                .push(voucher(content, manual.uid.trimmed(), item));
+                .push(voucher(content, manual.text("uid"), item));
         }
     }
     Some(order)

@@ -1,42 +1,102 @@
-//! Field types that accept what vendors actually send: numbers as strings, strings as
+//! Field readers that accept what vendors actually send: numbers as strings, strings as
 //! numbers, nulls, and values of the wrong type (read as "absent", never as an error).
 
-use crate::node::Node;
+use crate::model::Status;
+use crate::node::{Node, Record};
+
+/// A vendor record whose fields are read loosely. Every reader answers `None` for an
+/// absent field and for a value of the wrong type.
+pub(super) struct Fields<N>(Record<N>);
+
+impl<N: Node> Fields<N> {
+    /// The record in `node` (an object, or an array of at most `names.len()` values in
+    /// that order); `None` for anything else.
+    pub fn of(node: N, names: &'static [&'static str]) -> Option<Self> {
+        Record::lenient(node, names).map(Fields)
+    }
+
+    /// The raw value of field `name`.
+    pub fn get(&self, name: &str) -> Option<N> {
+        self.0.get(name)
+    }
+
+    /// A string or number field as text, trimmed; `None` when blank.
+    #[inline(never)]
+    pub fn text(&self, name: &str) -> Option<String> {
+        text(self.get(name)?)
+    }
+
+    /// True when field `name` is a string (even a blank one) or a number.
+    pub fn has_scalar(&self, name: &str) -> bool {
+        self.get(name).and_then(scalar_text).is_some()
+    }
+
+    /// A money amount as exact decimal text ("25.00", "-3", "1250.5"); anything that is
+    /// not plain decimal notation (e.g. "1,250", "abc") is absent.
+    #[inline(never)]
+    pub fn amount(&self, name: &str) -> Option<String> {
+        let text = scalar_text(self.get(name)?)?;
+        let text = text.trim();
+        is_decimal(text).then(|| text.to_owned())
+    }
+
+    /// A non-negative whole count, from a number or numeric text.
+    #[inline(never)]
+    pub fn count(&self, name: &str) -> Option<u32> {
+        scalar_text(self.get(name)?)?.trim().parse().ok()
+    }
+
+    /// A boolean from `true`/`false`, `"true"`/`"false"` or `1`/`0`.
+    #[inline(never)]
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        let node = self.get(name)?;
+        if let Some(flag) = node.as_bool() {
+            return Some(flag);
+        }
+        match scalar_text(node)?.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The elements of a list field; absent or not a list reads as empty.
+    pub fn elements(&self, name: &str) -> Vec<N> {
+        elements(self.get(name))
+    }
+}
+
+/// The elements of a list; absent or not a list reads as empty.
+pub(super) fn elements<N: Node>(node: Option<N>) -> Vec<N> {
+    node.and_then(|node| node.elements()).unwrap_or_default()
+}
 
 /// A string, or a number as its shortest decimal text; absent for anything else.
-fn scalar_text<N: Node>(node: Option<N>) -> Option<String> {
-    let node = node?;
+fn scalar_text<N: Node>(node: N) -> Option<String> {
     node.as_text().or_else(|| node.number_text())
 }
 
-/// Any string or number as text; absent for anything else.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Text(pub Option<String>);
-
-impl Text {
-    /// The text trimmed, absent when blank.
-    pub fn trimmed(self) -> Option<String> {
-        self.0.and_then(|text| non_blank(&text))
-    }
+/// A string or number as text, trimmed; `None` when blank or of another type.
+pub(super) fn text<N: Node>(node: N) -> Option<String> {
+    non_blank(&scalar_text(node)?)
 }
 
-impl Text {
-    pub fn read<N: Node>(node: Option<N>) -> Self {
-        Text(scalar_text(node))
-    }
-}
+/// One vendor's status words (in [`status_key`] form) and what each means.
+pub(super) type StatusWords = [(&'static str, Status)];
 
-/// A money amount as exact decimal text ("25.00", "-3", "1250.5"); anything that is not
-/// plain decimal notation (e.g. "1,250", "abc") is absent.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Amount(pub Option<String>);
-
-impl Amount {
-    pub fn read<N: Node>(node: Option<N>) -> Self {
-        Amount(scalar_text(node).and_then(|text| {
-            let text = text.trim();
-            is_decimal(text).then(|| text.to_owned())
-        }))
+/// The status the vendor's word `raw` names in `words`, and, when `words` does not know
+/// it, the word itself as the label to show.
+pub(super) fn status(raw: Option<String>, words: &StatusWords) -> (Status, Option<String>) {
+    let known = raw.as_deref().and_then(|raw| {
+        let key = status_key(raw);
+        words
+            .iter()
+            .find(|(word, _)| *word == key)
+            .map(|&(_, status)| status)
+    });
+    match known {
+        Some(status) => (status, None),
+        None => (Status::Unknown, raw),
     }
 }
 
@@ -49,47 +109,6 @@ pub(super) fn is_decimal(text: &str) -> bool {
     };
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     digits(whole) && fraction.is_none_or(digits)
-}
-
-/// A non-negative whole count, from a number or numeric text; absent otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Count(pub Option<u32>);
-
-impl Count {
-    pub fn read<N: Node>(node: Option<N>) -> Self {
-        Count(scalar_text(node).and_then(|text| text.trim().parse().ok()))
-    }
-}
-
-/// A boolean from `true`/`false`, `"true"`/`"false"` or `1`/`0`; absent otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Flag(pub Option<bool>);
-
-impl Flag {
-    pub fn read<N: Node>(node: Option<N>) -> Self {
-        let Some(node) = node else {
-            return Flag(None);
-        };
-        if let Some(flag) = node.as_bool() {
-            return Flag(Some(flag));
-        }
-        Flag(scalar_text(Some(node)).and_then(
-            |text| match text.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-        ))
-    }
-}
-
-/// The elements of a list that `read` accepts; absent or not a list reads as empty.
-pub(super) fn list<N: Node, T>(node: Option<N>, read: impl FnMut(N) -> Option<T>) -> Vec<T> {
-    node.and_then(|node| node.elements())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(read)
-        .collect()
 }
 
 /// `text` trimmed, or `None` when it is blank.

@@ -21,7 +21,7 @@ mod voucher_api;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::model::{Order, Status};
+use crate::model::Order;
 use crate::node::Node;
 use detect::Keys;
 
@@ -214,21 +214,12 @@ fn parse_document<N: Node>(document: N, provider: Provider) -> Result<Order, Par
     };
     let body = body.node().clone();
     let order = match format {
-        Some(Provider::Hsmail) => hsmail::to_order(hsmail::Body::read(body)),
-        Some(Provider::VoucherApi) => voucher_api::to_order(voucher_api::Body::read(body)),
-        Some(Provider::Shop) => shop::to_order(shop::Body::read(body)),
-        Some(Provider::Bdvoucher) => bdvoucher::to_order(bdvoucher::Body::read(body)),
+        Some(Provider::Hsmail) => hsmail::to_order(body),
+        Some(Provider::VoucherApi) => voucher_api::to_order(body),
+        Some(Provider::Shop) => shop::to_order(body),
+        Some(Provider::Bdvoucher) => bdvoucher::to_order(body),
         Some(Provider::Canonical) => canonical::read(body).and_then(canonical::to_order),
         Some(Provider::Auto) | None => None,
     };
     order.ok_or(unrecognized)
-}
-
-/// The vendor's own status word as the label, when we could not map it to a status.
-fn label_if_unknown(status: Status, raw: Option<&str>) -> Option<String> {
-    if status == Status::Unknown {
-        raw.and_then(loose::non_blank)
-    } else {
-        None
-    }
 }

@@ -1,282 +1,164 @@
 //! shop: `{data: {id, total, currency, status: {key, title, decoration}, print_order_number,
 //! items: [{price, quantity, product: {name, currency}}], pickup_otp, return_otp, …}}`.
 
-use super::loose::{list, status_key, Amount, Count, Text};
+use super::loose::{self, Fields, StatusWords};
 use super::safe::hex_color;
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
-use crate::node::{Node, Record};
+use crate::node::Node;
 
-#[derive(Debug, Default)]
-pub(super) struct Body {
-    id: Text,
-    total: Amount,
-    currency: Text,
-    created_at: Text,
-    status: Option<StatusField>,
-    print_order_number: Text,
-    items: Vec<ShopItem>,
-    pickup_otp: Text,
-    return_otp: Text,
-}
-
-impl Body {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "total",
-        "currency",
-        "created_at",
-        "status",
-        "print_order_number",
-        "items",
-        "pickup_otp",
-        "return_otp",
-    ];
-
-    /// Any value of the wrong type reads as absent.
-    pub fn read<N: Node>(node: N) -> Self {
-        let Some(body) = Record::lenient(node, Self::FIELDS) else {
-            return Body::default();
-        };
-        Body {
-            id: Text::read(body.get("id")),
-            total: Amount::read(body.get("total")),
-            currency: Text::read(body.get("currency")),
-            created_at: Text::read(body.get("created_at")),
-            status: body.get("status").and_then(StatusField::read),
-            print_order_number: Text::read(body.get("print_order_number")),
-            items: list(body.get("items"), ShopItem::read),
-            pickup_otp: Text::read(body.get("pickup_otp")),
-            return_otp: Text::read(body.get("return_otp")),
-        }
-    }
-}
-
-/// The status is an object, or just its key.
-#[derive(Debug)]
-enum StatusField {
-    Object(Box<StatusObject>),
-    Key(String),
-}
-
-impl StatusField {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        match node.as_text() {
-            Some(key) => Some(StatusField::Key(key)),
-            None => StatusObject::read(node).map(|object| StatusField::Object(Box::new(object))),
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct StatusObject {
-    key: Text,
-    title: Text,
-    decoration: Option<Decoration>,
-}
-
-impl StatusObject {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        let status = Record::lenient(node, &["key", "title", "decoration"])?;
-        Some(StatusObject {
-            key: Text::read(status.get("key")),
-            title: Text::read(status.get("title")),
-            decoration: status.get("decoration").and_then(Decoration::read),
-        })
-    }
-}
-
-#[derive(Debug, Default)]
-struct Decoration {
-    background_color: Option<Color>,
-    foreground_color: Option<Color>,
-    border_color: Option<Color>,
-}
-
-impl Decoration {
-    const FIELDS: &'static [&'static str] =
-        &["background_color", "foreground_color", "border_color"];
-
-    fn read<N: Node>(node: N) -> Option<Self> {
-        let decoration = Record::lenient(node, Self::FIELDS)?;
-        let color = |name| decoration.get(name).and_then(Color::read);
-        Some(Decoration {
-            background_color: color("background_color"),
-            foreground_color: color("foreground_color"),
-            border_color: color("border_color"),
-        })
-    }
-}
-
-/// A colour is a string, or an object with light/dark variants.
-#[derive(Debug)]
-enum Color {
-    Plain(String),
-    Themed(ThemedColor),
-}
-
-#[derive(Debug, Default)]
-struct ThemedColor {
-    light_hex: Text,
-    dark_hex: Text,
-    hex: Text,
-}
-
-impl Color {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        if let Some(text) = node.as_text() {
-            return Some(Color::Plain(text));
-        }
-        let themed = Record::lenient(node, &["light_hex", "dark_hex", "hex"])?;
-        Some(Color::Themed(ThemedColor {
-            light_hex: Text::read(themed.get("light_hex")),
-            dark_hex: Text::read(themed.get("dark_hex")),
-            hex: Text::read(themed.get("hex")),
-        }))
-    }
-
-    /// The first valid `#rgb`/`#rrggbb` value, preferring the light theme's.
-    fn hex(self) -> Option<String> {
-        match self {
-            Color::Plain(text) => hex_color(Some(text)),
-            Color::Themed(themed) => [themed.light_hex, themed.dark_hex, themed.hex]
-                .into_iter()
-                .find_map(|text| hex_color(text.0)),
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct ShopItem {
-    name: Text,
-    price: Amount,
-    quantity: Count,
-    product: Option<Product>,
-}
-
-impl ShopItem {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        let item = Record::lenient(node, &["name", "price", "quantity", "product"])?;
-        Some(ShopItem {
-            name: Text::read(item.get("name")),
-            price: Amount::read(item.get("price")),
-            quantity: Count::read(item.get("quantity")),
-            product: item.get("product").and_then(Product::read),
-        })
-    }
-}
-
-#[derive(Debug, Default)]
-struct Product {
-    name: Text,
-    price: Amount,
-    currency: Text,
-}
-
-impl Product {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        let product = Record::lenient(node, &["name", "price", "currency"])?;
-        Some(Product {
-            name: Text::read(product.get("name")),
-            price: Amount::read(product.get("price")),
-            currency: Text::read(product.get("currency")),
-        })
-    }
-}
+const FIELDS: &[&str] = &[
+    "id",
+    "total",
+    "currency",
+    "created_at",
+    "status",
+    "print_order_number",
+    "items",
+    "pickup_otp",
+    "return_otp",
+];
 
 /// Only `pending` and `cancelled` are documented; the rest are the keys such shops use.
 /// `ready`/`ready_for_pickup` and on-the-way keys are `processing`, not `delivered`: the
 /// customer still has to collect the order (with the pickup code), so polling goes on.
-fn status(key: &str) -> Status {
-    match status_key(key).as_str() {
-        "PENDING" | "NEW" | "PLACED" => Status::Pending,
-        "PROCESSING" | "PREPARING" | "ACCEPTED" | "CONFIRMED" | "IN_PROGRESS" | "READY"
-        | "READY_FOR_PICKUP" | "SHIPPED" | "OUT_FOR_DELIVERY" | "ON_THE_WAY" => Status::Processing,
-        "COMPLETED" | "COMPLETE" | "DELIVERED" | "DONE" | "FULFILLED" | "PICKED_UP" => {
-            Status::Delivered
-        }
-        "REJECTED" | "FAILED" | "DECLINED" => Status::Failed,
-        "CANCELLED" | "CANCELED" => Status::Cancelled,
-        "REFUNDED" | "RETURNED" => Status::Refunded,
-        _ => Status::Unknown,
-    }
-}
+const STATUS_WORDS: &StatusWords = &[
+    ("PENDING", Status::Pending),
+    ("NEW", Status::Pending),
+    ("PLACED", Status::Pending),
+    ("PROCESSING", Status::Processing),
+    ("PREPARING", Status::Processing),
+    ("ACCEPTED", Status::Processing),
+    ("CONFIRMED", Status::Processing),
+    ("IN_PROGRESS", Status::Processing),
+    ("READY", Status::Processing),
+    ("READY_FOR_PICKUP", Status::Processing),
+    ("SHIPPED", Status::Processing),
+    ("OUT_FOR_DELIVERY", Status::Processing),
+    ("ON_THE_WAY", Status::Processing),
+    ("COMPLETED", Status::Delivered),
+    ("COMPLETE", Status::Delivered),
+    ("DELIVERED", Status::Delivered),
+    ("DONE", Status::Delivered),
+    ("FULFILLED", Status::Delivered),
+    ("PICKED_UP", Status::Delivered),
+    ("REJECTED", Status::Failed),
+    ("FAILED", Status::Failed),
+    ("DECLINED", Status::Failed),
+    ("CANCELLED", Status::Cancelled),
+    ("CANCELED", Status::Cancelled),
+    ("REFUNDED", Status::Refunded),
+    ("RETURNED", Status::Refunded),
+];
 
-pub(super) fn to_order(body: Body) -> Option<Order> {
-    let id = body.id.trimmed()?;
+/// The order in a shop body; any field of the wrong type reads as absent.
+pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
+    let body = Fields::of(node, FIELDS)?;
+    let id = body.text("id")?;
     let number = body
-        .print_order_number
-        .trimmed()
+        .text("print_order_number")
         .unwrap_or_else(|| id.clone());
-    let (key, title, decoration) = match body.status {
-        Some(StatusField::Object(object)) => (
-            object.key.trimmed(),
-            object.title.trimmed(),
-            object.decoration,
-        ),
-        Some(StatusField::Key(key)) => (Text(Some(key)).trimmed(), None, None),
-        None => (None, None, None),
-    };
-    let status = key.as_deref().map_or(Status::Unknown, status);
+    let shop_status = body
+        .get("status")
+        .and_then(ShopStatus::read)
+        .unwrap_or_default();
+    let (status, unknown_status) = loose::status(shop_status.key, STATUS_WORDS);
     let mut order = Order::new(Vendor::Shop, id, number, status);
-    order.status_label = title.or_else(|| super::label_if_unknown(status, key.as_deref()));
-    order.status_colors = decoration.and_then(colors);
-    order.created_at = body.created_at.trimmed();
-    let currency = body.currency.trimmed();
-    order.total = body.total.0.map(|amount| Money {
+    order.status_label = shop_status.title.or(unknown_status);
+    order.status_colors = shop_status.colors;
+    order.created_at = body.text("created_at");
+    let currency = body.text("currency");
+    order.total = body.amount("total").map(|amount| Money {
         amount,
         currency: currency.clone(),
     });
-    order.items = body
-        .items
-        .into_iter()
-        .map(|item| shop_item(item, currency.as_deref()))
-        .collect();
+    for node in body.elements("items") {
+        if let Some(item) = item(node, currency.as_deref()) {
+            order.items.push(item);
+        }
+    }
 
     let codes = [
-        (body.pickup_otp, VoucherKind::PickupCode),
-        (body.return_otp, VoucherKind::ReturnCode),
+        ("pickup_otp", VoucherKind::PickupCode),
+        ("return_otp", VoucherKind::ReturnCode),
     ];
-    for (code, kind) in codes {
-        if let Some(code) = code.trimmed() {
-            order.vouchers.push(Voucher {
-                code,
-                pin: None,
-                claim_url: None,
-                reference: None,
-                serial: None,
-                expires_at: None,
-                item: None,
-                kind,
-            });
+    for (name, kind) in codes {
+        if let Some(code) = body.text(name) {
+            order.vouchers.push(Voucher::new(code, kind));
         }
     }
     Some(order)
 }
 
-fn shop_item(item: ShopItem, order_currency: Option<&str>) -> Item {
-    let product = item.product.unwrap_or_default();
-    let currency = order_currency
-        .map(str::to_owned)
-        .or_else(|| product.currency.trimmed());
-    Item {
-        name: product.name.trimmed().or_else(|| item.name.trimmed()),
-        quantity: item.quantity.0,
-        unit_price: item
-            .price
-            .0
-            .or(product.price.0)
-            .map(|amount| Money { amount, currency }),
-        fulfilled: None,
-        fulfillment_status: None,
+/// The status: `{key, title, decoration}`, or just its key.
+#[derive(Default)]
+struct ShopStatus {
+    key: Option<String>,
+    title: Option<String>,
+    colors: Option<StatusColors>,
+}
+
+impl ShopStatus {
+    fn read<N: Node>(node: N) -> Option<Self> {
+        if let Some(key) = node.as_text() {
+            return Some(ShopStatus {
+                key: loose::non_blank(&key),
+                ..ShopStatus::default()
+            });
+        }
+        let status = Fields::of(node, &["key", "title", "decoration"])?;
+        Some(ShopStatus {
+            key: status.text("key"),
+            title: status.text("title"),
+            colors: status.get("decoration").and_then(colors),
+        })
     }
 }
 
 /// The decoration's colours that are valid hex; `None` when none is.
-fn colors(decoration: Decoration) -> Option<StatusColors> {
+fn colors<N: Node>(node: N) -> Option<StatusColors> {
+    let decoration = Fields::of(
+        node,
+        &["background_color", "foreground_color", "border_color"],
+    )?;
+    let color = |name| decoration.get(name).and_then(hex);
     let colors = StatusColors {
-        background: decoration.background_color.and_then(Color::hex),
-        foreground: decoration.foreground_color.and_then(Color::hex),
-        border: decoration.border_color.and_then(Color::hex),
+        background: color("background_color"),
+        foreground: color("foreground_color"),
+        border: color("border_color"),
     };
     (colors != StatusColors::default()).then_some(colors)
+}
+
+/// A colour is a string, or an object with light/dark variants: the first valid
+/// `#rgb`/`#rrggbb` value, preferring the light theme's.
+fn hex<N: Node>(node: N) -> Option<String> {
+    if let Some(text) = node.as_text() {
+        return hex_color(Some(text));
+    }
+    let themed = Fields::of(node, &["light_hex", "dark_hex", "hex"])?;
+    ["light_hex", "dark_hex", "hex"]
+        .into_iter()
+        .find_map(|name| hex_color(themed.text(name)))
+}
+
+/// An item `{name, price, quantity, product: {name, price, currency}}`.
+fn item<N: Node>(node: N, order_currency: Option<&str>) -> Option<Item> {
+    let item = Fields::of(node, &["name", "price", "quantity", "product"])?;
+    let product = item
+        .get("product")
+        .and_then(|node| Fields::of(node, &["name", "price", "currency"]));
+    let product_text = |name| product.as_ref().and_then(|product| product.text(name));
+    let currency = order_currency
+        .map(str::to_owned)
+        .or_else(|| product_text("currency"));
+    Some(Item {
+        name: product_text("name").or_else(|| item.text("name")),
+        quantity: item.count("quantity"),
+        unit_price: item
+            .amount("price")
+            .or_else(|| product.as_ref().and_then(|product| product.amount("price")))
+            .map(|amount| Money { amount, currency }),
+        fulfilled: None,
+        fulfillment_status: None,
+    })
 }
