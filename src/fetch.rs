@@ -109,11 +109,11 @@ pub fn classify(
         kind => kind,
     };
     let message = if html {
-        format!("{HTML_PAGE} (HTTP {})", response.status)
+        with_status(HTML_PAGE, response.status)
     } else {
         match providers::parse(&response.body, provider) {
             Err(error @ ParseError::Vendor { .. }) => error.to_string(),
-            _ => format!("{} (HTTP {})", default_message(kind), response.status),
+            _ => with_status(default_message(kind), response.status),
         }
     };
     Err(FetchError {
@@ -123,11 +123,17 @@ pub fn classify(
     })
 }
 
+/// `message (HTTP status)`.
+fn with_status(message: &str, status: u16) -> String {
+    format!("{message} (HTTP {status})")
+}
+
 fn looks_like_html(response: &Response) -> bool {
-    let declared = response
-        .content_type
-        .as_deref()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    let declared = response.content_type.as_deref().is_some_and(|t| {
+        t.as_bytes()
+            .windows(4)
+            .any(|word| word.eq_ignore_ascii_case(b"html"))
+    });
     declared || response.body.trim_start().starts_with('<')
 }
 
