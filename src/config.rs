@@ -95,8 +95,16 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn invalid(message: impl Into<String>) -> ConfigError {
-    ConfigError(message.into())
+/// A refusal with a fixed text.
+#[inline(never)]
+fn invalid(message: &str) -> ConfigError {
+    ConfigError(message.to_owned())
+}
+
+/// A refusal whose text names a key (or header): `before`, `key`, `after`.
+#[inline(never)]
+fn keyed(before: &str, key: &str, after: &str) -> ConfigError {
+    ConfigError([before, key, after].concat())
 }
 
 /// Every key the configuration object may have.
@@ -128,101 +136,59 @@ impl RawConfig {
             .keys()
             .ok_or_else(|| invalid("the configuration must be an object"))?;
         if let Some(key) = keys.iter().find(|key| !KEYS.contains(&key.as_str())) {
-            return Err(invalid(format!("unknown key `{key}`")));
+            return Err(keyed("unknown key `", key, "`"));
         }
-        let field = |key: &str| config.get(key).filter(|value| !value.is_null());
-        let text = |key: &str| match field(key) {
-            None => Ok(None),
-            Some(value) => value
-                .as_text()
-                .map(Some)
-                .ok_or_else(|| invalid(format!("`{key}` must be a string"))),
+        let mut fields = Fields {
+            object: config,
+            error: None,
         };
-        let seconds = |key: &str| match field(key) {
-            None => Ok(None),
-            Some(value) => value
-                .as_unsigned()
-                .and_then(|n| u32::try_from(n).ok())
-                .map(Some)
-                .ok_or_else(|| invalid(format!("`{key}` must be a whole number of seconds"))),
+        let raw = RawConfig {
+            credentials: fields.credentials(),
+            proxy: fields.text("proxy"),
+            order_id: fields.text("orderId"),
+            provider: fields.text("provider"),
+            token: fields.text("token"),
+            headers: fields.strings("headers"),
+            currency: fields.text("currency"),
+            locale: fields.text("locale"),
+            labels: fields.strings("labels"),
+            timeout: fields.seconds("timeout"),
+            reveal_timeout: fields.seconds("revealTimeout"),
+            max_wait: fields.max_wait(),
         };
-        let credentials = match text("credentials")?.as_deref() {
-            None => Credentials::default(),
-            Some("same-origin") => Credentials::SameOrigin,
-            Some("include") => Credentials::Include,
-            Some(_) => return Err(invalid("`credentials` must be same-origin or include")),
-        };
-        Ok(RawConfig {
-            proxy: text("proxy")?,
-            order_id: text("orderId")?,
-            provider: text("provider")?,
-            token: text("token")?,
-            headers: strings(field("headers"), "headers")?,
-            credentials,
-            currency: text("currency")?,
-            locale: text("locale")?,
-            labels: strings(field("labels"), "labels")?,
-            timeout: seconds("timeout")?,
-            reveal_timeout: seconds("revealTimeout")?,
-            max_wait: field("maxWait").map(max_wait).transpose()?,
-        })
+        match fields.error {
+            None => Ok(raw),
+            Some(error) => Err(error),
+        }
     }
 
     /// Validates everything once. `default_locale` is used when `locale` is absent
     /// (the browser passes `navigator.language`).
+    #[inline(never)]
     pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
-        let proxy = self
-            .proxy
-            .filter(|p| !p.trim().is_empty())
-            .ok_or_else(|| invalid("`proxy` is required"))?;
-        let order_id = self
-            .order_id
-            .filter(|id| !id.trim().is_empty())
-            .ok_or_else(|| invalid("`orderId` is required"))?;
-        let url = proxy_url(&proxy, &order_id)?;
-        let provider = match self.provider.as_deref() {
-            None | Some("") => Provider::Auto,
-            Some(name) => Provider::from_str(name).map_err(|_| {
-                invalid("`provider` must be auto, hsmail, voucher-api, shop, bdvoucher or order")
-            })?,
+        // Every check reads `self` and runs before anything is moved out of it.
+        let url = self.url()?;
+        let provider = self.provider()?;
+        self.check_headers()?;
+        let currency = self.currency()?;
+        let locale = match self.locale.as_deref() {
+            None | Some("") => default_locale,
+            Some(locale) => locale,
         };
-
-        let mut headers = Vec::new();
-        for (name, value) in self.headers {
-            check_header(&name, &value)?;
-            if name.eq_ignore_ascii_case(TOKEN_HEADER) {
-                return Err(invalid("use `token` instead of an X-Order-Token header"));
-            }
-            headers.push((name, value));
-        }
-        if let Some(token) = self.token.filter(|t| !t.is_empty()) {
-            check_header(TOKEN_HEADER, &token)?;
-            headers.push((TOKEN_HEADER.to_owned(), token));
-        }
-
-        let currency = match self.currency.filter(|c| !c.is_empty()) {
-            Some(code) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Some(code.to_ascii_uppercase())
-            }
-            Some(_) => return Err(invalid("`currency` must be a three-letter ISO 4217 code")),
-            None => None,
-        };
-        let locale = self
-            .locale
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| default_locale.to_owned());
-        if locale.len() > 35
-            || !locale
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(invalid(
-                "`locale` must be a BCP 47 language tag such as en-US",
-            ));
-        }
-
-        let timeout = seconds("timeout", self.timeout, 15, 120)?;
-        let reveal_timeout = seconds("revealTimeout", self.reveal_timeout, 60, 3600)?;
+        check_locale(locale)?;
+        let locale = locale.to_owned();
+        let timeout = seconds(
+            self.timeout,
+            15,
+            120,
+            "`timeout` must be between 1 and 120 seconds",
+        )?;
+        let reveal_timeout = seconds(
+            self.reveal_timeout,
+            60,
+            3600,
+            "`revealTimeout` must be between 1 and 3600 seconds",
+        )?;
         let max_wait = match self.max_wait {
             None => MaxWaitPreset::Standard.max_wait(),
             Some(MaxWait::Preset(preset)) => preset.max_wait(),
@@ -232,9 +198,13 @@ impl RawConfig {
             }
         };
 
+        let mut headers = self.headers;
+        if let Some(token) = self.token.filter(|t| !t.is_empty()) {
+            headers.push((TOKEN_HEADER.to_owned(), token));
+        }
         Ok(Config {
-            proxy,
-            order_id,
+            proxy: self.proxy.unwrap_or_default(),
+            order_id: self.order_id.unwrap_or_default(),
             url,
             provider,
             headers,
@@ -250,44 +220,171 @@ impl RawConfig {
             },
         })
     }
+
+    /// `proxy` and `orderId` are required; together they make the request URL.
+    fn url(&self) -> Result<String, ConfigError> {
+        let proxy = required(&self.proxy, "`proxy` is required")?;
+        let order_id = required(&self.order_id, "`orderId` is required")?;
+        proxy_url(proxy, order_id)
+    }
+
+    fn provider(&self) -> Result<Provider, ConfigError> {
+        match self.provider.as_deref() {
+            None | Some("") => Ok(Provider::Auto),
+            Some(name) => Provider::from_str(name).map_err(|_| {
+                invalid("`provider` must be auto, hsmail, voucher-api, shop, bdvoucher or order")
+            }),
+        }
+    }
+
+    /// The configured headers and the token must each make a valid header line; the token
+    /// goes only in `token`.
+    fn check_headers(&self) -> Result<(), ConfigError> {
+        for (name, value) in &self.headers {
+            check_header(name, value)?;
+            if name.eq_ignore_ascii_case(TOKEN_HEADER) {
+                return Err(invalid("use `token` instead of an X-Order-Token header"));
+            }
+        }
+        match self.token.as_deref() {
+            Some(token) if !token.is_empty() => check_header(TOKEN_HEADER, token),
+            _ => Ok(()),
+        }
+    }
+
+    fn currency(&self) -> Result<Option<String>, ConfigError> {
+        match self.currency.as_deref() {
+            None | Some("") => Ok(None),
+            Some(code) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Ok(Some(code.to_ascii_uppercase()))
+            }
+            Some(_) => Err(invalid("`currency` must be a three-letter ISO 4217 code")),
+        }
+    }
 }
 
-/// An object whose every value is a string, as `(key, value)` pairs in the object's order.
-fn strings<N: Node>(object: Option<N>, key: &str) -> Result<Vec<(String, String)>, ConfigError> {
-    let Some(object) = object else {
-        return Ok(Vec::new());
-    };
-    let not_strings = || invalid(format!("`{key}` must be an object of strings"));
-    let names = object.keys().ok_or_else(not_strings)?;
-    names
-        .into_iter()
-        .map(|name| {
-            let value = object.get(&name).and_then(|value| value.as_text());
-            Ok((name, value.ok_or_else(not_strings)?))
-        })
-        .collect()
+/// The embedder's object, read one key at a time, in a fixed order. The first refusal is
+/// kept and names the key; no key is read after it.
+struct Fields<N> {
+    object: N,
+    error: Option<ConfigError>,
 }
 
-/// `maxWait`: a preset name, or a whole number of seconds (as a number or as text).
-fn max_wait<N: Node>(value: N) -> Result<MaxWait, ConfigError> {
-    let seconds = match value.as_text() {
-        Some(text) => match MaxWaitPreset::from_str(&text) {
-            Ok(preset) => return Ok(MaxWait::Preset(preset)),
-            Err(_) => text.trim().parse().ok(),
-        },
-        None => value.as_unsigned(),
-    };
-    seconds
-        .map(MaxWait::Seconds)
-        .ok_or_else(|| invalid("`maxWait` must be fast, standard, slow or a number of seconds"))
+impl<N: Node> Fields<N> {
+    /// The value under `key`; absent, `null` and `undefined` are `None`, and so is every
+    /// key after a refusal.
+    #[inline(never)]
+    fn get(&self, key: &str) -> Option<N> {
+        if self.error.is_some() {
+            return None;
+        }
+        self.object.get(key).filter(|value| !value.is_null())
+    }
+
+    /// Keeps `error` (the first one) and answers the default.
+    #[inline(never)]
+    fn refuse<T: Default>(&mut self, error: ConfigError) -> T {
+        self.error.get_or_insert(error);
+        T::default()
+    }
+
+    #[inline(never)]
+    fn text(&mut self, key: &str) -> Option<String> {
+        let value = self.get(key)?;
+        match value.as_text() {
+            Some(text) => Some(text),
+            None => self.refuse(keyed("`", key, "` must be a string")),
+        }
+    }
+
+    #[inline(never)]
+    fn seconds(&mut self, key: &str) -> Option<u32> {
+        let value = self.get(key)?;
+        match value.as_unsigned().and_then(|n| u32::try_from(n).ok()) {
+            Some(seconds) => Some(seconds),
+            None => self.refuse(keyed("`", key, "` must be a whole number of seconds")),
+        }
+    }
+
+    /// An object whose every value is a string, as `(key, value)` pairs in the object's order.
+    #[inline(never)]
+    fn strings(&mut self, key: &str) -> Vec<(String, String)> {
+        let Some(object) = self.get(key) else {
+            return Vec::new();
+        };
+        let pairs = object.keys().and_then(|names| {
+            names
+                .into_iter()
+                .map(|name| {
+                    let value = object.get(&name).and_then(|value| value.as_text())?;
+                    Some((name, value))
+                })
+                .collect()
+        });
+        match pairs {
+            Some(pairs) => pairs,
+            None => self.refuse(keyed("`", key, "` must be an object of strings")),
+        }
+    }
+
+    fn credentials(&mut self) -> Credentials {
+        match self.text("credentials").as_deref() {
+            None | Some("same-origin") => Credentials::SameOrigin,
+            Some("include") => Credentials::Include,
+            Some(_) => self.refuse(invalid("`credentials` must be same-origin or include")),
+        }
+    }
+
+    /// `maxWait`: a preset name, or a whole number of seconds (as a number or as text).
+    fn max_wait(&mut self) -> Option<MaxWait> {
+        let value = self.get("maxWait")?;
+        let seconds = match value.as_text() {
+            Some(text) => match MaxWaitPreset::from_str(&text) {
+                Ok(preset) => return Some(MaxWait::Preset(preset)),
+                Err(_) => text.trim().parse().ok(),
+            },
+            None => value.as_unsigned(),
+        };
+        match seconds {
+            Some(seconds) => Some(MaxWait::Seconds(seconds)),
+            None => self.refuse(invalid(
+                "`maxWait` must be fast, standard, slow or a number of seconds",
+            )),
+        }
+    }
 }
 
-fn seconds(key: &str, value: Option<u32>, default: u32, max: u32) -> Result<Duration, ConfigError> {
+/// `value` unless it is absent or blank.
+fn required<'a>(value: &'a Option<String>, missing: &str) -> Result<&'a str, ConfigError> {
+    match value.as_deref() {
+        Some(text) if !text.trim().is_empty() => Ok(text),
+        _ => Err(invalid(missing)),
+    }
+}
+
+fn check_locale(locale: &str) -> Result<(), ConfigError> {
+    if locale.len() > 35
+        || !locale
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(invalid(
+            "`locale` must be a BCP 47 language tag such as en-US",
+        ));
+    }
+    Ok(())
+}
+
+/// `value` (or `default`) seconds, refused with `out_of_range` unless within 1..=`max`.
+fn seconds(
+    value: Option<u32>,
+    default: u32,
+    max: u32,
+    out_of_range: &str,
+) -> Result<Duration, ConfigError> {
     match value.unwrap_or(default) {
         s if (1..=max).contains(&s) => Ok(Duration::from_secs(u64::from(s))),
-        _ => Err(invalid(format!(
-            "`{key}` must be between 1 and {max} seconds"
-        ))),
+        _ => Err(invalid(out_of_range)),
     }
 }
 
@@ -300,9 +397,11 @@ fn check_header(name: &str, value: &str) -> Result<(), ConfigError> {
         ));
     }
     if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(invalid(format!(
-            "the value of header `{name}` contains a line break"
-        )));
+        return Err(keyed(
+            "the value of header `",
+            name,
+            "` contains a line break",
+        ));
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ pub fn dispatch(target: &EventTarget, event: &WidgetEvent) {
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_detail(&detail(event));
-    let name = format!("{PREFIX}{}", event.name());
+    let name = [PREFIX, event.name()].concat();
     if let Ok(custom) = CustomEvent::new_with_event_init_dict(&name, &init) {
         let _ = target.dispatch_event(&custom);
     }

@@ -109,11 +109,11 @@ pub fn classify(
         kind => kind,
     };
     let message = if html {
-        format!("{HTML_PAGE} (HTTP {})", response.status)
+        with_status(HTML_PAGE, response.status)
     } else {
         match providers::parse(&response.body, provider) {
             Err(error @ ParseError::Vendor { .. }) => error.to_string(),
-            _ => format!("{} (HTTP {})", default_message(kind), response.status),
+            _ => with_status(default_message(kind), response.status),
         }
     };
     Err(FetchError {
@@ -123,11 +123,17 @@ pub fn classify(
     })
 }
 
+/// `message (HTTP status)`.
+fn with_status(message: &str, status: u16) -> String {
+    format!("{message} (HTTP {status})")
+}
+
 fn looks_like_html(response: &Response) -> bool {
-    let declared = response
-        .content_type
-        .as_deref()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    let declared = response.content_type.as_deref().is_some_and(|t| {
+        t.as_bytes()
+            .windows(4)
+            .any(|word| word.eq_ignore_ascii_case(b"html"))
+    });
     declared || response.body.trim_start().starts_with('<')
 }
 
@@ -210,9 +216,10 @@ mod browser {
     use std::rc::Rc;
 
     use gloo_timers::callback::Timeout;
-    use wasm_bindgen::JsCast;
+    use js_sys::{Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortController, Headers, RequestCache, RequestCredentials, RequestInit};
+    use web_sys::{AbortController, Headers, RequestInit};
 
     use super::{default_message, PendingResponse, Request, Response, Transport};
     use crate::config::Credentials;
@@ -261,15 +268,24 @@ mod browser {
                 .append(name, value)
                 .map_err(|_| network("A configured request header was refused."))?;
         }
-        let init = RequestInit::new();
-        init.set_method("GET");
-        init.set_headers(&headers);
-        init.set_cache(RequestCache::NoStore);
-        init.set_credentials(match request.credentials {
-            Credentials::SameOrigin => RequestCredentials::SameOrigin,
-            Credentials::Include => RequestCredentials::Include,
-        });
-        init.set_signal(Some(&controller.signal()));
+        // A plain `RequestInit` object: its fields are set like any property.
+        let init = Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&init, &JsValue::from_str(key), value);
+        };
+        let text = JsValue::from_str;
+        set("method", &text("GET"));
+        set("headers", &headers);
+        set("cache", &text("no-store"));
+        set(
+            "credentials",
+            &text(match request.credentials {
+                Credentials::SameOrigin => "same-origin",
+                Credentials::Include => "include",
+            }),
+        );
+        set("signal", &controller.signal());
+        let init: &RequestInit = init.unchecked_ref();
 
         let timed_out = Rc::new(Cell::new(false));
         let millis = u32::try_from(request.timeout.as_millis()).unwrap_or(u32::MAX);
@@ -291,7 +307,7 @@ mod browser {
             }
         };
 
-        let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))
+        let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url, init))
             .await
             .map_err(|_| failed(&timed_out))?;
         let answer: web_sys::Response = answer.dyn_into().map_err(|_| failed(&timed_out))?;

@@ -80,12 +80,11 @@ mod entry {
     /// Mounts a widget into `element`. Throws when the configuration is invalid.
     #[wasm_bindgen]
     pub fn mount(element: Element, config: JsValue) -> Result<WidgetHandle, JsError> {
-        let raw = RawConfig::from_js(&config).map_err(|error| JsError::new(&error.to_string()))?;
         let default_locale = web_sys::window()
             .and_then(|window| window.navigator().language())
             .unwrap_or_else(|| "en".to_owned());
-        let config = raw
-            .validate(&default_locale)
+        let config = RawConfig::from_js(&config)
+            .and_then(|raw| raw.validate(&default_locale))
             .map_err(|error| JsError::new(&error.to_string()))?;
         Ok(mount_with(element, config, Rc::new(FetchTransport)))
     }

@@ -14,9 +14,11 @@ use gloo_timers::callback::Timeout;
 use yew::UseReducerDispatcher;
 
 use crate::config::Config;
-use crate::fetch::{fetch_order, Cancel, Transport};
+use crate::error::FetchError;
+use crate::fetch::{classify, Cancel, Request, Response, Transport};
 use crate::model::Order;
 use crate::poll::{Millis, Next, Outcome, Schedule};
+use crate::providers::Provider;
 use crate::state::{outcome, Action, Stopped, WidgetState};
 
 type Dispatch = UseReducerDispatcher<WidgetState>;
@@ -204,19 +206,22 @@ fn execute(weak: &Weak<RefCell<Inner>>, next: Next) {
 
 fn check(weak: &Weak<RefCell<Inner>>) {
     let Some(rc) = weak.upgrade() else { return };
-    let (config, transport, dispatch, cancel, visible) = {
+    let (request, provider, now_unix_ms, transport, dispatch, cancel, visible) = {
         let mut inner = rc.borrow_mut();
         if inner.destroyed || inner.in_flight.is_some() {
             return;
         }
         inner.timer = None;
         inner.schedule.on_request(now());
-        inner.last_checked_unix_ms = Some(now_unix_ms());
+        let now_unix_ms = now_unix_ms();
+        inner.last_checked_unix_ms = Some(now_unix_ms);
         let cancel = Cancel::default();
         inner.in_flight = Some(cancel.clone());
         let visible = std::mem::take(&mut inner.visible_next);
         (
-            inner.config.clone(),
+            Request::for_config(&inner.config),
+            inner.config.provider,
+            now_unix_ms,
             inner.transport.clone(),
             inner.dispatch.clone(),
             cancel,
@@ -225,18 +230,22 @@ fn check(weak: &Weak<RefCell<Inner>>) {
     };
     dispatch.dispatch(Action::Checking { visible });
     let weak = weak.clone();
+    // Only the request lives across the await; the answer is classified afterwards.
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = cancel
-            .wrap(fetch_order(&*transport, &config, now_unix_ms()))
-            .await;
-        if let Some(answer) = answer {
-            answered(&weak, answer);
+        if let Some(response) = cancel.wrap(transport.send(request)).await {
+            answered(&weak, response, provider, now_unix_ms);
         }
     });
 }
 
-fn answered(weak: &Weak<RefCell<Inner>>, answer: Result<Order, crate::error::FetchError>) {
+fn answered(
+    weak: &Weak<RefCell<Inner>>,
+    response: Result<Response, FetchError>,
+    provider: Provider,
+    now_unix_ms: u64,
+) {
     let Some(rc) = weak.upgrade() else { return };
+    let answer = response.and_then(|response| classify(response, provider, now_unix_ms));
     let (action, told, dispatch) = {
         let mut inner = rc.borrow_mut();
         if inner.destroyed {

@@ -32,28 +32,27 @@ pub fn parse_retry_after(header: &str, now_unix_ms: u64) -> Option<Duration> {
 
 fn http_date_unix_secs(text: &str) -> Option<u64> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    match tokens.as_slice() {
+    // Each form gives its day, month and time tokens and its year.
+    let (day, month, year, time) = match tokens.as_slice() {
         [weekday, day, month, year, time, "GMT"] if is_weekday(weekday, &WEEKDAYS, true) => {
-            let year = number(year, 4)?;
-            unix_secs(year, month_number(month)?, number_up_to(day, 2)?, time)
+            (*day, *month, number(year, 4)?, *time)
         }
         [weekday, date, time, "GMT"] if is_weekday(weekday, &LONG_WEEKDAYS, true) => {
             let mut parts = date.split('-');
-            let day = number_up_to(parts.next()?, 2)?;
-            let month = month_number(parts.next()?)?;
+            let (day, month) = (parts.next()?, parts.next()?);
             let short_year = number(parts.next()?, 2)?;
             if parts.next().is_some() {
                 return None;
             }
             let year = if short_year < 70 { 2000 } else { 1900 } + short_year;
-            unix_secs(year, month, day, time)
+            (day, month, year, *time)
         }
         [weekday, month, day, time, year] if is_weekday(weekday, &WEEKDAYS, false) => {
-            let year = number(year, 4)?;
-            unix_secs(year, month_number(month)?, number_up_to(day, 2)?, time)
+            (*day, *month, number(year, 4)?, *time)
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    unix_secs(year, month_number(month)?, number_up_to(day, 2)?, time)
 }
 
 fn is_weekday(token: &str, names: &[&str], with_comma: bool) -> bool {
