@@ -4,30 +4,24 @@
 //! The whole list carries the opt-out marks of common session-replay tools, as a second
 //! line of defence: a masked code is not in the DOM at all.
 
+mod actions;
+mod hooks;
 pub(super) mod state;
 
 use std::rc::Rc;
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
-use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use self::state::{
-    copy_all_text, groups, voucher_keys, CopyFeedback, CopySource, Heading, RevealAction,
-    RevealState, Secret,
-};
-use super::code_row::{code_row, select_contents, RowContext};
-use super::copy_button::{copy_on_click, CopyButton};
+pub use self::actions::Actions;
+use self::hooks::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer};
+use self::state::{copy_all_text, groups, voucher_keys, CopySource, Heading, RevealState};
+use super::code_row::{code_row, RowContext};
+use super::copy_button::CopyButton;
 use crate::events::WidgetEvent;
-use crate::intl;
 use crate::labels::Labels;
 use crate::model::{Order, VoucherKind};
 
 const DEFAULT_REVEAL_MS: u32 = 60_000;
-/// How long a copy button says "Copied" / "Press Ctrl+C".
-const COPIED_MS: u32 = 2_000;
-const FAILED_MS: u32 = 10_000;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CodesProps {
@@ -37,69 +31,6 @@ pub struct CodesProps {
     pub reveal_timeout_ms: u32,
     pub on_event: Callback<WidgetEvent>,
     pub announce: Callback<AttrValue>,
-}
-
-/// The callbacks of the list's buttons.
-#[derive(Clone)]
-pub struct Actions {
-    dispatcher: UseReducerDispatcher<RevealState>,
-    on_event: Callback<WidgetEvent>,
-    announce: Callback<AttrValue>,
-    labels: Rc<Labels>,
-    timeout_ms: u32,
-}
-
-impl Actions {
-    fn until(&self) -> f64 {
-        intl::now_ms() + f64::from(self.timeout_ms)
-    }
-
-    /// Shows (`shown`) or hides one code or PIN.
-    pub fn reveal(&self, key: AttrValue, secret: Secret, shown: bool) -> Callback<MouseEvent> {
-        let actions = self.clone();
-        Callback::from(move |_: MouseEvent| {
-            let key = key.clone();
-            let until = actions.until();
-            actions.dispatcher.dispatch(match secret {
-                Secret::Code => RevealAction::Code { key, shown, until },
-                Secret::Pin => RevealAction::Pin { key, shown, until },
-            });
-            if shown {
-                actions.on_event.emit(WidgetEvent::Reveal { count: 1 });
-            }
-        })
-    }
-
-    /// Copies `text` (never rendered) and reports how that went.
-    pub fn copy(
-        &self,
-        source: CopySource,
-        text: AttrValue,
-        kind: VoucherKind,
-        count: usize,
-    ) -> Callback<MouseEvent> {
-        let actions = self.clone();
-        Callback::from(move |event: MouseEvent| {
-            let actions = actions.clone();
-            let source = source.clone();
-            copy_on_click(&event, &text, move |outcome| {
-                let ok = outcome.ok();
-                actions.on_event.emit(WidgetEvent::Copy { kind, count, ok });
-                let said = if ok {
-                    "copied_announcement"
-                } else {
-                    "copy_failed"
-                };
-                actions
-                    .announce
-                    .emit(AttrValue::from(actions.labels.get(said).to_owned()));
-                let until = actions.until();
-                actions
-                    .dispatcher
-                    .dispatch(RevealAction::Copied { source, ok, until });
-            });
-        })
-    }
 }
 
 #[component]
@@ -142,25 +73,7 @@ pub fn Codes(props: &CodesProps) -> Html {
         timeout_ms,
     };
     let all_shown = reveal.all_codes_shown(keys.iter());
-
-    let on_reveal_all = {
-        let actions = actions.clone();
-        let keys = keys.clone();
-        Callback::from(move |_: MouseEvent| {
-            if all_shown {
-                actions.dispatcher.dispatch(RevealAction::HideAll);
-            } else {
-                let until = actions.until();
-                actions.dispatcher.dispatch(RevealAction::All {
-                    keys: keys.clone(),
-                    until,
-                });
-                actions
-                    .on_event
-                    .emit(WidgetEvent::Reveal { count: keys.len() });
-            }
-        })
-    };
+    let on_reveal_all = actions.reveal_all(keys.clone(), !all_shown);
     let copy_all_source = CopySource::All(keys.clone());
     let copy_all_button = CopyButton {
         label: labels.get("copy_all"),
@@ -260,75 +173,4 @@ pub fn Codes(props: &CodesProps) -> Html {
             { for list }
         </section>
     }
-}
-
-/// After a copy: the button's "Copied" / "Press Ctrl+C" ends after its time, and a
-/// failed copy selects the text it left shown (one code or PIN, or the "Copy all" box)
-/// so Ctrl+C copies exactly that.
-#[hook]
-fn use_copy_feedback(
-    feedback: Option<CopyFeedback>,
-    select: NodeRef,
-    copy_all_box: NodeRef,
-    dispatcher: UseReducerDispatcher<RevealState>,
-) {
-    use_effect_with(feedback, move |feedback| {
-        let timer = feedback.as_ref().map(|feedback| {
-            match (&feedback.source, feedback.ok) {
-                (_, true) => {}
-                (CopySource::All(_), false) => {
-                    if let Some(text) = copy_all_box.cast::<HtmlTextAreaElement>() {
-                        let _ = text.focus();
-                        text.select();
-                    }
-                }
-                (CopySource::One(..), false) => {
-                    if let Some(node) = select.get() {
-                        select_contents(&node);
-                    }
-                }
-            }
-            let serial = feedback.serial;
-            let shown_ms = if feedback.ok { COPIED_MS } else { FAILED_MS };
-            Timeout::new(shown_ms, move || {
-                dispatcher.dispatch(RevealAction::FeedbackOver { serial })
-            })
-        });
-        move || drop(timer)
-    });
-}
-
-/// Re-masks what is due at `deadline`. A new deadline replaces the timer; unmounting
-/// drops (cancels) it.
-#[hook]
-fn use_remask_timer(deadline: Option<f64>, dispatcher: UseReducerDispatcher<RevealState>) {
-    use_effect_with(deadline, move |deadline| {
-        let timer = deadline.map(|deadline| {
-            // Saturating: a negative wait is 0, a huge one u32::MAX.
-            let wait = (deadline - intl::now_ms()).ceil() as u32;
-            Timeout::new(wait, move || {
-                dispatcher.dispatch(RevealAction::Expire { deadline })
-            })
-        });
-        move || drop(timer)
-    });
-}
-
-/// Hides every code when the page is hidden (tab switched, phone locked). The listener
-/// is dropped on unmount.
-#[hook]
-fn use_hide_when_page_hidden(dispatcher: UseReducerDispatcher<RevealState>) {
-    use_effect_with((), move |()| {
-        let listener = web_sys::window()
-            .and_then(|window| window.document())
-            .map(|document| {
-                let target = document.clone();
-                EventListener::new(&target, "visibilitychange", move |_| {
-                    if document.hidden() {
-                        dispatcher.dispatch(RevealAction::HideAll);
-                    }
-                })
-            });
-        move || drop(listener)
-    });
 }
