@@ -22,10 +22,7 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
         .map(str::trim)
         .filter(|c| !c.is_empty());
     if !is_decimal(amount) {
-        return match currency {
-            Some(currency) => format!("{amount} {currency}"),
-            None => amount.to_owned(),
-        };
+        return plain_money(amount, currency);
     }
     let options = Object::new();
     if let Some(currency) = currency {
@@ -36,18 +33,22 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
         let decimals = amount
             .split_once('.')
             .map_or(0, |(_, fraction)| fraction.len());
-        let _ = Reflect::set(
-            &options,
-            &"minimumFractionDigits".into(),
-            &JsValue::from(decimals.min(20) as u32),
-        );
+        let decimals = JsValue::from(decimals.min(20) as u32);
+        let _ = Reflect::set(&options, &"minimumFractionDigits".into(), &decimals);
     }
     formatter("NumberFormat", locale, &options)
         .and_then(|number_format| call_format(&number_format, &JsValue::from_str(amount)))
-        .unwrap_or_else(|| match currency {
-            Some(currency) => format!("{amount} {currency}"),
-            None => amount.to_owned(),
-        })
+        .unwrap_or_else(|| plain_money(amount, currency))
+}
+
+/// `amount` as written, followed by its currency code when there is one: "25.00 USD".
+fn plain_money(amount: &str, currency: Option<&str>) -> String {
+    let mut text = amount.to_owned();
+    if let Some(currency) = currency {
+        text.push(' ');
+        text.push_str(currency);
+    }
+    text
 }
 
 /// A timestamp as a medium date and short time (`"Jan 10, 2025, 9:15 AM"`), in the

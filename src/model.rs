@@ -249,8 +249,14 @@ pub fn mask(code: &str, kind: VoucherKind) -> String {
     if kind == VoucherKind::Credential || length <= 8 {
         return DOTS.to_owned();
     }
-    let tail: String = code.chars().skip(length - 4).collect();
-    format!("{DOTS}{tail}")
+    // The byte offset of the fourth character from the end.
+    let tail_start = code
+        .char_indices()
+        .nth_back(3)
+        .map_or(0, |(index, _)| index);
+    let mut masked = DOTS.to_owned();
+    masked.push_str(code.get(tail_start..).unwrap_or_default());
+    masked
 }
 
 #[cfg(test)]
