@@ -99,8 +99,10 @@ pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
         })
         .unwrap_or_else(|| {
             // JavaScript's number text: Rust's float formatting stays out of the wasm.
-            let value = crate::node::format_number(value).unwrap_or_default();
-            format!("{value} {unit}")
+            let mut text = crate::node::format_number(value).unwrap_or_default();
+            text.push(' ');
+            text.push_str(unit);
+            text
         })
 }
 

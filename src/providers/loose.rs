@@ -43,7 +43,7 @@ impl<N: Node> Fields<N> {
     /// A non-negative whole count, from a number or numeric text.
     #[inline(never)]
     pub fn count(&self, name: &str) -> Option<u32> {
-        scalar_text(self.get(name)?)?.trim().parse().ok()
+        whole_number(scalar_text(self.get(name)?)?.trim())
     }
 
     /// A boolean from `true`/`false`, `"true"`/`"false"` or `1`/`0`.
@@ -111,6 +111,18 @@ pub(super) fn is_decimal(text: &str) -> bool {
     digits(whole) && fraction.is_none_or(digits)
 }
 
+/// `[+]digits` as a `u32`, as `str::parse` reads it; `None` when it does not fit.
+fn whole_number(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u32, |total, byte| {
+        let digit = byte.is_ascii_digit().then(|| u32::from(byte - b'0'))?;
+        total.checked_mul(10)?.checked_add(digit)
+    })
+}
+
 /// `text` trimmed, or `None` when it is blank.
 pub(super) fn non_blank(text: &str) -> Option<String> {
     let text = text.trim();
@@ -139,6 +151,29 @@ mod tests {
         }
         for bad in ["", "-", "1.", ".5", "1,250", "1e5", "abc", "+1", "1.2.3"] {
             assert!(!is_decimal(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_read_as_str_parse_does() {
+        for text in [
+            "0",
+            "7",
+            "+7",
+            "007",
+            "4294967295",
+            "4294967296",
+            "",
+            "+",
+            "-1",
+            "-0",
+            "1.0",
+            "1e3",
+            " 1",
+            "++1",
+            "99999999999",
+        ] {
+            assert_eq!(whole_number(text), text.parse::<u32>().ok(), "{text:?}");
         }
     }
 
