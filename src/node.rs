@@ -93,12 +93,16 @@ impl Node for wasm_bindgen::JsValue {
 
     fn keys(&self) -> Option<Vec<String>> {
         use wasm_bindgen::JsCast;
-        Node::is_object(self).then(|| {
-            js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>())
-                .iter()
-                .filter_map(|key| key.as_string())
-                .collect()
-        })
+        if !Node::is_object(self) {
+            return None;
+        }
+        let mut names = Vec::new();
+        for key in js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>()).iter() {
+            if let Some(name) = key.as_string() {
+                names.push(name);
+            }
+        }
+        Some(names)
     }
 
     fn elements(&self) -> Option<Vec<Self>> {

@@ -53,10 +53,14 @@ impl<N: Node> Fields<N> {
         if let Some(flag) = node.as_bool() {
             return Some(flag);
         }
-        match scalar_text(node)?.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
+        let text = scalar_text(node)?;
+        let word = text.trim();
+        if word == "1" || word.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if word == "0" || word.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
         }
     }
 
@@ -81,17 +85,16 @@ pub(super) fn text<N: Node>(node: N) -> Option<String> {
     non_blank(&scalar_text(node)?)
 }
 
-/// One vendor's status words (in [`status_key`] form) and what each means.
+/// One vendor's status words (trimmed, upper case, `_` between words) and what each means.
 pub(super) type StatusWords = [(&'static str, Status)];
 
 /// The status the vendor's word `raw` names in `words`, and, when `words` does not know
 /// it, the word itself as the label to show.
 pub(super) fn status(raw: Option<String>, words: &StatusWords) -> (Status, Option<String>) {
     let known = raw.as_deref().and_then(|raw| {
-        let key = status_key(raw);
         words
             .iter()
-            .find(|(word, _)| *word == key)
+            .find(|(word, _)| is_status_word(raw, word))
             .map(|&(_, status)| status)
     });
     match known {
@@ -129,15 +132,18 @@ pub(super) fn non_blank(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// A vendor's status word in one comparable form: trimmed, upper case, `-` and spaces as `_`.
-pub(super) fn status_key(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(|c| match c {
-            '-' | ' ' => '_',
-            c => c.to_ascii_uppercase(),
+/// True when the vendor's status `raw`, trimmed, in upper case and with `-` and spaces as
+/// `_`, is `word` (ASCII). Compared byte by byte: no byte of a non-ASCII character matches.
+fn is_status_word(raw: &str, word: &str) -> bool {
+    let raw = raw.trim();
+    raw.len() == word.len()
+        && raw.bytes().zip(word.bytes()).all(|(byte, expected)| {
+            let byte = match byte {
+                b'-' | b' ' => b'_',
+                byte => byte.to_ascii_uppercase(),
+            };
+            byte == expected
         })
-        .collect()
 }
 
 #[cfg(test)]
@@ -179,7 +185,12 @@ mod tests {
 
     #[test]
     fn status_keys_compare_loosely() {
-        assert_eq!(status_key(" partially-delivered "), "PARTIALLY_DELIVERED");
-        assert_eq!(status_key("Ready for pickup"), "READY_FOR_PICKUP");
+        assert!(is_status_word(
+            " partially-delivered ",
+            "PARTIALLY_DELIVERED"
+        ));
+        assert!(is_status_word("Ready for pickup", "READY_FOR_PICKUP"));
+        assert!(!is_status_word("Ready  for pickup", "READY_FOR_PICKUP"));
+        assert!(!is_status_word("DONÉ", "DONE"));
     }
 }
