@@ -8,7 +8,7 @@ use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::expiry::parse_timestamp;
-use crate::model::Money;
+use crate::model::{is_decimal, Money};
 
 /// `money` in `locale`, e.g. `"৳1,500.00"`, `"LYD 25.000"`, `"$25.00"`. The amount is
 /// handed to `Intl` as text, so the vendor's decimal is never re-rounded by a float.
@@ -133,16 +133,6 @@ pub fn relative_unit(delta_ms: f64) -> (f64, &'static str) {
     };
     // `+ 0.0` turns a rounded -0 into 0, which Intl would print as "0 seconds ago".
     ((delta_ms / unit_ms).round() + 0.0, unit)
-}
-
-/// A plain decimal number: what `Intl.NumberFormat` formats exactly from a string.
-fn is_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-        && !unsigned.ends_with('.')
 }
 
 fn format_instant(unix_ms: i64, locale: &str, options: &Object) -> Option<String> {

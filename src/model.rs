@@ -259,6 +259,18 @@ pub fn mask(code: &str, kind: VoucherKind) -> String {
     masked
 }
 
+/// True for `-?digits(.digits)?`: a plain decimal, what vendors' amounts must be and what
+/// `Intl.NumberFormat` formats exactly from text.
+pub fn is_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Field readers that accept what vendors actually send: numbers as strings, strings as
 //! numbers, nulls, and values of the wrong type (read as "absent", never as an error).
 
-use crate::model::Status;
+use crate::model::{is_decimal, Status};
 use crate::node::{Node, Record};
 
 /// A vendor record whose fields are read loosely. Every reader answers `None` for an
@@ -101,17 +101,6 @@ pub(super) fn status(raw: Option<String>, words: &StatusWords) -> (Status, Optio
         Some(status) => (status, None),
         None => (Status::Unknown, raw),
     }
-}
-
-/// True for `-?digits(.digits)?`.
-pub(super) fn is_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.is_none_or(digits)
 }
 
 /// `[+]digits` as a `u32`, as `str::parse` reads it; `None` when it does not fit.
