@@ -125,25 +125,27 @@ fn parse_time(bytes: &[u8]) -> Option<(i64, &[u8])> {
         ms += i64::from(second.min(59)) * 1000;
         rest = rest.get(3..)?;
         if matches!(rest.first(), Some(b'.' | b',')) {
-            let fraction: Vec<u8> = rest
-                .iter()
-                .skip(1)
-                .take_while(|b| b.is_ascii_digit())
-                .copied()
-                .collect();
-            if fraction.is_empty() {
+            let fraction = rest.get(1..)?;
+            let length = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+            if length == 0 {
                 return None;
             }
-            let millis = fraction
-                .iter()
-                .chain(std::iter::repeat(&b'0'))
-                .take(3)
-                .fold(0i64, |total, b| total * 10 + i64::from(b - b'0'));
-            ms += millis;
-            rest = rest.get(1 + fraction.len()..)?;
+            ms += fraction_millis(fraction);
+            rest = fraction.get(length..)?;
         }
     }
     Some((ms, rest))
+}
+
+/// The first three digits of a second's fraction as milliseconds ("5" is 500, "1234" is 123).
+fn fraction_millis(digits: &[u8]) -> i64 {
+    let mut millis = 0;
+    let mut digits = digits.iter().take_while(|b| b.is_ascii_digit());
+    for _ in 0..3 {
+        let digit = digits.next().map_or(0, |b| b - b'0');
+        millis = millis * 10 + i64::from(digit);
+    }
+    millis
 }
 
 /// `Z`, `±hh:mm`, `±hhmm`, `±hh`, or nothing (UTC). Returns the offset in milliseconds.

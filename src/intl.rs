@@ -8,7 +8,7 @@ use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::expiry::parse_timestamp;
-use crate::model::Money;
+use crate::model::{is_decimal, Money};
 
 /// `money` in `locale`, e.g. `"৳1,500.00"`, `"LYD 25.000"`, `"$25.00"`. The amount is
 /// handed to `Intl` as text, so the vendor's decimal is never re-rounded by a float.
@@ -22,10 +22,7 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
         .map(str::trim)
         .filter(|c| !c.is_empty());
     if !is_decimal(amount) {
-        return match currency {
-            Some(currency) => format!("{amount} {currency}"),
-            None => amount.to_owned(),
-        };
+        return plain_money(amount, currency);
     }
     let options = Object::new();
     if let Some(currency) = currency {
@@ -36,18 +33,22 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
         let decimals = amount
             .split_once('.')
             .map_or(0, |(_, fraction)| fraction.len());
-        let _ = Reflect::set(
-            &options,
-            &"minimumFractionDigits".into(),
-            &JsValue::from(decimals.min(20) as u32),
-        );
+        let decimals = JsValue::from(decimals.min(20) as u32);
+        let _ = Reflect::set(&options, &"minimumFractionDigits".into(), &decimals);
     }
     formatter("NumberFormat", locale, &options)
         .and_then(|number_format| call_format(&number_format, &JsValue::from_str(amount)))
-        .unwrap_or_else(|| match currency {
-            Some(currency) => format!("{amount} {currency}"),
-            None => amount.to_owned(),
-        })
+        .unwrap_or_else(|| plain_money(amount, currency))
+}
+
+/// `amount` as written, followed by its currency code when there is one: "25.00 USD".
+fn plain_money(amount: &str, currency: Option<&str>) -> String {
+    let mut text = amount.to_owned();
+    if let Some(currency) = currency {
+        text.push(' ');
+        text.push_str(currency);
+    }
+    text
 }
 
 /// A timestamp as a medium date and short time (`"Jan 10, 2025, 9:15 AM"`), in the
@@ -98,8 +99,10 @@ pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
         })
         .unwrap_or_else(|| {
             // JavaScript's number text: Rust's float formatting stays out of the wasm.
-            let value = crate::node::format_number(value).unwrap_or_default();
-            format!("{value} {unit}")
+            let mut text = crate::node::format_number(value).unwrap_or_default();
+            text.push(' ');
+            text.push_str(unit);
+            text
         })
 }
 
@@ -130,16 +133,6 @@ pub fn relative_unit(delta_ms: f64) -> (f64, &'static str) {
     };
     // `+ 0.0` turns a rounded -0 into 0, which Intl would print as "0 seconds ago".
     ((delta_ms / unit_ms).round() + 0.0, unit)
-}
-
-/// A plain decimal number: what `Intl.NumberFormat` formats exactly from a string.
-fn is_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-        && !unsigned.ends_with('.')
 }
 
 fn format_instant(unix_ms: i64, locale: &str, options: &Object) -> Option<String> {

@@ -249,8 +249,26 @@ pub fn mask(code: &str, kind: VoucherKind) -> String {
     if kind == VoucherKind::Credential || length <= 8 {
         return DOTS.to_owned();
     }
-    let tail: String = code.chars().skip(length - 4).collect();
-    format!("{DOTS}{tail}")
+    // The byte offset of the fourth character from the end.
+    let tail_start = code
+        .char_indices()
+        .nth_back(3)
+        .map_or(0, |(index, _)| index);
+    let mut masked = DOTS.to_owned();
+    masked.push_str(code.get(tail_start..).unwrap_or_default());
+    masked
+}
+
+/// True for `-?digits(.digits)?`: a plain decimal, what vendors' amounts must be and what
+/// `Intl.NumberFormat` formats exactly from text.
+pub fn is_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
 }
 
 #[cfg(test)]

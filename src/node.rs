@@ -13,6 +13,7 @@ pub(crate) trait Node: Sized + Clone {
     /// The elements of an array.
     fn elements(&self) -> Option<Vec<Self>>;
     fn as_text(&self) -> Option<String>;
+    fn is_text(&self) -> bool;
     /// A finite number in its shortest decimal form ("1250", "1250.5").
     fn number_text(&self) -> Option<String>;
     /// A whole number `0..=u64::MAX` (natively) or a safe integer ≥ 0 (in the browser).
@@ -40,6 +41,10 @@ impl Node for &serde_json::Value {
 
     fn as_text(&self) -> Option<String> {
         self.as_str().map(str::to_owned)
+    }
+
+    fn is_text(&self) -> bool {
+        self.is_string()
     }
 
     fn number_text(&self) -> Option<String> {
@@ -88,12 +93,16 @@ impl Node for wasm_bindgen::JsValue {
 
     fn keys(&self) -> Option<Vec<String>> {
         use wasm_bindgen::JsCast;
-        Node::is_object(self).then(|| {
-            js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>())
-                .iter()
-                .filter_map(|key| key.as_string())
-                .collect()
-        })
+        if !Node::is_object(self) {
+            return None;
+        }
+        let mut names = Vec::new();
+        for key in js_sys::Object::keys(self.unchecked_ref::<js_sys::Object>()).iter() {
+            if let Some(name) = key.as_string() {
+                names.push(name);
+            }
+        }
+        Some(names)
     }
 
     fn elements(&self) -> Option<Vec<Self>> {
@@ -103,6 +112,10 @@ impl Node for wasm_bindgen::JsValue {
 
     fn as_text(&self) -> Option<String> {
         self.as_string()
+    }
+
+    fn is_text(&self) -> bool {
+        self.is_string()
     }
 
     fn number_text(&self) -> Option<String> {

@@ -73,9 +73,7 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
             .get("voucher")
             .and_then(VoucherRecord::read)
             .unwrap_or_default();
-        for code in codes_in(item.get("voucher_codes")) {
-            codes.add(code, index);
-        }
+        codes.add_all(item.get("voucher_codes"), index);
         // The primary record's code belongs to the item even if its list left it out.
         if let Some(code) = record.code.clone() {
             codes.add(code, index);
@@ -92,9 +90,7 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         });
     }
     // The order-level list is the union of the item lists: only codes not yet seen remain.
-    for code in codes_in(body.get("voucher_codes")) {
-        codes.add(code, None);
-    }
+    codes.add_all(body.get("voucher_codes"), None);
 
     for (code, item) in codes.list {
         let record = records
@@ -108,11 +104,6 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
         });
     }
     Some(order)
-}
-
-/// The codes of a list; elements that are not text or numbers, or are blank, are skipped.
-fn codes_in<N: Node>(node: Option<N>) -> impl Iterator<Item = String> {
-    loose::elements(node).into_iter().filter_map(loose::text)
 }
 
 /// The item's primary voucher record `{code, serial_number, expires_at}`.
@@ -141,6 +132,16 @@ struct Codes {
 }
 
 impl Codes {
+    /// Every code in the list `node`, for `item`; elements that are not text or numbers,
+    /// or are blank, are skipped.
+    fn add_all<N: Node>(&mut self, node: Option<N>, item: Option<usize>) {
+        for element in loose::elements(node) {
+            if let Some(code) = loose::text(element) {
+                self.add(code, item);
+            }
+        }
+    }
+
     fn add(&mut self, code: String, item: Option<usize>) {
         if !self.list.iter().any(|(seen, _)| *seen == code) {
             self.list.push((code, item));

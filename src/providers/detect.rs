@@ -4,12 +4,12 @@ use super::Provider;
 use crate::node::Node;
 
 /// The rough type of one value: enough to tell formats apart.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Shape {
     Null,
     Bool(bool),
     Number,
-    Text(String),
+    Text,
     Array,
     Object,
 }
@@ -20,8 +20,8 @@ impl Shape {
             Shape::Bool(flag)
         } else if node.is_number() {
             Shape::Number
-        } else if let Some(text) = node.as_text() {
-            Shape::Text(text)
+        } else if node.is_text() {
+            Shape::Text
         } else if node.is_object() {
             Shape::Object
         } else if node.elements().is_some() {
@@ -66,11 +66,9 @@ impl<N: Node> Keys<N> {
         keys.iter().any(|key| self.has(key))
     }
 
+    /// The text under `key`; `None` when absent or of another type.
     pub fn text(&self, key: &str) -> Option<String> {
-        match self.get(key) {
-            Some(Shape::Text(text)) => Some(text),
-            _ => None,
-        }
+        self.0.get(key)?.as_text()
     }
 
     pub fn is_object(&self, key: &str) -> bool {
@@ -81,7 +79,7 @@ impl<N: Node> Keys<N> {
     fn has_identifier(&self, key: &str) -> bool {
         match self.get(key) {
             Some(Shape::Number) => true,
-            Some(Shape::Text(text)) => !text.trim().is_empty(),
+            Some(Shape::Text) => self.text(key).is_some_and(|text| !text.trim().is_empty()),
             _ => false,
         }
     }

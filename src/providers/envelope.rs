@@ -14,7 +14,10 @@ pub(super) fn vendor_error<N: Node>(top: &Keys<N>) -> Option<String> {
         .text("status")
         .is_some_and(|status| status.trim().eq_ignore_ascii_case("error"));
     let error = match top.get("error") {
-        Some(Shape::Text(text)) if !text.trim().is_empty() => Some(Some(clean_message(&text))),
+        Some(Shape::Text) => top
+            .text("error")
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| Some(clean_message(&text))),
         Some(Shape::Object | Shape::Array | Shape::Number | Shape::Bool(true)) => Some(None),
         _ => None,
     };

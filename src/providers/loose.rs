@@ -1,7 +1,7 @@
 //! Field readers that accept what vendors actually send: numbers as strings, strings as
 //! numbers, nulls, and values of the wrong type (read as "absent", never as an error).
 
-use crate::model::Status;
+use crate::model::{is_decimal, Status};
 use crate::node::{Node, Record};
 
 /// A vendor record whose fields are read loosely. Every reader answers `None` for an
@@ -43,7 +43,7 @@ impl<N: Node> Fields<N> {
     /// A non-negative whole count, from a number or numeric text.
     #[inline(never)]
     pub fn count(&self, name: &str) -> Option<u32> {
-        scalar_text(self.get(name)?)?.trim().parse().ok()
+        whole_number(scalar_text(self.get(name)?)?.trim())
     }
 
     /// A boolean from `true`/`false`, `"true"`/`"false"` or `1`/`0`.
@@ -53,10 +53,14 @@ impl<N: Node> Fields<N> {
         if let Some(flag) = node.as_bool() {
             return Some(flag);
         }
-        match scalar_text(node)?.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
+        let text = scalar_text(node)?;
+        let word = text.trim();
+        if word == "1" || word.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if word == "0" || word.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
         }
     }
 
@@ -81,17 +85,16 @@ pub(super) fn text<N: Node>(node: N) -> Option<String> {
     non_blank(&scalar_text(node)?)
 }
 
-/// One vendor's status words (in [`status_key`] form) and what each means.
+/// One vendor's status words (trimmed, upper case, `_` between words) and what each means.
 pub(super) type StatusWords = [(&'static str, Status)];
 
 /// The status the vendor's word `raw` names in `words`, and, when `words` does not know
 /// it, the word itself as the label to show.
 pub(super) fn status(raw: Option<String>, words: &StatusWords) -> (Status, Option<String>) {
     let known = raw.as_deref().and_then(|raw| {
-        let key = status_key(raw);
         words
             .iter()
-            .find(|(word, _)| *word == key)
+            .find(|(word, _)| is_status_word(raw, word))
             .map(|&(_, status)| status)
     });
     match known {
@@ -100,15 +103,16 @@ pub(super) fn status(raw: Option<String>, words: &StatusWords) -> (Status, Optio
     }
 }
 
-/// True for `-?digits(.digits)?`.
-pub(super) fn is_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.is_none_or(digits)
+/// `[+]digits` as a `u32`, as `str::parse` reads it; `None` when it does not fit.
+fn whole_number(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u32, |total, byte| {
+        let digit = byte.is_ascii_digit().then(|| u32::from(byte - b'0'))?;
+        total.checked_mul(10)?.checked_add(digit)
+    })
 }
 
 /// `text` trimmed, or `None` when it is blank.
@@ -117,15 +121,18 @@ pub(super) fn non_blank(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// A vendor's status word in one comparable form: trimmed, upper case, `-` and spaces as `_`.
-pub(super) fn status_key(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(|c| match c {
-            '-' | ' ' => '_',
-            c => c.to_ascii_uppercase(),
+/// True when the vendor's status `raw`, trimmed, in upper case and with `-` and spaces as
+/// `_`, is `word` (ASCII). Compared byte by byte: no byte of a non-ASCII character matches.
+fn is_status_word(raw: &str, word: &str) -> bool {
+    let raw = raw.trim();
+    raw.len() == word.len()
+        && raw.bytes().zip(word.bytes()).all(|(byte, expected)| {
+            let byte = match byte {
+                b'-' | b' ' => b'_',
+                byte => byte.to_ascii_uppercase(),
+            };
+            byte == expected
         })
-        .collect()
 }
 
 #[cfg(test)]
@@ -143,8 +150,36 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_read_as_str_parse_does() {
+        for text in [
+            "0",
+            "7",
+            "+7",
+            "007",
+            "4294967295",
+            "4294967296",
+            "",
+            "+",
+            "-1",
+            "-0",
+            "1.0",
+            "1e3",
+            " 1",
+            "++1",
+            "99999999999",
+        ] {
+            assert_eq!(whole_number(text), text.parse::<u32>().ok(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn status_keys_compare_loosely() {
-        assert_eq!(status_key(" partially-delivered "), "PARTIALLY_DELIVERED");
-        assert_eq!(status_key("Ready for pickup"), "READY_FOR_PICKUP");
+        assert!(is_status_word(
+            " partially-delivered ",
+            "PARTIALLY_DELIVERED"
+        ));
+        assert!(is_status_word("Ready for pickup", "READY_FOR_PICKUP"));
+        assert!(!is_status_word("Ready  for pickup", "READY_FOR_PICKUP"));
+        assert!(!is_status_word("DONÉ", "DONE"));
     }
 }

@@ -14,7 +14,9 @@ pub(super) fn http_url(raw: Option<String>) -> Option<String> {
         return None;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "\\\"'<>`".contains(c);
+    let forbidden = |c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '\\' | '"' | '\'' | '<' | '>' | '`')
+    };
     if host.is_empty() || url.chars().any(forbidden) {
         return None;
     }
