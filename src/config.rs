@@ -22,7 +22,10 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::node::Node;
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+
+use crate::object::Object;
 use crate::poll::{MaxWaitPreset, PollConfig};
 use crate::providers::Provider;
 
@@ -32,9 +35,7 @@ pub const TOKEN_HEADER: &str = "X-Order-Token";
 /// The validated configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    pub proxy: String,
-    pub order_id: String,
-    /// `proxy` with the encoded order id in place of `{id}`.
+    /// The proxy template with the encoded order id in place of `{id}`.
     pub url: String,
     pub provider: Provider,
     /// Every request header, the token included.
@@ -49,41 +50,130 @@ pub struct Config {
     pub poll: PollConfig,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(rename_all = "kebab-case")]
 pub enum Credentials {
     #[default]
     SameOrigin,
     Include,
 }
 
-/// The configuration as the embedder wrote it, before validation.
-#[derive(Clone, Debug, Default)]
+/// The configuration as the embedder wrote it, before validation. Absent, `null` and
+/// `undefined` values are `None`.
+///
+/// A new key is a field here, a line in [`KEYS`] and its check in [`RawConfig::validate`].
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawConfig {
     pub proxy: Option<String>,
     pub order_id: Option<String>,
     pub provider: Option<String>,
     pub token: Option<String>,
-    /// `(name, value)`, in the object's order.
-    pub headers: Vec<(String, String)>,
-    pub credentials: Credentials,
+    pub headers: Option<Strings>,
+    pub credentials: Option<Credentials>,
     pub currency: Option<String>,
     pub locale: Option<String>,
-    /// Label overrides, `(key, text)`.
-    pub labels: Vec<(String, String)>,
+    pub labels: Option<Strings>,
     pub timeout: Option<u32>,
     pub reveal_timeout: Option<u32>,
     pub max_wait: Option<MaxWait>,
 }
 
+/// Every key and what its value must be. A refusal names the key and this, never the
+/// value (the token is a secret, and so may a header be).
+const KEYS: [(&str, &str); 12] = [
+    ("proxy", "a string"),
+    ("orderId", "a string"),
+    ("provider", "a string"),
+    ("token", "a string"),
+    ("headers", "an object of strings"),
+    ("credentials", "same-origin or include"),
+    ("currency", "a string"),
+    ("locale", "a string"),
+    ("labels", "an object of strings"),
+    ("timeout", "a whole number of seconds"),
+    ("revealTimeout", "a whole number of seconds"),
+    ("maxWait", "fast, standard, slow or a number of seconds"),
+];
+
+/// An object whose every value is a string, as `(key, value)` pairs in the object's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+pub struct Strings(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Strings;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an object of strings")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Strings, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Strings(pairs))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// `maxWait`: a preset name or a number of seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub enum MaxWait {
     Preset(MaxWaitPreset),
     Seconds(u64),
 }
 
-/// Why a configuration was refused. The text names the key, never a value (the token
-/// is a secret).
+impl<'de> Deserialize<'de> for MaxWait {
+    /// A preset name, or a whole number of seconds as a number or as text.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl de::Visitor<'_> for Visitor {
+            type Value = MaxWait;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("fast, standard, slow or a number of seconds")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<MaxWait, E> {
+                if let Ok(preset) = MaxWaitPreset::from_str(text) {
+                    return Ok(MaxWait::Preset(preset));
+                }
+                match text.trim().parse() {
+                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("text"), &self)),
+                }
+            }
+
+            fn visit_u64<E>(self, seconds: u64) -> Result<MaxWait, E> {
+                Ok(MaxWait::Seconds(seconds))
+            }
+
+            fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<MaxWait, E> {
+                match u64::try_from(seconds) {
+                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("number"), &self)),
+                }
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Why a configuration was refused. The text names the key, never a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 
@@ -95,76 +185,26 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// A refusal with a fixed text.
-#[inline(never)]
 fn invalid(message: &str) -> ConfigError {
     ConfigError(message.to_owned())
 }
 
-/// A refusal whose text names a key (or header): `before`, `key`, `after`.
-#[inline(never)]
-fn keyed(before: &str, key: &str, after: &str) -> ConfigError {
-    ConfigError([before, key, after].concat())
-}
-
-/// Every key the configuration object may have.
-const KEYS: [&str; 12] = [
-    "proxy",
-    "orderId",
-    "provider",
-    "token",
-    "headers",
-    "credentials",
-    "currency",
-    "locale",
-    "labels",
-    "timeout",
-    "revealTimeout",
-    "maxWait",
-];
-
 impl RawConfig {
     /// Reads the embedder's configuration object. Unknown keys and values of the wrong
-    /// type are refused; the error names the key, never the value. An absent, `null` or
-    /// `undefined` value is the default.
+    /// type are refused; the error names the key, never the value.
     pub fn from_js(config: &wasm_bindgen::JsValue) -> Result<RawConfig, ConfigError> {
-        Self::read(config.clone())
+        Self::read(serde_wasm_bindgen::Deserializer::from(config.clone()))
     }
 
-    pub(crate) fn read<N: Node>(config: N) -> Result<RawConfig, ConfigError> {
-        let keys = config
-            .keys()
-            .ok_or_else(|| invalid("the configuration must be an object"))?;
-        if let Some(key) = keys.iter().find(|key| !KEYS.contains(&key.as_str())) {
-            return Err(keyed("unknown key `", key, "`"));
-        }
-        let mut fields = Fields {
-            object: config,
-            error: None,
-        };
-        let raw = RawConfig {
-            credentials: fields.credentials(),
-            proxy: fields.text("proxy"),
-            order_id: fields.text("orderId"),
-            provider: fields.text("provider"),
-            token: fields.text("token"),
-            headers: fields.strings("headers"),
-            currency: fields.text("currency"),
-            locale: fields.text("locale"),
-            labels: fields.strings("labels"),
-            timeout: fields.seconds("timeout"),
-            reveal_timeout: fields.seconds("revealTimeout"),
-            max_wait: fields.max_wait(),
-        };
-        match fields.error {
-            None => Ok(raw),
-            Some(error) => Err(error),
+    fn read<'de, D: Deserializer<'de>>(config: D) -> Result<RawConfig, ConfigError> {
+        match serde_path_to_error::deserialize::<_, Object<RawConfig>>(config) {
+            Ok(Object(raw)) => Ok(raw),
+            Err(error) => Err(refusal(error.path())),
         }
     }
 
     /// Validates everything once. `default_locale` is used when `locale` is absent
     /// (the browser passes `navigator.language`).
-    #[inline(never)]
     pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
         // Every check reads `self` and runs before anything is moved out of it.
         let url = self.url()?;
@@ -198,20 +238,18 @@ impl RawConfig {
             }
         };
 
-        let mut headers = self.headers;
+        let mut headers = self.headers.unwrap_or_default().0;
         if let Some(token) = self.token.filter(|t| !t.is_empty()) {
             headers.push((TOKEN_HEADER.to_owned(), token));
         }
         Ok(Config {
-            proxy: self.proxy.unwrap_or_default(),
-            order_id: self.order_id.unwrap_or_default(),
             url,
             provider,
             headers,
-            credentials: self.credentials,
+            credentials: self.credentials.unwrap_or_default(),
             currency,
             locale,
-            labels: self.labels,
+            labels: self.labels.unwrap_or_default().0,
             timeout,
             reveal_timeout,
             poll: PollConfig {
@@ -240,7 +278,8 @@ impl RawConfig {
     /// The configured headers and the token must each make a valid header line; the token
     /// goes only in `token`.
     fn check_headers(&self) -> Result<(), ConfigError> {
-        for (name, value) in &self.headers {
+        let headers = self.headers.as_ref().map_or(&[][..], |headers| &headers.0);
+        for (name, value) in headers {
             check_header(name, value)?;
             if name.eq_ignore_ascii_case(TOKEN_HEADER) {
                 return Err(invalid("use `token` instead of an X-Order-Token header"));
@@ -263,94 +302,17 @@ impl RawConfig {
     }
 }
 
-/// The embedder's object, read one key at a time, in a fixed order. The first refusal is
-/// kept and names the key; no key is read after it.
-struct Fields<N> {
-    object: N,
-    error: Option<ConfigError>,
-}
-
-impl<N: Node> Fields<N> {
-    /// The value under `key`; absent, `null` and `undefined` are `None`, and so is every
-    /// key after a refusal.
-    #[inline(never)]
-    fn get(&self, key: &str) -> Option<N> {
-        if self.error.is_some() {
-            return None;
-        }
-        self.object.get(key).filter(|value| !value.is_null())
-    }
-
-    /// Keeps `error` (the first one) and answers the default.
-    #[inline(never)]
-    fn refuse<T: Default>(&mut self, error: ConfigError) -> T {
-        self.error.get_or_insert(error);
-        T::default()
-    }
-
-    #[inline(never)]
-    fn text(&mut self, key: &str) -> Option<String> {
-        let value = self.get(key)?;
-        match value.as_text() {
-            Some(text) => Some(text),
-            None => self.refuse(keyed("`", key, "` must be a string")),
-        }
-    }
-
-    #[inline(never)]
-    fn seconds(&mut self, key: &str) -> Option<u32> {
-        let value = self.get(key)?;
-        match value.as_unsigned().and_then(|n| u32::try_from(n).ok()) {
-            Some(seconds) => Some(seconds),
-            None => self.refuse(keyed("`", key, "` must be a whole number of seconds")),
-        }
-    }
-
-    /// An object whose every value is a string, as `(key, value)` pairs in the object's order.
-    #[inline(never)]
-    fn strings(&mut self, key: &str) -> Vec<(String, String)> {
-        let Some(object) = self.get(key) else {
-            return Vec::new();
-        };
-        let pairs = object.keys().and_then(|names| {
-            names
-                .into_iter()
-                .map(|name| {
-                    let value = object.get(&name).and_then(|value| value.as_text())?;
-                    Some((name, value))
-                })
-                .collect()
-        });
-        match pairs {
-            Some(pairs) => pairs,
-            None => self.refuse(keyed("`", key, "` must be an object of strings")),
-        }
-    }
-
-    fn credentials(&mut self) -> Credentials {
-        match self.text("credentials").as_deref() {
-            None | Some("same-origin") => Credentials::SameOrigin,
-            Some("include") => Credentials::Include,
-            Some(_) => self.refuse(invalid("`credentials` must be same-origin or include")),
-        }
-    }
-
-    /// `maxWait`: a preset name, or a whole number of seconds (as a number or as text).
-    fn max_wait(&mut self) -> Option<MaxWait> {
-        let value = self.get("maxWait")?;
-        let seconds = match value.as_text() {
-            Some(text) => match MaxWaitPreset::from_str(&text) {
-                Ok(preset) => return Some(MaxWait::Preset(preset)),
-                Err(_) => text.trim().parse().ok(),
-            },
-            None => value.as_unsigned(),
-        };
-        match seconds {
-            Some(seconds) => Some(MaxWait::Seconds(seconds)),
-            None => self.refuse(invalid(
-                "`maxWait` must be fast, standard, slow or a number of seconds",
-            )),
-        }
+/// The refusal for a deserialization error at `path`: it names the key, and what the key's
+/// value must be, or says the key is unknown. serde's own message is not used: it may quote
+/// the value.
+fn refusal(path: &serde_path_to_error::Path) -> ConfigError {
+    let key = match path.iter().next() {
+        Some(serde_path_to_error::Segment::Map { key }) => key,
+        _ => return invalid("the configuration must be an object"),
+    };
+    match KEYS.iter().find(|(name, _)| name == key) {
+        Some((name, expected)) => ConfigError(format!("`{name}` must be {expected}")),
+        None => ConfigError(format!("unknown key `{key}`")),
     }
 }
 
@@ -397,11 +359,9 @@ fn check_header(name: &str, value: &str) -> Result<(), ConfigError> {
         ));
     }
     if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(keyed(
-            "the value of header `",
-            name,
-            "` contains a line break",
-        ));
+        return Err(ConfigError(format!(
+            "the value of header `{name}` contains a line break"
+        )));
     }
     Ok(())
 }
@@ -447,6 +407,62 @@ mod tests {
 
     fn config(json: serde_json::Value) -> Result<Config, ConfigError> {
         RawConfig::read(&json)?.validate("en-US")
+    }
+
+    fn refused(json: serde_json::Value) -> String {
+        config(json).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn every_key_says_what_it_must_be() {
+        let keys = match serde_json::to_value(RawConfig::default()) {
+            Ok(serde_json::Value::Object(keys)) => keys,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(keys.len(), KEYS.len());
+        for key in keys.keys() {
+            let (_, expected) = KEYS.iter().find(|(name, _)| name == key).unwrap();
+            let wrong = serde_json::json!({ key.as_str(): [["SECRET"]] });
+            assert_eq!(
+                refused(wrong),
+                format!("order-widget config: `{key}` must be {expected}")
+            );
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_key_and_never_the_value() {
+        assert_eq!(
+            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "proxyUrl": "SECRET"})),
+            "order-widget config: unknown key `proxyUrl`"
+        );
+        assert_eq!(
+            refused(serde_json::json!(["SECRET"])),
+            "order-widget config: the configuration must be an object"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "token": 12345})),
+            "order-widget config: `token` must be a string"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "headers": {"X-A": 7}})),
+            "order-widget config: `headers` must be an object of strings"
+        );
+        assert_eq!(
+            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "credentials": "SECRET"})),
+            "order-widget config: `credentials` must be same-origin or include"
+        );
+    }
+
+    #[test]
+    fn null_is_the_default() {
+        let config = config(serde_json::json!({
+            "proxy": "/{id}", "orderId": "1", "token": null, "headers": null,
+            "credentials": null, "timeout": null, "maxWait": null
+        }))
+        .unwrap();
+        assert_eq!(config.timeout, Duration::from_secs(15));
+        assert!(config.headers.is_empty());
     }
 
     #[test]

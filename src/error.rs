@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+
 /// The kind of a failed check. The serialized names are the `type` of the
 /// `order-widget:error` event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// No connection, DNS failure, CORS refusal, offline.
     Network,

@@ -1,21 +1,26 @@
-//! What the widget tells the host page. Each variant becomes a `CustomEvent`
-//! named `order-widget:<name>` on the host element. No variant can carry a code.
+//! What the widget tells the host page. Each variant becomes a `CustomEvent` named
+//! `order-widget:<name>` on the host element, its fields the event's `detail` (serialized
+//! as they are named here). No variant can carry a code.
+
+use serde::Serialize;
 
 use crate::error::ErrorKind;
 use crate::model::{Status, VoucherKind};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum WidgetEvent {
     /// The first order was rendered.
     Ready { status: Status },
-    /// The normalized status changed (fired once per change).
+    /// The normalized status changed (fired once per change); `previous` is `null` when
+    /// there was none.
     Status {
         status: Status,
         previous: Option<Status>,
     },
     /// The order reached `delivered` (fired once).
     Delivered { codes: usize },
-    /// The customer revealed codes (`count` codes, by kind of the first one).
+    /// The customer revealed `count` codes.
     Reveal { count: usize },
     /// A copy was attempted; `ok` says whether it reached the clipboard.
     Copy {
@@ -24,7 +29,10 @@ pub enum WidgetEvent {
         ok: bool,
     },
     /// A check failed.
-    Error { kind: ErrorKind },
+    Error {
+        #[serde(rename = "type")]
+        kind: ErrorKind,
+    },
 }
 
 impl WidgetEvent {
@@ -38,5 +46,53 @@ impl WidgetEvent {
             WidgetEvent::Copy { .. } => "copy",
             WidgetEvent::Error { .. } => "error",
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The details as the README documents them.
+    #[test]
+    fn details_have_the_documented_shape() {
+        let detail = |event: WidgetEvent| serde_json::to_value(event).unwrap();
+        assert_eq!(
+            detail(WidgetEvent::Ready {
+                status: Status::Pending
+            }),
+            json!({"status": "pending"})
+        );
+        assert_eq!(
+            detail(WidgetEvent::Status {
+                status: Status::PartiallyDelivered,
+                previous: None
+            }),
+            json!({"status": "partially_delivered", "previous": null})
+        );
+        assert_eq!(
+            detail(WidgetEvent::Delivered { codes: 3 }),
+            json!({"codes": 3})
+        );
+        assert_eq!(
+            detail(WidgetEvent::Reveal { count: 2 }),
+            json!({"count": 2})
+        );
+        assert_eq!(
+            detail(WidgetEvent::Copy {
+                kind: VoucherKind::PickupCode,
+                count: 1,
+                ok: false
+            }),
+            json!({"kind": "pickup_code", "count": 1, "ok": false})
+        );
+        assert_eq!(
+            detail(WidgetEvent::Error {
+                kind: ErrorKind::RateLimit
+            }),
+            json!({"type": "rate_limit"})
+        );
     }
 }

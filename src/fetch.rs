@@ -215,17 +215,16 @@ mod browser {
     use std::cell::Cell;
     use std::rc::Rc;
 
+    use gloo_net::http::{Headers, RequestBuilder};
     use gloo_timers::callback::Timeout;
-    use js_sys::{Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortController, Headers, RequestInit};
+    use web_sys::{AbortController, RequestCache, RequestCredentials};
 
     use super::{default_message, PendingResponse, Request, Response, Transport};
     use crate::config::Credentials;
     use crate::error::{ErrorKind, FetchError};
 
-    /// The browser's `fetch`, with an `AbortController` timeout.
+    /// The browser's `fetch` through gloo-net, aborted after the request's timeout and when
+    /// the future is dropped (the widget was destroyed).
     #[derive(Clone, Copy, Debug, Default)]
     pub struct FetchTransport;
 
@@ -256,36 +255,34 @@ mod browser {
         FetchError::new(ErrorKind::Network, message)
     }
 
-    async fn fetch(request: Request) -> Result<Response, FetchError> {
-        let unreachable = default_message(ErrorKind::Network);
-        let window = web_sys::window().ok_or_else(|| network(unreachable))?;
-        let controller = AbortController::new().map_err(|_| network(unreachable))?;
-        let abort = AbortOnDrop(Some(controller.clone()));
-
-        let headers = Headers::new().map_err(|_| network(unreachable))?;
+    /// The request's headers. Built on `web_sys::Headers` because the browser may refuse a
+    /// value (gloo-net's `Headers::append` would throw where this returns an error).
+    fn headers(request: &Request) -> Result<Headers, FetchError> {
+        let unreachable = || network(default_message(ErrorKind::Network));
+        let headers = web_sys::Headers::new().map_err(|_| unreachable())?;
         for (name, value) in &request.headers {
             headers
                 .append(name, value)
                 .map_err(|_| network("A configured request header was refused."))?;
         }
-        // A plain `RequestInit` object: its fields are set like any property.
-        let init = Object::new();
-        let set = |key: &str, value: &JsValue| {
-            let _ = Reflect::set(&init, &JsValue::from_str(key), value);
+        Ok(Headers::from_raw(headers))
+    }
+
+    async fn fetch(request: Request) -> Result<Response, FetchError> {
+        let unreachable = || network(default_message(ErrorKind::Network));
+        let controller = AbortController::new().map_err(|_| unreachable())?;
+        let abort = AbortOnDrop(Some(controller.clone()));
+        let credentials = match request.credentials {
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
         };
-        let text = JsValue::from_str;
-        set("method", &text("GET"));
-        set("headers", &headers);
-        set("cache", &text("no-store"));
-        set(
-            "credentials",
-            &text(match request.credentials {
-                Credentials::SameOrigin => "same-origin",
-                Credentials::Include => "include",
-            }),
-        );
-        set("signal", &controller.signal());
-        let init: &RequestInit = init.unchecked_ref();
+        let built = RequestBuilder::new(&request.url)
+            .headers(headers(&request)?)
+            .cache(RequestCache::NoStore)
+            .credentials(credentials)
+            .abort_signal(Some(&controller.signal()))
+            .build()
+            .map_err(|_| unreachable())?;
 
         let timed_out = Rc::new(Cell::new(false));
         let millis = u32::try_from(request.timeout.as_millis()).unwrap_or(u32::MAX);
@@ -297,29 +294,21 @@ mod browser {
                 controller.abort();
             })
         };
-        let failed = |timed_out: &Cell<bool>| {
+        let failed = || {
             if timed_out.get() {
                 FetchError::new(ErrorKind::Timeout, default_message(ErrorKind::Timeout))
-            } else if !window.navigator().on_line() {
+            } else if !is_online() {
                 network("The device is offline.")
             } else {
-                network(unreachable)
+                unreachable()
             }
         };
 
-        let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url, init))
-            .await
-            .map_err(|_| failed(&timed_out))?;
-        let answer: web_sys::Response = answer.dyn_into().map_err(|_| failed(&timed_out))?;
-        let header = |name: &str| answer.headers().get(name).ok().flatten();
-        let content_type = header("Content-Type");
-        let retry_after = header("Retry-After");
-        let text = answer.text().map_err(|_| failed(&timed_out))?;
-        let body = JsFuture::from(text)
-            .await
-            .map_err(|_| failed(&timed_out))?
-            .as_string()
-            .unwrap_or_default();
+        let answer = built.send().await.map_err(|_| failed())?;
+        let headers = answer.headers();
+        let content_type = headers.get("Content-Type");
+        let retry_after = headers.get("Retry-After");
+        let body = answer.text().await.map_err(|_| failed())?;
 
         drop(timer);
         abort.finished();
@@ -329,6 +318,10 @@ mod browser {
             retry_after,
             body,
         })
+    }
+
+    fn is_online() -> bool {
+        web_sys::window().is_none_or(|window| window.navigator().on_line())
     }
 }
 

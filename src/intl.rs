@@ -97,13 +97,7 @@ pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
                 .ok()?
                 .as_string()
         })
-        .unwrap_or_else(|| {
-            // JavaScript's number text: Rust's float formatting stays out of the wasm.
-            let mut text = crate::node::format_number(value).unwrap_or_default();
-            text.push(' ');
-            text.push_str(unit);
-            text
-        })
+        .unwrap_or_else(|| format!("{value} {unit}"))
 }
 
 /// Milliseconds since the epoch, from the browser clock.

@@ -7,6 +7,10 @@
 //! From JavaScript: `const handle = mount(element, config)`, then `handle.refresh()` and
 //! `handle.destroy()`. The configuration keys are documented in [`config`].
 
+// In wasm the JSON reader is the browser's (`JSON.parse` + serde-wasm-bindgen).
+#[cfg(all(target_arch = "wasm32", not(feature = "widget")))]
+compile_error!("order-widget for wasm32 needs its `widget` feature");
+
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
@@ -15,7 +19,7 @@ pub mod error;
 pub mod events;
 pub mod labels;
 pub mod model;
-mod node;
+mod object;
 pub mod poll;
 pub mod providers;
 

@@ -129,6 +129,18 @@ pub enum VoucherKind {
     ReturnCode,
 }
 
+impl VoucherKind {
+    /// The serialized name (`"pickup_code"`, …), also the kind's label key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoucherKind::Code => "code",
+            VoucherKind::Credential => "credential",
+            VoucherKind::PickupCode => "pickup_code",
+            VoucherKind::ReturnCode => "return_code",
+        }
+    }
+}
+
 /// One delivered code. `code` and `pin` are secrets: `Debug` redacts them, and
 /// nothing may put them in logs, errors, events or (while masked) the DOM.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,6 +315,19 @@ mod tests {
             serde_json::from_str::<Status>("\"shipped\"").unwrap(),
             Status::Unknown
         );
+    }
+
+    #[test]
+    fn voucher_kind_names_are_the_serialized_ones() {
+        for kind in [
+            VoucherKind::Code,
+            VoucherKind::Credential,
+            VoucherKind::PickupCode,
+            VoucherKind::ReturnCode,
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ impl PollConfig {
 
 /// The `maxWait` presets, matching the vendors' guidance on how long orders take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub enum MaxWaitPreset {
     /// 5 minutes.
     Fast,

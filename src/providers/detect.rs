@@ -1,93 +1,94 @@
-//! Which vendor wrote a body, judged from its keys: the top level, or inside `data`.
+//! Which vendor wrote a body, judged from the keys of the top level, or of `data`.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess};
+
+use super::loose::Loose;
 use super::Provider;
-use crate::node::Node;
 
-/// The rough type of one value: enough to tell formats apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Shape {
-    Null,
-    Bool(bool),
-    Number,
-    Text,
-    Array,
-    Object,
+/// The keys of one JSON object, each with its value read loosely (only the kind of a list
+/// or object, not its content).
+#[derive(Debug, Default)]
+pub(super) struct Keys(Vec<(String, Loose)>);
+
+impl<'de> Deserialize<'de> for Keys {
+    /// Only an object has keys: anything else is refused.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KeysVisitor)
+    }
 }
 
-impl Shape {
-    fn of<N: Node>(node: &N) -> Shape {
-        if let Some(flag) = node.as_bool() {
-            Shape::Bool(flag)
-        } else if node.is_number() {
-            Shape::Number
-        } else if node.is_text() {
-            Shape::Text
-        } else if node.is_object() {
-            Shape::Object
-        } else if node.elements().is_some() {
-            Shape::Array
-        } else {
-            Shape::Null
+struct KeysVisitor;
+
+impl<'de> de::Visitor<'de> for KeysVisitor {
+    type Value = Keys;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Loose>()? {
+            keys.push(entry);
+        }
+        Ok(Keys(keys))
+    }
+}
+
+impl Keys {
+    pub fn get(&self, key: &str) -> &Loose {
+        self.0
+            .iter()
+            .find(|(name, _)| name == key)
+            .map_or(&Loose::Absent, |(_, value)| value)
+    }
+
+    /// The string under `key`; `None` when absent or of another type.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key) {
+            Loose::Text(text) => Some(text),
+            _ => None,
         }
     }
-}
 
-/// The keys of one JSON object, each read as the rough type of its value.
-pub(super) struct Keys<N>(N);
-
-impl<N: Node> Keys<N> {
-    /// The keys of `node`, when it is an object.
-    pub fn of(node: N) -> Option<Self> {
-        node.is_object().then_some(Keys(node))
+    /// True when `key` holds `word`, trimmed, in any ASCII case.
+    pub fn says(&self, key: &str, word: &str) -> bool {
+        self.text(key)
+            .is_some_and(|text| text.trim().eq_ignore_ascii_case(word))
     }
 
-    /// The object itself.
-    pub fn node(&self) -> &N {
-        &self.0
-    }
-
-    /// True for hsmail's `{status: "success", data: {…}}`.
-    pub fn is_success_envelope(&self) -> bool {
-        self.is_object("data")
-            && self
-                .text("status")
-                .is_some_and(|status| status.trim().eq_ignore_ascii_case("success"))
-    }
-
-    pub fn get(&self, key: &str) -> Option<Shape> {
-        self.0.get(key).map(|node| Shape::of(&node))
+    pub fn is_object(&self, key: &str) -> bool {
+        *self.get(key) == Loose::Object
     }
 
     fn has(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|shape| shape != Shape::Null)
+        *self.get(key) != Loose::Absent
     }
 
     fn has_any(&self, keys: &[&str]) -> bool {
         keys.iter().any(|key| self.has(key))
     }
 
-    /// The text under `key`; `None` when absent or of another type.
-    pub fn text(&self, key: &str) -> Option<String> {
-        self.0.get(key)?.as_text()
-    }
-
-    pub fn is_object(&self, key: &str) -> bool {
-        self.get(key) == Some(Shape::Object)
-    }
-
     /// True when `key` holds a usable identifier (non-blank text or a number).
     fn has_identifier(&self, key: &str) -> bool {
         match self.get(key) {
-            Some(Shape::Number) => true,
-            Some(Shape::Text) => self.text(key).is_some_and(|text| !text.trim().is_empty()),
+            Loose::Number(_) => true,
+            Loose::Text(text) => !text.trim().is_empty(),
             _ => false,
         }
+    }
+
+    /// True for hsmail's `{status: "success", data: {…}}`.
+    pub fn is_success_envelope(&self) -> bool {
+        self.is_object("data") && self.says("status", "success")
     }
 }
 
 /// The order vendor whose shape `body` has, in a fixed order of precedence.
 /// `success_envelope`: the body came as `{status: "success", data: {…}}`, hsmail's envelope.
-pub(super) fn detect<N: Node>(body: &Keys<N>, success_envelope: bool) -> Option<Provider> {
+pub(super) fn detect(body: &Keys, success_envelope: bool) -> Option<Provider> {
     [
         Provider::Canonical,
         Provider::Hsmail,
@@ -101,18 +102,12 @@ pub(super) fn detect<N: Node>(body: &Keys<N>, success_envelope: bool) -> Option<
 
 /// True when `body` has an identifier and at least one key only `provider` uses
 /// (for hsmail, its envelope is enough: a bare `{id, status, items}` is still hsmail).
-pub(super) fn looks_like<N: Node>(
-    provider: Provider,
-    body: &Keys<N>,
-    success_envelope: bool,
-) -> bool {
+pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool) -> bool {
     match provider {
         Provider::Auto => detect(body, success_envelope).is_some(),
         Provider::Canonical => {
             body.text("vendor").is_some()
-                && body
-                    .get("terminal")
-                    .is_some_and(|shape| matches!(shape, Shape::Bool(_)))
+                && matches!(body.get("terminal"), Loose::Bool(_))
                 && body.has_identifier("id")
                 && body.has_identifier("number")
         }

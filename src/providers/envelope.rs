@@ -1,36 +1,30 @@
 //! Vendor error envelopes: `{status: "error", message}` (hsmail, shop),
 //! `{error, message}` (voucher-api) and `{success: false, message}`.
 
-use super::detect::{Keys, Shape};
-use crate::node::Node;
+use super::detect::Keys;
+use super::loose::Loose;
 
 /// Longest vendor message kept, in characters.
 const MAX_MESSAGE: usize = 200;
 
 /// The vendor's error message when `top` is an error envelope ("" when it gives none).
-pub(super) fn vendor_error<N: Node>(top: &Keys<N>) -> Option<String> {
-    let message = top.text("message").map(|text| clean_message(&text));
-    let status_error = top
-        .text("status")
-        .is_some_and(|status| status.trim().eq_ignore_ascii_case("error"));
-    let error = match top.get("error") {
-        Some(Shape::Text) => top
-            .text("error")
-            .filter(|text| !text.trim().is_empty())
-            .map(|text| Some(clean_message(&text))),
-        Some(Shape::Object | Shape::Array | Shape::Number | Shape::Bool(true)) => Some(None),
-        _ => None,
-    };
-    let unsuccessful = top.get("success") == Some(Shape::Bool(false));
-    if status_error || unsuccessful {
+pub(super) fn vendor_error(top: &Keys) -> Option<String> {
+    let message = top.text("message").map(clean_message);
+    if top.says("status", "error") || *top.get("success") == Loose::Bool(false) {
         return Some(message.unwrap_or_default());
     }
-    error.map(|code| {
+    // `error` holds a code ("not_found") or details; `false`, null or "" mean no error.
+    let code = match top.get("error") {
+        Loose::Text(code) if !code.trim().is_empty() => Some(clean_message(code)),
+        Loose::Object | Loose::Array | Loose::Number(_) | Loose::Bool(true) => None,
+        _ => return None,
+    };
+    Some(
         message
-            .filter(|m| !m.is_empty())
+            .filter(|message| !message.is_empty())
             .or(code)
-            .unwrap_or_default()
-    })
+            .unwrap_or_default(),
+    )
 }
 
 /// The message on one line, without control characters, at most `MAX_MESSAGE` characters.

@@ -1,20 +1,45 @@
 //! hsmail: `{status: "success", data: {id, productName, status, deliveryData, items, …}}`.
 
-use super::loose::{self, Fields, StatusWords};
-use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
-use crate::node::Node;
+use serde::Deserialize;
 
-const FIELDS: &[&str] = &[
-    "id",
-    "productName",
-    "status",
-    "statusMessage",
-    "totalCost",
-    "isService",
-    "deliveryData",
-    "items",
-    "createdAt",
-];
+use super::loose::{self, StatusWords};
+use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+
+/// `data` of the success envelope; any field of an unexpected type reads as absent.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct Body {
+    #[serde(deserialize_with = "loose::text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    product_name: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    status: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    status_message: Option<String>,
+    /// In BDT.
+    #[serde(deserialize_with = "loose::amount")]
+    total_cost: Option<String>,
+    #[serde(deserialize_with = "loose::flag")]
+    is_service: Option<bool>,
+    /// One delivered item per line.
+    #[serde(deserialize_with = "loose::text")]
+    delivery_data: Option<String>,
+    /// Delivered manual products.
+    #[serde(deserialize_with = "loose::records")]
+    items: Vec<ManualItem>,
+    #[serde(deserialize_with = "loose::text")]
+    created_at: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ManualItem {
+    #[serde(deserialize_with = "loose::text")]
+    uid: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    content: Option<String>,
+}
 
 const STATUS_WORDS: &StatusWords = &[
     ("PENDING", Status::Pending),
@@ -23,22 +48,21 @@ const STATUS_WORDS: &StatusWords = &[
     ("REFUNDED", Status::Refunded),
 ];
 
-/// The order in an hsmail body; any field of the wrong type reads as absent.
-pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
-    let body = Fields::of(node, FIELDS)?;
-    let id = body.text("id")?;
-    let (status, unknown_status) = loose::status(body.text("status"), STATUS_WORDS);
+/// The order in an hsmail body; `None` without an id.
+pub(super) fn to_order(body: Body) -> Option<Order> {
+    let id = body.id?;
+    let (status, unknown_status) = loose::status(body.status, STATUS_WORDS);
     let mut order = Order::new(Vendor::Hsmail, id.clone(), id, status);
     order.status_label = unknown_status;
-    order.status_message = body.text("statusMessage");
-    order.created_at = body.text("createdAt");
-    order.is_service = body.flag("isService").unwrap_or(false);
-    order.total = body.amount("totalCost").map(|amount| Money {
+    order.status_message = body.status_message;
+    order.created_at = body.created_at;
+    order.is_service = body.is_service.unwrap_or(false);
+    order.total = body.total_cost.map(|amount| Money {
         amount,
         currency: Some("BDT".to_owned()),
     });
 
-    let name = body.text("productName");
+    let name = body.product_name;
     let item = (name.is_some() || order.total.is_some()).then_some(0);
     if item.is_some() {
         order.items.push(Item {
@@ -54,19 +78,13 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
     if order.is_service {
         return Some(order);
     }
-    let lines = body.text("deliveryData").unwrap_or_default();
+    let lines = body.delivery_data.unwrap_or_default();
     for line in delivery_lines(&lines) {
         order.vouchers.push(voucher(line.to_owned(), None, item));
     }
-    // A delivered manual product: `{uid, content}`.
-    for node in body.elements("items") {
-        let Some(manual) = Fields::of(node, &["uid", "content"]) else {
-            continue;
-        };
-        if let Some(content) = manual.text("content") {
-            order
-                .vouchers
-                .push(voucher(content, manual.text("uid"), item));
+    for manual in body.items {
+        if let Some(content) = manual.content {
+            order.vouchers.push(voucher(content, manual.uid, item));
         }
     }
     Some(order)
@@ -75,13 +93,9 @@ pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
 fn voucher(code: String, reference: Option<String>, item: Option<usize>) -> Voucher {
     Voucher {
         kind: kind_of(&code),
-        code,
-        pin: None,
-        claim_url: None,
         reference,
-        serial: None,
-        expires_at: None,
         item,
+        ..Voucher::new(code, VoucherKind::Code)
     }
 }
 

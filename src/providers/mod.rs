@@ -1,16 +1,14 @@
 //! Vendor bodies become `Order` here and nowhere else.
 //!
-//! Each vendor file holds only that vendor's shape and its conversion to `Order`;
-//! they are written once against [`node::Node`], so the same code reads a
-//! `serde_json::Value` natively and a `JsValue` from `JSON.parse` in the browser.
-
-// A wasm build without `widget` has no JSON reader, so the readers are unused there.
-#![cfg_attr(all(target_arch = "wasm32", not(feature = "widget")), allow(dead_code))]
+//! Each vendor file declares that vendor's wire structs (`#[derive(Deserialize)]`) and maps
+//! them into `Order`. The same structs are read from serde_json natively and from
+//! `JSON.parse` + serde-wasm-bindgen in the browser (see [`document`]).
 
 mod bdvoucher;
 mod canonical;
 mod depth;
 mod detect;
+mod document;
 mod envelope;
 mod hsmail;
 mod loose;
@@ -21,9 +19,12 @@ mod voucher_api;
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
 use crate::model::Order;
-use crate::node::Node;
 use detect::Keys;
+use document::{Document, Refused};
 
 /// Which format to read a body as. `Auto` recognises the vendor from the body's shape.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -132,94 +133,53 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Reads one vendor body (`text`) as `provider`.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn parse(text: &str, provider: Provider) -> Result<Order, ParseError> {
-    let text = without_bom(text);
-    if !depth::within_limit(text) {
-        return Err(provider.unrecognized());
-    }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|_| ParseError::NotJson)?;
-    parse_document(&value, provider)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let document = Document::parse(text).map_err(|refused| match refused {
+        Refused::TooDeep => provider.unrecognized(),
+        Refused::NotJson => ParseError::NotJson,
+    })?;
+    read(&document, provider)
 }
 
-/// Reads one vendor body (`text`) as `provider`, with the browser's own `JSON.parse`.
-#[cfg(all(target_arch = "wasm32", feature = "widget"))]
-pub fn parse(text: &str, provider: Provider) -> Result<Order, ParseError> {
-    let text = without_bom(text);
-    if !depth::within_limit(text) {
-        return Err(provider.unrecognized());
-    }
-    let value = js_sys::JSON::parse(text).map_err(|_| ParseError::NotJson)?;
-    if !is_plain_object(&value) {
-        return Err(provider.unrecognized());
-    }
-    parse_document(value, provider)
-}
-
-/// This build (wasm without the `widget` feature) has no JSON reader: nothing parses.
-#[cfg(all(target_arch = "wasm32", not(feature = "widget")))]
-pub fn parse(_text: &str, _provider: Provider) -> Result<Order, ParseError> {
-    Err(ParseError::NotJson)
-}
-
-/// Reads a body the browser already decoded (`JSON.parse`, `Response.json()`).
-/// Prefer [`parse`] on the response text: this one re-serializes the value once to
-/// check its nesting depth.
-#[cfg(feature = "widget")]
-pub fn parse_value(value: &wasm_bindgen::JsValue, provider: Provider) -> Result<Order, ParseError> {
-    if !is_plain_object(value) {
-        return Err(provider.unrecognized());
-    }
-    let shallow = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .is_some_and(|text| depth::within_limit(&text));
-    if !shallow {
-        return Err(provider.unrecognized());
-    }
-    parse_document(value.clone(), provider)
-}
-
-/// Bodies are objects, never arrays.
-#[cfg(feature = "widget")]
-fn is_plain_object(value: &wasm_bindgen::JsValue) -> bool {
-    value.is_object() && !js_sys::Array::is_array(value)
-}
-
-fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
-}
-
-fn parse_document<N: Node>(document: N, provider: Provider) -> Result<Order, ParseError> {
-    let unrecognized = provider.unrecognized();
-    let Some(top) = Keys::of(document) else {
-        return Err(unrecognized);
-    };
+fn read(document: &Document, provider: Provider) -> Result<Order, ParseError> {
+    let unrecognized = || provider.unrecognized();
+    let top: Keys = document.read().ok_or_else(unrecognized)?;
     if let Some(message) = envelope::vendor_error(&top) {
         return Err(ParseError::Vendor { message });
     }
     let success_envelope = top.is_success_envelope();
     // The vendor's body, bare or under `data`.
-    let body = if top.is_object("data") {
-        top.node().get("data").and_then(Keys::of)
+    let wrapped = top.is_object("data");
+    let keys = if wrapped {
+        body(document, true).ok_or_else(unrecognized)?
     } else {
-        Some(top)
-    };
-    let Some(body) = body else {
-        return Err(unrecognized);
+        top
     };
     let format = match provider {
-        Provider::Auto => detect::detect(&body, success_envelope),
-        explicit => detect::looks_like(explicit, &body, success_envelope).then_some(explicit),
+        Provider::Auto => detect::detect(&keys, success_envelope),
+        explicit => detect::looks_like(explicit, &keys, success_envelope).then_some(explicit),
     };
-    let body = body.node().clone();
     let order = match format {
-        Some(Provider::Hsmail) => hsmail::to_order(body),
-        Some(Provider::VoucherApi) => voucher_api::to_order(body),
-        Some(Provider::Shop) => shop::to_order(body),
-        Some(Provider::Bdvoucher) => bdvoucher::to_order(body),
-        Some(Provider::Canonical) => canonical::read(body).and_then(canonical::to_order),
+        Some(Provider::Hsmail) => body(document, wrapped).and_then(hsmail::to_order),
+        Some(Provider::VoucherApi) => body(document, wrapped).and_then(voucher_api::to_order),
+        Some(Provider::Shop) => body(document, wrapped).and_then(shop::to_order),
+        Some(Provider::Bdvoucher) => body(document, wrapped).and_then(bdvoucher::to_order),
+        Some(Provider::Canonical) => body(document, wrapped).map(canonical::to_order),
         Some(Provider::Auto) | None => None,
     };
-    order.ok_or(unrecognized)
+    order.ok_or_else(unrecognized)
+}
+
+/// The vendor's body as `T`: the document itself, or its `data` when `wrapped`.
+fn body<T: DeserializeOwned>(document: &Document, wrapped: bool) -> Option<T> {
+    #[derive(Deserialize)]
+    struct Wrapped<T> {
+        data: T,
+    }
+    if wrapped {
+        document.read::<Wrapped<T>>().map(|wrapped| wrapped.data)
+    } else {
+        document.read()
+    }
 }

@@ -1,22 +1,96 @@
 //! shop: `{data: {id, total, currency, status: {key, title, decoration}, print_order_number,
 //! items: [{price, quantity, product: {name, currency}}], pickup_otp, return_otp, …}}`.
 
-use super::loose::{self, Fields, StatusWords};
+use serde::Deserialize;
+
+use super::loose::{self, StatusWords, TextOrRecord};
 use super::safe::hex_color;
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
-use crate::node::Node;
 
-const FIELDS: &[&str] = &[
-    "id",
-    "total",
-    "currency",
-    "created_at",
-    "status",
-    "print_order_number",
-    "items",
-    "pickup_otp",
-    "return_otp",
-];
+/// `data` of the body; any field of an unexpected type reads as absent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct Body {
+    #[serde(deserialize_with = "loose::text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "loose::amount")]
+    total: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    currency: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    created_at: Option<String>,
+    /// `{key, title, decoration}`, or in some shops just the key.
+    #[serde(deserialize_with = "loose::text_or_record")]
+    status: TextOrRecord<StatusBody>,
+    #[serde(deserialize_with = "loose::text")]
+    print_order_number: Option<String>,
+    #[serde(deserialize_with = "loose::records")]
+    items: Vec<ItemBody>,
+    /// One-time codes, present only when available.
+    #[serde(deserialize_with = "loose::text")]
+    pickup_otp: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    return_otp: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct StatusBody {
+    #[serde(deserialize_with = "loose::text")]
+    key: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    title: Option<String>,
+    #[serde(deserialize_with = "loose::record")]
+    decoration: Option<Decoration>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Decoration {
+    #[serde(deserialize_with = "loose::text_or_record")]
+    background_color: TextOrRecord<ThemedColor>,
+    #[serde(deserialize_with = "loose::text_or_record")]
+    foreground_color: TextOrRecord<ThemedColor>,
+    #[serde(deserialize_with = "loose::text_or_record")]
+    border_color: TextOrRecord<ThemedColor>,
+}
+
+/// A colour for each theme.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ThemedColor {
+    #[serde(deserialize_with = "loose::text")]
+    light_hex: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    dark_hex: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    hex: Option<String>,
+}
+
+/// An item `{name, price, quantity, product: {name, price, currency}}`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ItemBody {
+    #[serde(deserialize_with = "loose::text")]
+    name: Option<String>,
+    #[serde(deserialize_with = "loose::amount")]
+    price: Option<String>,
+    #[serde(deserialize_with = "loose::count")]
+    quantity: Option<u32>,
+    #[serde(deserialize_with = "loose::record")]
+    product: Option<Product>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Product {
+    #[serde(deserialize_with = "loose::text")]
+    name: Option<String>,
+    #[serde(deserialize_with = "loose::amount")]
+    price: Option<String>,
+    #[serde(deserialize_with = "loose::text")]
+    currency: Option<String>,
+}
 
 /// Only `pending` and `cancelled` are documented; the rest are the keys such shops use.
 /// `ready`/`ready_for_pickup` and on-the-way keys are `processing`, not `delivered`: the
@@ -50,115 +124,77 @@ const STATUS_WORDS: &StatusWords = &[
     ("RETURNED", Status::Refunded),
 ];
 
-/// The order in a shop body; any field of the wrong type reads as absent.
-pub(super) fn to_order<N: Node>(node: N) -> Option<Order> {
-    let body = Fields::of(node, FIELDS)?;
-    let id = body.text("id")?;
-    let number = body
-        .text("print_order_number")
-        .unwrap_or_else(|| id.clone());
-    let shop_status = body
-        .get("status")
-        .and_then(ShopStatus::read)
-        .unwrap_or_default();
+/// The order in a shop body; `None` without an id.
+pub(super) fn to_order(body: Body) -> Option<Order> {
+    let id = body.id?;
+    let number = body.print_order_number.unwrap_or_else(|| id.clone());
+    let shop_status = match body.status {
+        TextOrRecord::Text(key) => StatusBody {
+            key: loose::non_blank(&key),
+            ..StatusBody::default()
+        },
+        TextOrRecord::Record(status) => status,
+        TextOrRecord::Neither => StatusBody::default(),
+    };
     let (status, unknown_status) = loose::status(shop_status.key, STATUS_WORDS);
     let mut order = Order::new(Vendor::Shop, id, number, status);
     order.status_label = shop_status.title.or(unknown_status);
-    order.status_colors = shop_status.colors;
-    order.created_at = body.text("created_at");
-    let currency = body.text("currency");
-    order.total = body.amount("total").map(|amount| Money {
+    order.status_colors = shop_status.decoration.and_then(colors);
+    order.created_at = body.created_at;
+    let currency = body.currency;
+    order.total = body.total.map(|amount| Money {
         amount,
         currency: currency.clone(),
     });
-    for node in body.elements("items") {
-        if let Some(item) = item(node, currency.as_deref()) {
-            order.items.push(item);
-        }
+    for item in body.items {
+        order.items.push(self::item(item, currency.as_deref()));
     }
 
     let codes = [
-        ("pickup_otp", VoucherKind::PickupCode),
-        ("return_otp", VoucherKind::ReturnCode),
+        (body.pickup_otp, VoucherKind::PickupCode),
+        (body.return_otp, VoucherKind::ReturnCode),
     ];
-    for (name, kind) in codes {
-        if let Some(code) = body.text(name) {
+    for (code, kind) in codes {
+        if let Some(code) = code {
             order.vouchers.push(Voucher::new(code, kind));
         }
     }
     Some(order)
 }
 
-/// The status: `{key, title, decoration}`, or just its key.
-#[derive(Default)]
-struct ShopStatus {
-    key: Option<String>,
-    title: Option<String>,
-    colors: Option<StatusColors>,
-}
-
-impl ShopStatus {
-    fn read<N: Node>(node: N) -> Option<Self> {
-        if let Some(key) = node.as_text() {
-            return Some(ShopStatus {
-                key: loose::non_blank(&key),
-                ..ShopStatus::default()
-            });
-        }
-        let status = Fields::of(node, &["key", "title", "decoration"])?;
-        Some(ShopStatus {
-            key: status.text("key"),
-            title: status.text("title"),
-            colors: status.get("decoration").and_then(colors),
-        })
-    }
-}
-
 /// The decoration's colours that are valid hex; `None` when none is.
-fn colors<N: Node>(node: N) -> Option<StatusColors> {
-    let decoration = Fields::of(
-        node,
-        &["background_color", "foreground_color", "border_color"],
-    )?;
-    let color = |name| decoration.get(name).and_then(hex);
+fn colors(decoration: Decoration) -> Option<StatusColors> {
     let colors = StatusColors {
-        background: color("background_color"),
-        foreground: color("foreground_color"),
-        border: color("border_color"),
+        background: hex(decoration.background_color),
+        foreground: hex(decoration.foreground_color),
+        border: hex(decoration.border_color),
     };
     (colors != StatusColors::default()).then_some(colors)
 }
 
-/// A colour is a string, or an object with light/dark variants: the first valid
-/// `#rgb`/`#rrggbb` value, preferring the light theme's.
-fn hex<N: Node>(node: N) -> Option<String> {
-    if let Some(text) = node.as_text() {
-        return hex_color(Some(text));
+/// The colour if it is a valid `#rgb`/`#rrggbb` value; of light/dark variants the first
+/// valid one, preferring the light theme's.
+fn hex(color: TextOrRecord<ThemedColor>) -> Option<String> {
+    match color {
+        TextOrRecord::Text(text) => hex_color(Some(text)),
+        TextOrRecord::Record(themed) => [themed.light_hex, themed.dark_hex, themed.hex]
+            .into_iter()
+            .find_map(hex_color),
+        TextOrRecord::Neither => None,
     }
-    let themed = Fields::of(node, &["light_hex", "dark_hex", "hex"])?;
-    ["light_hex", "dark_hex", "hex"]
-        .into_iter()
-        .find_map(|name| hex_color(themed.text(name)))
 }
 
-/// An item `{name, price, quantity, product: {name, price, currency}}`.
-fn item<N: Node>(node: N, order_currency: Option<&str>) -> Option<Item> {
-    let item = Fields::of(node, &["name", "price", "quantity", "product"])?;
-    let product = item
-        .get("product")
-        .and_then(|node| Fields::of(node, &["name", "price", "currency"]));
-    let product_text = |name| product.as_ref().and_then(|product| product.text(name));
-    let currency = order_currency
-        .map(str::to_owned)
-        .or_else(|| product_text("currency"));
-    Some(Item {
-        name: product_text("name").or_else(|| item.text("name")),
-        quantity: item.count("quantity"),
+fn item(item: ItemBody, order_currency: Option<&str>) -> Item {
+    let product = item.product.unwrap_or_default();
+    let currency = order_currency.map(str::to_owned).or(product.currency);
+    Item {
+        name: product.name.or(item.name),
+        quantity: item.quantity,
         unit_price: item
-            .amount("price")
-            .or_else(|| product.as_ref().and_then(|product| product.amount("price")))
+            .price
+            .or(product.price)
             .map(|amount| Money { amount, currency }),
         fulfilled: None,
         fulfillment_status: None,
-    })
+    }
 }

@@ -6,16 +6,17 @@
 
 mod actions;
 mod hooks;
+mod row;
 pub(super) mod state;
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-pub use self::actions::Actions;
+use self::actions::Actions;
 use self::hooks::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer};
+use self::row::{code_row, RowContext};
 use self::state::{copy_all_text, groups, voucher_keys, CopySource, Heading, RevealState};
-use super::code_row::{code_row, RowContext};
 use super::copy_button::CopyButton;
 use crate::events::WidgetEvent;
 use crate::labels::Labels;

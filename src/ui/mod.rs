@@ -4,9 +4,9 @@
 //! everything else is a plain function from data to `Html`, which costs the wasm no
 //! component machinery.
 
-mod code_row;
 mod codes;
 mod copy_button;
+mod dom;
 mod header;
 mod items;
 mod notice;

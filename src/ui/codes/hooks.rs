@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::state::{CopyFeedback, CopySource, RevealAction, RevealState};
 use crate::intl;
-use crate::ui::code_row::select_contents;
+use crate::ui::dom::select_contents;
 
 /// How long a copy button says "Copied" / "Press Ctrl+C".
 const COPIED_MS: u32 = 2_000;

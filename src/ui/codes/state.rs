@@ -19,7 +19,7 @@ pub fn voucher_keys(vouchers: &[Voucher]) -> Vec<AttrValue> {
             let same =
                 |earlier: &&Voucher| earlier.kind == voucher.kind && earlier.code == voucher.code;
             let count = vouchers.iter().take(index).filter(same).count() + 1;
-            let kind = kind_name(voucher.kind);
+            let kind = voucher.kind.as_str();
             let key = if count == 1 {
                 format!("{kind}:{}", voucher.code)
             } else {
@@ -28,15 +28,6 @@ pub fn voucher_keys(vouchers: &[Voucher]) -> Vec<AttrValue> {
             AttrValue::from(key)
         })
         .collect()
-}
-
-fn kind_name(kind: VoucherKind) -> &'static str {
-    match kind {
-        VoucherKind::Code => "code",
-        VoucherKind::Credential => "credential",
-        VoucherKind::PickupCode => "pickup_code",
-        VoucherKind::ReturnCode => "return_code",
-    }
 }
 
 /// What a group of codes is headed with.

@@ -1,0 +1,46 @@
+//! A parsed body that can be read as any `T: DeserializeOwned`, so each vendor's wire
+//! structs are written once: natively the text is parsed by serde_json into a `Value`; in the
+//! browser by `JSON.parse`, and the `JsValue` is read by serde-wasm-bindgen.
+
+use serde::de::DeserializeOwned;
+
+use super::depth;
+
+/// One parsed JSON body.
+pub(super) struct Document {
+    #[cfg(not(target_arch = "wasm32"))]
+    value: serde_json::Value,
+    #[cfg(target_arch = "wasm32")]
+    value: wasm_bindgen::JsValue,
+}
+
+/// Why a text is not a [`Document`].
+pub(super) enum Refused {
+    /// Nested deeper than [`depth::MAX_DEPTH`]: refused before parsing.
+    TooDeep,
+    NotJson,
+}
+
+impl Document {
+    /// Parses `text` (without a byte-order mark).
+    pub fn parse(text: &str) -> Result<Document, Refused> {
+        if !depth::within_limit(text) {
+            return Err(Refused::TooDeep);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let value = serde_json::from_str(text).map_err(|_| Refused::NotJson)?;
+        #[cfg(target_arch = "wasm32")]
+        let value = js_sys::JSON::parse(text).map_err(|_| Refused::NotJson)?;
+        Ok(Document { value })
+    }
+
+    /// The document read as `T`; `None` when `T` refuses it.
+    pub fn read<T: DeserializeOwned>(&self) -> Option<T> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let read = T::deserialize(&self.value).ok();
+        // A `JsValue` clone is a new handle on the same JavaScript object.
+        #[cfg(target_arch = "wasm32")]
+        let read = serde_wasm_bindgen::from_value(self.value.clone()).ok();
+        read
+    }
+}
