@@ -100,11 +100,6 @@ pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
         .unwrap_or_else(|| format!("{value} {unit}"))
 }
 
-/// Milliseconds since the epoch, from the browser clock.
-pub fn now_ms() -> f64 {
-    Date::now()
-}
-
 /// The value and `Intl.RelativeTimeFormat` unit that read naturally for `delta_ms`.
 pub fn relative_unit(delta_ms: f64) -> (f64, &'static str) {
     const SECOND: f64 = 1000.0;

@@ -15,6 +15,7 @@ compile_error!("order-widget for wasm32 needs its `widget` feature");
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+pub mod clock;
 pub mod error;
 pub mod events;
 pub mod labels;
@@ -53,6 +54,7 @@ mod entry {
     use web_sys::Element;
     use yew::AppHandle;
 
+    use crate::clock::{BrowserClock, Clock, SharedClock};
     use crate::config::{Config, RawConfig};
     use crate::fetch::{FetchTransport, Transport};
     use crate::ui::{Remote, Widget, WidgetProps};
@@ -90,19 +92,27 @@ mod entry {
         let config = RawConfig::from_js(&config)
             .and_then(|raw| raw.validate(&default_locale))
             .map_err(|error| JsError::new(&error.to_string()))?;
-        Ok(mount_with(element, config, Rc::new(FetchTransport)))
+        Ok(mount_with(
+            element,
+            config,
+            Rc::new(FetchTransport),
+            Rc::new(BrowserClock),
+        ))
     }
 
-    /// Mounts a widget with any transport (tests serve bodies without a server).
+    /// Mounts a widget with any transport and clock (tests serve bodies without a server
+    /// and advance time by hand).
     pub fn mount_with(
         element: Element,
         config: Config,
         transport: Rc<dyn Transport>,
+        clock: Rc<dyn Clock>,
     ) -> WidgetHandle {
         let remote = Remote::default();
         let props = WidgetProps {
             config: Rc::new(config),
             transport,
+            clock: SharedClock(clock),
             host: element.clone(),
             remote: remote.clone(),
         };

@@ -1,5 +1,5 @@
-//! Runs the checks of one widget: the first fetch, then the [`Schedule`]'s answers with
-//! `gloo_timers`, fed by page visibility, `online`/`offline` and "Check again".
+//! Runs the checks of one widget: the first fetch, then the [`Schedule`]'s answers with the
+//! widget's [`Clock`], fed by page visibility, `online`/`offline` and "Check again".
 //!
 //! The schedule decides *when*, `fetch` knows *how*, the reducer keeps *what*. Dropping
 //! the timer, the listeners and the request is all [`Poller::stop`] has to do, so nothing
@@ -7,12 +7,11 @@
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
 use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use yew::UseReducerDispatcher;
 
+use crate::clock::{SharedClock, Timer};
 use crate::config::Config;
 use crate::error::FetchError;
 use crate::fetch::{classify, Cancel, Request, Response, Transport};
@@ -31,10 +30,11 @@ struct Inner {
     schedule: Schedule,
     config: Rc<Config>,
     transport: Rc<dyn Transport>,
+    clock: SharedClock,
     dispatch: Dispatch,
     /// The order last received, to tell the schedule whether it changed.
     last: Option<Rc<Order>>,
-    timer: Option<Timeout>,
+    timer: Option<Timer>,
     in_flight: Option<Cancel>,
     listeners: Vec<EventListener>,
     /// The next check was asked for by the customer: show it.
@@ -44,32 +44,29 @@ struct Inner {
     destroyed: bool,
 }
 
-/// Milliseconds on a monotonic clock (`performance.now()`), for the schedule.
-fn now() -> Millis {
-    let millis = web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or_else(js_sys::Date::now, |performance| performance.now());
-    millis.max(0.0) as Millis
-}
-
-/// Milliseconds since 1970, for `Retry-After` dates and "last checked".
-fn now_unix_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
-}
-
-fn millis(duration: Duration) -> u32 {
-    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+impl Inner {
+    /// Now on the schedule's clock.
+    fn now(&self) -> Millis {
+        self.clock.monotonic_ms().max(0.0) as Millis
+    }
 }
 
 impl Poller {
     /// Starts with a check at once.
-    pub fn start(config: Rc<Config>, transport: Rc<dyn Transport>, dispatch: Dispatch) -> Poller {
+    pub fn start(
+        config: Rc<Config>,
+        transport: Rc<dyn Transport>,
+        clock: SharedClock,
+        dispatch: Dispatch,
+    ) -> Poller {
         // Jitter only needs customers to differ, not unpredictability.
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+        let started = clock.monotonic_ms().max(0.0) as Millis;
         let inner = Rc::new(RefCell::new(Inner {
-            schedule: Schedule::new(config.poll, seed, now()),
+            schedule: Schedule::new(config.poll, seed, started),
             config,
             transport,
+            clock,
             dispatch,
             last: None,
             timer: None,
@@ -85,7 +82,8 @@ impl Poller {
             inner.listeners = listeners;
             if page_hidden() {
                 // Only the first check runs in a background tab; polling waits for the page.
-                let _ = inner.schedule.on(Outcome::Hidden, now());
+                let now = inner.now();
+                let _ = inner.schedule.on(Outcome::Hidden, now);
             }
         }
         check(&Rc::downgrade(&inner));
@@ -100,7 +98,7 @@ impl Poller {
             if inner.destroyed {
                 return;
             }
-            let now = now();
+            let now = inner.now();
             inner.visible_next = true;
             if inner.schedule.stopped().is_some() {
                 inner.schedule.restart(now)
@@ -174,7 +172,8 @@ fn tell(weak: &Weak<RefCell<Inner>>, outcome: Outcome) {
         if inner.destroyed {
             return;
         }
-        inner.schedule.on(outcome, now())
+        let now = inner.now();
+        inner.schedule.on(outcome, now)
     };
     execute(weak, next);
 }
@@ -187,9 +186,14 @@ fn execute(weak: &Weak<RefCell<Inner>>, next: Next) {
     }
     inner.timer = None;
     match next {
+        // Due now: no timer between.
+        Next::After(delay) if delay.is_zero() => {
+            drop(inner);
+            check(weak);
+        }
         Next::After(delay) => {
             let weak = weak.clone();
-            inner.timer = Some(Timeout::new(millis(delay), move || check(&weak)));
+            inner.timer = Some(inner.clock.after(delay, Box::new(move || check(&weak))));
         }
         Next::Stop(reason) => {
             let stopped = Stopped {
@@ -212,8 +216,9 @@ fn check(weak: &Weak<RefCell<Inner>>) {
             return;
         }
         inner.timer = None;
-        inner.schedule.on_request(now());
-        let now_unix_ms = now_unix_ms();
+        let now = inner.now();
+        inner.schedule.on_request(now);
+        let now_unix_ms = inner.clock.unix_ms().max(0.0) as u64;
         inner.last_checked_unix_ms = Some(now_unix_ms);
         let cancel = Cancel::default();
         inner.in_flight = Some(cancel.clone());
@@ -279,7 +284,8 @@ fn answered(
         if inner.destroyed {
             return;
         }
-        inner.schedule.on(told, now())
+        let now = inner.now();
+        inner.schedule.on(told, now)
     };
     execute(weak, next);
 }

@@ -4,8 +4,10 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use gloo_timers::future::TimeoutFuture;
+use order_widget::clock::{BrowserClock, Clock, ManualClock, SharedClock};
 use order_widget::events::WidgetEvent;
 use order_widget::labels::Labels;
 use order_widget::model::{Item, Order, Status, Vendor, Voucher, VoucherKind};
@@ -66,37 +68,6 @@ export function set_page_hidden(hidden) {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
-// Tracks timers whose delay is in [min, max], to see that unmounting cancels them.
-export function track_timers(min, max) {
-  if (!window.__owRealSetTimeout) {
-    window.__owRealSetTimeout = window.setTimeout;
-    window.__owRealClearTimeout = window.clearTimeout;
-  }
-  const live = new Set();
-  window.__owLive = live;
-  window.__owFired = 0;
-  window.setTimeout = function (callback, delay, ...rest) {
-    const tracked = delay >= min && delay <= max;
-    const id = window.__owRealSetTimeout.call(window, function (...args) {
-      if (tracked) { live.delete(id); window.__owFired += 1; }
-      return callback(...args);
-    }, delay, ...rest);
-    if (tracked) live.add(id);
-    return id;
-  };
-  window.clearTimeout = function (id) {
-    live.delete(id);
-    return window.__owRealClearTimeout.call(window, id);
-  };
-}
-export function live_timers() { return window.__owLive ? window.__owLive.size : 0; }
-export function fired_timers() { return window.__owFired || 0; }
-export function untrack_timers() {
-  if (window.__owRealSetTimeout) {
-    window.setTimeout = window.__owRealSetTimeout;
-    window.clearTimeout = window.__owRealClearTimeout;
-  }
-}
 "#)]
 extern "C" {
     fn stub_clipboard(mode: &str);
@@ -105,10 +76,6 @@ extern "C" {
     fn exec_command_calls() -> Vec<String>;
     fn selected_text() -> String;
     fn set_page_hidden(hidden: bool);
-    fn track_timers(min: u32, max: u32);
-    fn live_timers() -> u32;
-    fn fired_timers() -> u32;
-    fn untrack_timers();
 }
 
 // ---------------------------------------------------------------- helpers
@@ -142,16 +109,31 @@ fn order(vouchers: Vec<Voucher>) -> Order {
 struct Mounted {
     app: Option<AppHandle<Codes>>,
     root: Element,
+    /// The list's clock, unless it runs on the real one.
+    clock: ManualClock,
     events: Rc<RefCell<Vec<WidgetEvent>>>,
     announced: Rc<RefCell<Vec<String>>>,
 }
 
 impl Mounted {
+    /// On a clock the test advances, codes revealed for a minute.
     fn new(order: Order) -> Mounted {
-        Mounted::with_timeout(order, 60_000)
+        let clock = ManualClock::new(js_sys::Date::now());
+        Mounted::on(order, 60_000, clock.clone(), Rc::new(clock))
     }
 
-    fn with_timeout(order: Order, reveal_timeout_ms: u32) -> Mounted {
+    /// On the browser's own clock and `setTimeout`.
+    fn on_real_timers(order: Order, reveal_timeout_ms: u32) -> Mounted {
+        let unused = ManualClock::new(0.0);
+        Mounted::on(order, reveal_timeout_ms, unused, Rc::new(BrowserClock))
+    }
+
+    fn on(
+        order: Order,
+        reveal_timeout_ms: u32,
+        manual: ManualClock,
+        clock: Rc<dyn Clock>,
+    ) -> Mounted {
         let document = document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
@@ -161,6 +143,7 @@ impl Mounted {
             order: Rc::new(order),
             labels: Rc::new(Labels::new("en", Vec::new())),
             locale: AttrValue::from("en-US"),
+            clock: SharedClock(clock),
             reveal_timeout_ms,
             on_event: {
                 let events = events.clone();
@@ -175,6 +158,7 @@ impl Mounted {
         Mounted {
             app: Some(app),
             root,
+            clock: manual,
             events,
             announced,
         }
@@ -207,6 +191,12 @@ impl Mounted {
 
     async fn click(&self, selector: &str) {
         self.one(selector).click();
+        settle().await;
+    }
+
+    /// Moves the list's clock forward and lets the timers that fall due act.
+    async fn pass(&self, ms: u64) {
+        self.clock.advance(Duration::from_millis(ms));
         settle().await;
     }
 
@@ -475,8 +465,9 @@ async fn copied_goes_back_to_copy_after_two_seconds() {
     settle().await;
     widget.click(".ow-code .ow-copy").await;
     assert!(widget.text(".ow-code .ow-copy").starts_with("Copied"));
-    TimeoutFuture::new(2_100).await;
-    settle().await;
+    widget.pass(1_999).await;
+    assert!(widget.text(".ow-code .ow-copy").starts_with("Copied"));
+    widget.pass(1).await;
     assert!(widget.text(".ow-code .ow-copy").starts_with("Copy ("));
     widget.destroy();
 }
@@ -641,17 +632,32 @@ async fn revealed_codes_mask_again_after_the_timeout() {
     let code = "REMASK-TIMER-4242";
     let mut with_pin = voucher(code);
     with_pin.pin = Some("97531".into());
-    let widget = Mounted::with_timeout(order(vec![with_pin]), 50);
+    let widget = Mounted::new(order(vec![with_pin]));
     settle().await;
     widget.click(".ow-reveal-all").await;
     assert!(body_html().contains(code));
     assert!(body_html().contains("97531"));
 
-    TimeoutFuture::new(150).await;
-    settle().await;
+    widget.pass(59_999).await;
+    assert!(body_html().contains(code), "shown for the whole minute");
+    widget.pass(1).await;
     assert_absent(code);
     assert_absent("97531");
     assert_eq!(widget.text(".ow-reveal-all"), "Reveal all");
+    widget.destroy();
+}
+
+/// The same on the browser's own clock and `setTimeout`.
+#[wasm_bindgen_test]
+async fn revealed_codes_mask_again_on_real_timers() {
+    let code = "REMASK-REAL-4343";
+    let widget = Mounted::on_real_timers(order(vec![voucher(code)]), 50);
+    settle().await;
+    widget.click(".ow-code .ow-reveal").await;
+    assert!(body_html().contains(code));
+    TimeoutFuture::new(150).await;
+    settle().await;
+    assert_absent(code);
     widget.destroy();
 }
 
@@ -672,27 +678,17 @@ async fn revealed_codes_mask_again_when_the_page_is_hidden() {
 }
 
 #[wasm_bindgen_test]
-async fn unmounting_cancels_the_remask_timer() {
-    track_timers(45_000, 45_678);
-    let widget = Mounted::with_timeout(order(vec![voucher("UNMOUNT-TIMER-0001")]), 45_678);
+async fn unmounting_cancels_the_remask_and_feedback_timers() {
+    stub_clipboard("ok");
+    let widget = Mounted::new(order(vec![voucher("UNMOUNT-TIMER-0001")]));
     settle().await;
     widget.click(".ow-code .ow-reveal").await;
-    assert_eq!(live_timers(), 1);
+    widget.click(".ow-code .ow-copy").await;
+    let clock = widget.clock.clone();
+    assert_eq!(clock.pending(), 2, "re-mask and \"Copied\"");
     widget.destroy();
     settle().await;
-    assert_eq!(live_timers(), 0);
-    untrack_timers();
-
-    track_timers(40, 60);
-    let widget = Mounted::with_timeout(order(vec![voucher("UNMOUNT-TIMER-0002")]), 60);
-    settle().await;
-    widget.click(".ow-code .ow-reveal").await;
-    widget.destroy();
-    TimeoutFuture::new(150).await;
-    settle().await;
-    assert_eq!(fired_timers(), 0);
-    assert_eq!(live_timers(), 0);
-    untrack_timers();
+    assert_eq!(clock.pending(), 0);
 }
 
 // ---------------------------------------------------------------- links and expiry

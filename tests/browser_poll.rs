@@ -1,11 +1,15 @@
 #![cfg(target_arch = "wasm32")]
-//! Polling in headless Chromium: real timers, a scripted transport. (The DOM-mutation
-//! checks of polls are in `browser_widget.rs`: each file must finish within the runner's 20 s.)
+//! Polling in headless Chromium with a scripted transport, on a clock the tests advance by
+//! hand (and once on the real one). The DOM-mutation checks of polls are in
+//! `browser_widget.rs`.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use std::time::Duration;
+
+use order_widget::clock::{BrowserClock, Clock, ManualClock};
 use order_widget::config::{Config, RawConfig};
 use order_widget::error::FetchError;
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
@@ -17,16 +21,17 @@ use web_sys::Element;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Serves scripted answers in order (the last one repeats) and notes when each request came.
-#[derive(Default)]
 struct Scripted {
     answers: RefCell<VecDeque<Result<Response, FetchError>>>,
+    clock: Rc<dyn Clock>,
     times: RefCell<Vec<f64>>,
 }
 
 impl Scripted {
-    fn new(answers: Vec<Result<Response, FetchError>>) -> Rc<Scripted> {
+    fn new(answers: Vec<Result<Response, FetchError>>, clock: Rc<dyn Clock>) -> Rc<Scripted> {
         Rc::new(Scripted {
             answers: RefCell::new(answers.into()),
+            clock,
             times: RefCell::default(),
         })
     }
@@ -38,7 +43,7 @@ impl Scripted {
 
 impl Transport for Scripted {
     fn send(&self, _request: Request) -> PendingResponse {
-        self.times.borrow_mut().push(js_sys::Date::now());
+        self.times.borrow_mut().push(self.clock.monotonic_ms());
         let mut answers = self.answers.borrow_mut();
         let answer = if answers.len() > 1 {
             answers.pop_front()
@@ -83,18 +88,37 @@ fn order(status: &str, codes: usize) -> Result<Response, FetchError> {
     )))
 }
 
-async fn sleep(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-    yew::scheduler::flush().await;
+/// Lets promises, 0 ms timers and Yew's renders run; no time passes on a manual clock.
+async fn settle() {
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        yew::scheduler::flush().await;
+    }
 }
 
-/// Waits (up to `ms`) until `done` holds.
+/// Moves the clock forward by `ms`, from one due timer to the next, letting the checks each
+/// timer starts be answered (and set the next timer) before going on.
+async fn pass(clock: &ManualClock, ms: u64) {
+    let mut left = Duration::from_millis(ms);
+    loop {
+        let step = clock.until_next().map_or(left, |next| next.min(left));
+        clock.advance(step);
+        settle().await;
+        left -= step;
+        if left.is_zero() {
+            break;
+        }
+    }
+}
+
+/// Waits on the real clock (up to `ms`) until `done` holds.
 async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
     for _ in 0..ms / 50 {
         if done() {
             return true;
         }
-        sleep(50).await;
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
     }
     done()
 }
@@ -106,29 +130,38 @@ fn status(element: &Element) -> Option<String> {
         .and_then(|badge| badge.get_attribute("data-status"))
 }
 
+/// Mounts a widget on a manual clock and lets its first check answer.
 async fn start(
     answers: Vec<Result<Response, FetchError>>,
-) -> (Element, WidgetHandle, Rc<Scripted>) {
+) -> (Element, WidgetHandle, Rc<Scripted>, ManualClock) {
     let element = host();
-    let transport = Scripted::new(answers);
-    let handle = mount_with(element.clone(), config(), transport.clone());
-    let shown = element.clone();
-    assert!(wait_until(2000, move || status(&shown).is_some()).await);
-    (element, handle, transport)
+    let clock = ManualClock::new(js_sys::Date::now());
+    let transport = Scripted::new(answers, Rc::new(clock.clone()));
+    let handle = mount_with(
+        element.clone(),
+        config(),
+        transport.clone(),
+        Rc::new(clock.clone()),
+    );
+    settle().await;
+    assert!(status(&element).is_some());
+    (element, handle, transport, clock)
 }
 
 #[wasm_bindgen_test]
 async fn polls_through_each_step_and_stops_after_delivery() {
-    let (element, mut handle, transport) = start(vec![
+    let (element, mut handle, transport, clock) = start(vec![
         order("pending", 0),
         order("processing", 0),
         order("delivered", 1),
     ])
     .await;
     assert_eq!(status(&element).as_deref(), Some("pending"));
-    let shown = element.clone();
-    assert!(wait_until(4000, || status(&shown).as_deref() == Some("processing")).await);
-    assert!(wait_until(5000, || status(&shown).as_deref() == Some("delivered")).await);
+    // The schedule's first delay is 2 s, then 3 s.
+    pass(&clock, 2000).await;
+    assert_eq!(status(&element).as_deref(), Some("processing"));
+    pass(&clock, 2000).await;
+    assert_eq!(status(&element).as_deref(), Some("delivered"));
     assert_eq!(transport.requests(), 3);
     let live = element
         .query_selector("[aria-live=polite]")
@@ -138,11 +171,30 @@ async fn polls_through_each_step_and_stops_after_delivery() {
         live.text_content().as_deref(),
         Some("Order status: Delivered")
     );
-    // Delivered is terminal: no more requests, and no "Check again".
-    // 2 s is the shortest delay the schedule ever plans.
-    sleep(2200).await;
+    // Delivered is terminal: no timer is left, no more requests, and no "Check again".
+    assert_eq!(clock.pending(), 0);
+    pass(&clock, 60_000).await;
     assert_eq!(transport.requests(), 3);
     assert!(element.query_selector(".ow-check-again").unwrap().is_none());
+    handle.destroy();
+}
+
+/// The same on the browser's own clock and `setTimeout`.
+#[wasm_bindgen_test]
+async fn polls_on_real_timers() {
+    let element = host();
+    let clock: Rc<dyn Clock> = Rc::new(BrowserClock);
+    let transport = Scripted::new(
+        vec![order("pending", 0), order("delivered", 1)],
+        clock.clone(),
+    );
+    let mut handle = mount_with(element.clone(), config(), transport.clone(), clock);
+    let shown = element.clone();
+    assert!(wait_until(1000, move || status(&shown).as_deref() == Some("pending")).await);
+    let shown = element.clone();
+    assert!(wait_until(4000, move || status(&shown).as_deref() == Some("delivered")).await);
+    let times = transport.times.borrow().clone();
+    assert!(times[1] - times[0] >= 1800.0, "{times:?}");
     handle.destroy();
 }
 
@@ -151,26 +203,21 @@ async fn a_429_with_retry_after_is_obeyed() {
     let limited = Ok(Response {
         status: 429,
         content_type: None,
-        retry_after: Some("2".to_owned()),
+        retry_after: Some("20".to_owned()),
         body: String::new(),
     });
-    let (element, mut handle, transport) =
+    let (element, mut handle, transport, clock) =
         start(vec![order("pending", 0), limited, order("processing", 0)]).await;
-    let probe = transport.clone();
-    assert!(wait_until(9000, move || probe.requests() >= 3).await);
+    pass(&clock, 2000).await;
+    assert_eq!(transport.requests(), 2, "the rate-limited check");
+    pass(&clock, 19_000).await;
+    assert_eq!(transport.requests(), 2, "no check before Retry-After");
+    pass(&clock, 1_500).await;
+    assert_eq!(transport.requests(), 3);
     let times = transport.times.borrow().clone();
-    assert!(
-        times[2] - times[1] >= 2000.0,
-        "waited only {} ms",
-        times[2] - times[1]
-    );
+    assert!(times[2] - times[1] >= 20_000.0, "{times:?}");
     // The order stayed on screen through the error.
-    let shown = element.clone();
-    assert!(
-        wait_until(1000, move || status(&shown).as_deref()
-            == Some("processing"))
-        .await
-    );
+    assert_eq!(status(&element).as_deref(), Some("processing"));
     handle.destroy();
 }
 
@@ -190,30 +237,33 @@ fn set_hidden(hidden: bool) {
 
 #[wasm_bindgen_test]
 async fn a_hidden_page_makes_no_requests() {
-    let (_element, mut handle, transport) = start(vec![order("processing", 0)]).await;
+    let (_element, mut handle, transport, clock) = start(vec![order("processing", 0)]).await;
     assert_eq!(transport.requests(), 1);
     set_hidden(true);
-    sleep(2200).await;
+    pass(&clock, 60_000).await;
     let while_hidden = transport.requests();
     set_hidden(false);
     assert_eq!(while_hidden, 1, "requests while hidden");
     // Overdue when visible again: checks at once.
-    let probe = transport.clone();
-    assert!(wait_until(800, move || probe.requests() == 2).await);
+    pass(&clock, 0).await;
+    assert_eq!(transport.requests(), 2);
     handle.destroy();
 }
 
 #[wasm_bindgen_test]
 async fn destroy_stops_the_poll_timer_and_listeners() {
-    let (element, mut handle, transport) = start(vec![order("processing", 0)]).await;
+    let (element, mut handle, transport, clock) = start(vec![order("processing", 0)]).await;
+    assert_eq!(clock.pending(), 1, "the next check's timer");
     handle.destroy();
-    // The next poll would have come after at most 2 s; a visibility change would check at once.
+    settle().await;
+    assert_eq!(clock.pending(), 0, "destroy dropped it");
+    // A visibility change would check at once.
     set_hidden(true);
     set_hidden(false);
-    sleep(2200).await;
+    pass(&clock, 60_000).await;
     assert_eq!(transport.requests(), 1);
     assert_eq!(element.child_element_count(), 0);
     handle.refresh();
-    sleep(100).await;
+    settle().await;
     assert_eq!(transport.requests(), 1);
 }

@@ -5,7 +5,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use std::time::Duration;
+
 use gloo_events::EventListener;
+use order_widget::clock::ManualClock;
 use order_widget::config::{Config, RawConfig};
 use order_widget::error::{ErrorKind, FetchError};
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
@@ -116,15 +119,45 @@ async fn settle() {
     }
 }
 
+/// Mounts a widget on a clock that moves only when a test advances it, and lets its first
+/// check answer.
 async fn show(
+    config: Config,
+    answers: Vec<Result<Response, FetchError>>,
+) -> (Element, WidgetHandle, Rc<Scripted>) {
+    show_on(&ManualClock::new(js_sys::Date::now()), config, answers).await
+}
+
+async fn show_on(
+    clock: &ManualClock,
     config: Config,
     answers: Vec<Result<Response, FetchError>>,
 ) -> (Element, WidgetHandle, Rc<Scripted>) {
     let element = host();
     let transport = Scripted::new(answers);
-    let handle = mount_with(element.clone(), config, transport.clone());
+    let handle = mount_with(
+        element.clone(),
+        config,
+        transport.clone(),
+        Rc::new(clock.clone()),
+    );
     settle().await;
     (element, handle, transport)
+}
+
+/// Moves the clock forward by `ms`, from one due timer to the next, letting the checks each
+/// timer starts be answered (and set the next timer) before going on.
+async fn pass(clock: &ManualClock, ms: u64) {
+    let mut left = Duration::from_millis(ms);
+    loop {
+        let step = clock.until_next().map_or(left, |next| next.min(left));
+        clock.advance(step);
+        settle().await;
+        left -= step;
+        if left.is_zero() {
+            break;
+        }
+    }
 }
 
 fn text(root: &Element, selector: &str) -> Option<String> {
@@ -475,7 +508,13 @@ async fn events_reach_the_host_page() {
             body: String::new(),
         }),
     ]);
-    let handle = mount_with(element.clone(), config(""), transport);
+    let clock = ManualClock::new(js_sys::Date::now());
+    let handle = mount_with(
+        element.clone(),
+        config(""),
+        transport,
+        Rc::new(clock.clone()),
+    );
     settle().await;
     for _ in 0..3 {
         handle.refresh();
@@ -524,7 +563,13 @@ async fn a_request_answered_after_destroy_changes_nothing() {
         resolve: Rc::default(),
         requests: Cell::new(0),
     });
-    let mut handle = mount_with(element.clone(), config(""), transport.clone());
+    let clock = ManualClock::new(0.0);
+    let mut handle = mount_with(
+        element.clone(),
+        config(""),
+        transport.clone(),
+        Rc::new(clock),
+    );
     settle().await;
     assert_eq!(transport.requests.get(), 1);
     assert!(text(&element, ".ow-loading").is_some());
@@ -611,34 +656,24 @@ fn with_codes(status: &str, codes: usize) -> Result<Response, FetchError> {
     ))
 }
 
-/// Waits (up to `ms`) until `done` holds.
-async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
-    for _ in 0..ms / 50 {
-        if done() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-        yew::scheduler::flush().await;
-    }
-    done()
-}
-
 #[wasm_bindgen_test]
 async fn unchanged_polls_do_not_touch_the_dom() {
+    let clock = ManualClock::new(js_sys::Date::now());
     let (element, mut handle, transport) =
-        show(config(""), vec![with_codes("processing", 3)]).await;
+        show_on(&clock, config(""), vec![with_codes("processing", 3)]).await;
     let mutations = Mutations::observe(&element);
-    let probe = transport.clone();
     // The first check and three unchanged polls (after about 2, 5 and 8 s).
-    assert!(wait_until(9500, move || probe.requests.borrow().len() >= 4).await);
-    settle().await;
+    pass(&clock, 8_000).await;
+    assert_eq!(transport.requests.borrow().len(), 4);
     assert_eq!(mutations.stop(), 0);
     handle.destroy();
 }
 
 /// DOM mutations caused by one poll that adds a code to an order of `codes` codes.
 async fn mutations_for_one_new_code(codes: usize) -> u32 {
-    let (element, mut handle, transport) = show(
+    let clock = ManualClock::new(js_sys::Date::now());
+    let (element, mut handle, transport) = show_on(
+        &clock,
         config(""),
         vec![
             with_codes("processing", codes),
@@ -647,9 +682,8 @@ async fn mutations_for_one_new_code(codes: usize) -> u32 {
     )
     .await;
     let mutations = Mutations::observe(&element);
-    let probe = transport.clone();
-    assert!(wait_until(4000, move || probe.requests.borrow().len() >= 2).await);
-    settle().await;
+    pass(&clock, 2_000).await;
+    assert_eq!(transport.requests.borrow().len(), 2);
     let mutations = mutations.stop();
     handle.destroy();
     mutations

@@ -18,6 +18,7 @@ use self::hooks::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer
 use self::row::{code_row, RowContext};
 use self::state::{copy_all_text, groups, voucher_keys, CopySource, Heading, RevealState};
 use super::copy_button::CopyButton;
+use crate::clock::SharedClock;
 use crate::events::WidgetEvent;
 use crate::labels::Labels;
 use crate::model::{Order, VoucherKind};
@@ -29,6 +30,8 @@ pub struct CodesProps {
     pub order: Rc<Order>,
     pub labels: Rc<Labels>,
     pub locale: AttrValue,
+    /// Re-masking, copy feedback and "expires in" run on this clock.
+    pub clock: SharedClock,
     pub reveal_timeout_ms: u32,
     pub on_event: Callback<WidgetEvent>,
     pub announce: Callback<AttrValue>,
@@ -52,13 +55,18 @@ pub fn Codes(props: &CodesProps) -> Html {
         ms => ms,
     };
 
-    use_remask_timer(reveal.next_deadline(), reveal.dispatcher());
+    use_remask_timer(
+        reveal.next_deadline(),
+        reveal.dispatcher(),
+        props.clock.clone(),
+    );
     use_hide_when_page_hidden(reveal.dispatcher());
     use_copy_feedback(
         reveal.feedback.clone(),
         select.clone(),
         copy_all_box.clone(),
         reveal.dispatcher(),
+        props.clock.clone(),
     );
 
     let order = &props.order;
@@ -71,6 +79,7 @@ pub fn Codes(props: &CodesProps) -> Html {
         on_event: props.on_event.clone(),
         announce: props.announce.clone(),
         labels: labels.clone(),
+        clock: props.clock.clone(),
         timeout_ms,
     };
     let all_shown = reveal.all_codes_shown(keys.iter());
@@ -97,6 +106,7 @@ pub fn Codes(props: &CodesProps) -> Html {
     let row_context = RowContext {
         labels,
         locale: &props.locale,
+        now_ms: props.clock.unix_ms(),
         state: &reveal,
         actions: &actions,
         select: &select,

@@ -12,6 +12,7 @@ use super::notice::{error_notice, expectation, poll_notice};
 use super::progress::progress;
 use super::status_badge::{apply_colors, label_key};
 use super::{Codes, ViewContext};
+use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::dom_events;
 use crate::events::WidgetEvent;
@@ -59,6 +60,7 @@ impl PartialEq for Remote {
 pub struct WidgetProps {
     pub config: Rc<Config>,
     pub transport: Rc<dyn Transport>,
+    pub clock: SharedClock,
     /// Where events are dispatched (they bubble out of the shadow root).
     pub host: Element,
     pub remote: Remote,
@@ -68,6 +70,7 @@ impl PartialEq for WidgetProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.config, &other.config)
             && Rc::ptr_eq(&self.transport, &other.transport)
+            && self.clock == other.clock
             && self.host == other.host
             && self.remote == other.remote
     }
@@ -89,9 +92,10 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let poller = poller.clone();
         let remote = props.remote.clone();
         let transport = props.transport.clone();
+        let clock = props.clock.clone();
         let dispatch = state.dispatcher();
         use_effect_with(config.clone(), move |config| {
-            let running = Poller::start(config.clone(), transport, dispatch);
+            let running = Poller::start(config.clone(), transport, clock, dispatch);
             let manual = running.clone();
             remote.connect(Some(Callback::from(move |()| manual.manual())));
             *poller.borrow_mut() = Some(running);
@@ -184,6 +188,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     {order}
                     labels={labels.clone()}
                     locale={locale.clone()}
+                    clock={props.clock.clone()}
                     {reveal_timeout_ms}
                     {on_event}
                     {announce}

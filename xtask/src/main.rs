@@ -31,7 +31,7 @@ enum Command {
     },
     /// Build the distributable widget (wasm + JS glue + .d.ts) into www/pkg/.
     Dist,
-    /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 2×.
+    /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 3×.
     Size,
     /// Simulate polling strategies and write the efficiency table and plot.
     PollReport {

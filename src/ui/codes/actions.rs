@@ -5,8 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::state::{CopySource, RevealAction, RevealState, Secret};
+use crate::clock::SharedClock;
 use crate::events::WidgetEvent;
-use crate::intl;
 use crate::labels::Labels;
 use crate::model::VoucherKind;
 use crate::ui::copy_button::copy_on_click;
@@ -20,13 +20,15 @@ pub struct Actions {
     /// The live region's text.
     pub announce: Callback<AttrValue>,
     pub labels: Rc<Labels>,
+    pub clock: SharedClock,
     /// How long a revealed code stays shown.
     pub timeout_ms: u32,
 }
 
 impl Actions {
+    /// When what is revealed now is masked again.
     fn until(&self) -> f64 {
-        intl::now_ms() + f64::from(self.timeout_ms)
+        self.clock.unix_ms() + f64::from(self.timeout_ms)
     }
 
     /// Shows (`shown`) or hides one code or PIN.

@@ -1,18 +1,19 @@
 //! The list's timers and listeners: re-masking, hiding with the page, and ending a
 //! copy's feedback.
 
+use std::time::Duration;
+
 use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::state::{CopyFeedback, CopySource, RevealAction, RevealState};
-use crate::intl;
+use crate::clock::SharedClock;
 use crate::ui::dom::select_contents;
 
 /// How long a copy button says "Copied" / "Press Ctrl+C".
-const COPIED_MS: u32 = 2_000;
-const FAILED_MS: u32 = 10_000;
+const COPIED: Duration = Duration::from_secs(2);
+const FAILED: Duration = Duration::from_secs(10);
 
 /// After a copy: the button's "Copied" / "Press Ctrl+C" ends after its time, and a
 /// failed copy selects the text it left shown (one code or PIN, or the "Copy all" box)
@@ -23,6 +24,7 @@ pub fn use_copy_feedback(
     select: NodeRef,
     copy_all_box: NodeRef,
     dispatcher: UseReducerDispatcher<RevealState>,
+    clock: SharedClock,
 ) {
     use_effect_with(feedback, move |feedback| {
         let timer = feedback.as_ref().map(|feedback| {
@@ -41,10 +43,11 @@ pub fn use_copy_feedback(
                 }
             }
             let serial = feedback.serial;
-            let shown_ms = if feedback.ok { COPIED_MS } else { FAILED_MS };
-            Timeout::new(shown_ms, move || {
-                dispatcher.dispatch(RevealAction::FeedbackOver { serial })
-            })
+            let shown = if feedback.ok { COPIED } else { FAILED };
+            clock.after(
+                shown,
+                Box::new(move || dispatcher.dispatch(RevealAction::FeedbackOver { serial })),
+            )
         });
         move || drop(timer)
     });
@@ -53,14 +56,19 @@ pub fn use_copy_feedback(
 /// Re-masks what is due at `deadline`. A new deadline replaces the timer; unmounting
 /// drops (cancels) it.
 #[hook]
-pub fn use_remask_timer(deadline: Option<f64>, dispatcher: UseReducerDispatcher<RevealState>) {
+pub fn use_remask_timer(
+    deadline: Option<f64>,
+    dispatcher: UseReducerDispatcher<RevealState>,
+    clock: SharedClock,
+) {
     use_effect_with(deadline, move |deadline| {
         let timer = deadline.map(|deadline| {
-            // Saturating: a negative wait is 0, a huge one u32::MAX.
-            let wait = (deadline - intl::now_ms()).ceil() as u32;
-            Timeout::new(wait, move || {
-                dispatcher.dispatch(RevealAction::Expire { deadline })
-            })
+            // Saturating: a deadline already past waits 0 ms.
+            let wait_ms = (deadline - clock.unix_ms()).ceil() as u64;
+            clock.after(
+                Duration::from_millis(wait_ms),
+                Box::new(move || dispatcher.dispatch(RevealAction::Expire { deadline })),
+            )
         });
         move || drop(timer)
     });

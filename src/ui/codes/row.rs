@@ -17,6 +17,8 @@ use crate::ui::dom::{mentions_secret, safe_link};
 pub struct RowContext<'a> {
     pub labels: &'a Labels,
     pub locale: &'a str,
+    /// Now, for "expires in …" (ms since 1970).
+    pub now_ms: f64,
     pub state: &'a RevealState,
     pub actions: &'a Actions,
     /// Given to the text a failed copy left shown, so it can be selected.
@@ -29,6 +31,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
     let RowContext {
         labels,
         locale,
+        now_ms,
         state,
         actions,
         select,
@@ -164,7 +167,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
             if !details.is_empty() {
                 <dl class="ow-code-details">{ for details }</dl>
             }
-            { expiry(voucher.expires_at.as_deref(), labels, locale) }
+            { expiry(voucher.expires_at.as_deref(), labels, locale, *now_ms) }
             { for redeem }
         </li>
     }
@@ -179,8 +182,7 @@ fn masked(mask: &str, description: String) -> Html {
     }
 }
 
-fn expiry(expires_at: Option<&str>, labels: &Labels, locale: &str) -> Html {
-    let now = intl::now_ms();
+fn expiry(expires_at: Option<&str>, labels: &Labels, locale: &str, now: f64) -> Html {
     let raw = expires_at.unwrap_or_default();
     let relative = |at: &Timestamp| {
         // Exact: any parsed timestamp is far below 2^53 ms.
