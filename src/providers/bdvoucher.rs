@@ -8,69 +8,66 @@ use super::loose::{self, StatusWords};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
 
 /// The order; any field of an unexpected type reads as absent.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 pub(super) struct Body {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     id: Option<String>,
     /// 8 digits, what the customer knows.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     order_number: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status_label: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status_message: Option<String>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     total_amount: Option<String>,
     /// Always "BDT" per the spec.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     currency: Option<String>,
     /// The union of the items' lists.
-    #[serde(deserialize_with = "loose::texts")]
+    #[serde(default, deserialize_with = "loose::texts")]
     voucher_codes: Vec<String>,
-    #[serde(deserialize_with = "loose::records")]
+    #[serde(default, deserialize_with = "loose::records")]
     items: Vec<ItemBody>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     created_at: Option<String>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct ItemBody {
     // The spec names no item name field; these are read when present.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     name: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     product_name: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     variant_name: Option<String>,
-    #[serde(deserialize_with = "loose::count")]
+    #[serde(default, deserialize_with = "loose::count")]
     quantity: Option<u32>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     unit_price: Option<String>,
-    #[serde(deserialize_with = "loose::flag")]
+    #[serde(default, deserialize_with = "loose::flag")]
     fulfilled: Option<bool>,
     /// `SUCCEEDED`, `DISPATCH_FAILED`, `PARTNER_FAILED`.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     fulfillment_status: Option<String>,
     /// One code per unit.
-    #[serde(deserialize_with = "loose::texts")]
+    #[serde(default, deserialize_with = "loose::texts")]
     voucher_codes: Vec<String>,
     /// The primary voucher record.
-    #[serde(deserialize_with = "loose::record")]
+    #[serde(default, deserialize_with = "loose::record")]
     voucher: Option<VoucherRecord>,
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default)]
 struct VoucherRecord {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     code: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     serial_number: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     expires_at: Option<String>,
 }
 
@@ -121,7 +118,7 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
             quantity: item.quantity,
             unit_price: item.unit_price.map(money),
             fulfilled: item.fulfilled,
-            fulfillment_status: item.fulfillment_status.map(|s| s.to_lowercase()),
+            fulfillment_status: item.fulfillment_status.map(|s| s.to_ascii_lowercase()),
         });
     }
     // The order-level list is the union of the item lists: only codes not yet seen remain.

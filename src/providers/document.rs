@@ -34,6 +34,15 @@ impl Document {
         Ok(Document { value })
     }
 
+    /// The value under `key` of the (object) document.
+    pub fn member(&self, key: &str) -> Option<Document> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let value = self.value.get(key).cloned();
+        #[cfg(target_arch = "wasm32")]
+        let value = js_sys::Reflect::get(&self.value, &key.into()).ok();
+        value.map(|value| Document { value })
+    }
+
     /// The document read as `T`; `None` when `T` refuses it.
     pub fn read<T: DeserializeOwned>(&self) -> Option<T> {
         #[cfg(not(target_arch = "wasm32"))]

@@ -6,38 +6,37 @@ use super::loose::{self, StatusWords};
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
 
 /// `data` of the success envelope; any field of an unexpected type reads as absent.
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct Body {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     id: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     product_name: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status_message: Option<String>,
     /// In BDT.
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     total_cost: Option<String>,
-    #[serde(deserialize_with = "loose::flag")]
+    #[serde(default, deserialize_with = "loose::flag")]
     is_service: Option<bool>,
     /// One delivered item per line.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     delivery_data: Option<String>,
     /// Delivered manual products.
-    #[serde(deserialize_with = "loose::records")]
+    #[serde(default, deserialize_with = "loose::records")]
     items: Vec<ManualItem>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     created_at: Option<String>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct ManualItem {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     uid: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     content: Option<String>,
 }
 

@@ -178,23 +178,15 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    let elements = d.deserialize_any(ListVisitor::<Element<T>>(PhantomData));
-    Ok(elements
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|element| element.0)
-        .collect())
+    Ok(d.deserialize_any(ListVisitor::<Element<T>>(PhantomData))
+        .unwrap_or_default())
 }
 
 /// A list of codes: the elements that are non-blank strings or numbers, as trimmed text.
 /// Anything but a list reads as empty.
 pub(super) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let elements = d.deserialize_any(ListVisitor::<Loose>(PhantomData));
-    Ok(elements
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(Loose::text)
-        .collect())
+    Ok(d.deserialize_any(ListVisitor::<Loose>(PhantomData))
+        .unwrap_or_default())
 }
 
 /// A value vendors send either as a string or as an object.
@@ -234,6 +226,20 @@ where
     Ok(d.deserialize_any(Visitor(PhantomData)).unwrap_or_default())
 }
 
+/// A list element that may be of no use: [`ListVisitor`] keeps the useful ones.
+trait ListElement {
+    type Useful;
+    fn useful(self) -> Option<Self::Useful>;
+}
+
+impl ListElement for Loose {
+    type Useful = String;
+
+    fn useful(self) -> Option<String> {
+        self.text()
+    }
+}
+
 /// One element of a list of records: `None` when it is not an object `T` can read.
 struct Element<T>(Option<T>);
 
@@ -243,22 +249,30 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
     }
 }
 
-/// The elements of a JSON array, each read as `T` (which must never fail).
-struct ListVisitor<T>(PhantomData<T>);
+impl<T> ListElement for Element<T> {
+    type Useful = T;
 
-impl<'de, T: Deserialize<'de>> de::Visitor<'de> for ListVisitor<T> {
-    type Value = Vec<T>;
+    fn useful(self) -> Option<T> {
+        self.0
+    }
+}
+
+/// The useful elements of a JSON array, each read as `E` (which never fails).
+struct ListVisitor<E>(PhantomData<E>);
+
+impl<'de, E: Deserialize<'de> + ListElement> de::Visitor<'de> for ListVisitor<E> {
+    type Value = Vec<E::Useful>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a list")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut elements = Vec::new();
-        while let Some(element) = seq.next_element()? {
-            elements.push(element);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut useful = Vec::new();
+        while let Some(element) = seq.next_element::<E>()? {
+            useful.extend(element.useful());
         }
-        Ok(elements)
+        Ok(useful)
     }
 }
 

@@ -19,9 +19,6 @@ mod voucher_api;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-
 use crate::model::Order;
 use detect::Keys;
 use document::{Document, Refused};
@@ -150,36 +147,25 @@ fn read(document: &Document, provider: Provider) -> Result<Order, ParseError> {
     }
     let success_envelope = top.is_success_envelope();
     // The vendor's body, bare or under `data`.
-    let wrapped = top.is_object("data");
-    let keys = if wrapped {
-        body(document, true).ok_or_else(unrecognized)?
+    let data;
+    let (body, keys) = if top.is_object("data") {
+        data = document.member("data").ok_or_else(unrecognized)?;
+        let keys = data.read().ok_or_else(unrecognized)?;
+        (&data, keys)
     } else {
-        top
+        (document, top)
     };
     let format = match provider {
         Provider::Auto => detect::detect(&keys, success_envelope),
         explicit => detect::looks_like(explicit, &keys, success_envelope).then_some(explicit),
     };
     let order = match format {
-        Some(Provider::Hsmail) => body(document, wrapped).and_then(hsmail::to_order),
-        Some(Provider::VoucherApi) => body(document, wrapped).and_then(voucher_api::to_order),
-        Some(Provider::Shop) => body(document, wrapped).and_then(shop::to_order),
-        Some(Provider::Bdvoucher) => body(document, wrapped).and_then(bdvoucher::to_order),
-        Some(Provider::Canonical) => body(document, wrapped).map(canonical::to_order),
+        Some(Provider::Hsmail) => body.read().and_then(hsmail::to_order),
+        Some(Provider::VoucherApi) => body.read().and_then(voucher_api::to_order),
+        Some(Provider::Shop) => body.read().and_then(shop::to_order),
+        Some(Provider::Bdvoucher) => body.read().and_then(bdvoucher::to_order),
+        Some(Provider::Canonical) => body.read().map(canonical::to_order),
         Some(Provider::Auto) | None => None,
     };
     order.ok_or_else(unrecognized)
-}
-
-/// The vendor's body as `T`: the document itself, or its `data` when `wrapped`.
-fn body<T: DeserializeOwned>(document: &Document, wrapped: bool) -> Option<T> {
-    #[derive(Deserialize)]
-    struct Wrapped<T> {
-        data: T,
-    }
-    if wrapped {
-        document.read::<Wrapped<T>>().map(|wrapped| wrapped.data)
-    } else {
-        document.read()
-    }
 }

@@ -8,87 +8,81 @@ use super::safe::hex_color;
 use crate::model::{Item, Money, Order, Status, StatusColors, Vendor, Voucher, VoucherKind};
 
 /// `data` of the body; any field of an unexpected type reads as absent.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 pub(super) struct Body {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     id: Option<String>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     total: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     currency: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     created_at: Option<String>,
     /// `{key, title, decoration}`, or in some shops just the key.
-    #[serde(deserialize_with = "loose::text_or_record")]
+    #[serde(default, deserialize_with = "loose::text_or_record")]
     status: TextOrRecord<StatusBody>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     print_order_number: Option<String>,
-    #[serde(deserialize_with = "loose::records")]
+    #[serde(default, deserialize_with = "loose::records")]
     items: Vec<ItemBody>,
     /// One-time codes, present only when available.
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     pickup_otp: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     return_otp: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default)]
 struct StatusBody {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     key: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     title: Option<String>,
-    #[serde(deserialize_with = "loose::record")]
+    #[serde(default, deserialize_with = "loose::record")]
     decoration: Option<Decoration>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct Decoration {
-    #[serde(deserialize_with = "loose::text_or_record")]
+    #[serde(default, deserialize_with = "loose::text_or_record")]
     background_color: TextOrRecord<ThemedColor>,
-    #[serde(deserialize_with = "loose::text_or_record")]
+    #[serde(default, deserialize_with = "loose::text_or_record")]
     foreground_color: TextOrRecord<ThemedColor>,
-    #[serde(deserialize_with = "loose::text_or_record")]
+    #[serde(default, deserialize_with = "loose::text_or_record")]
     border_color: TextOrRecord<ThemedColor>,
 }
 
 /// A colour for each theme.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct ThemedColor {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     light_hex: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     dark_hex: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     hex: Option<String>,
 }
 
 /// An item `{name, price, quantity, product: {name, price, currency}}`.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct ItemBody {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     name: Option<String>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     price: Option<String>,
-    #[serde(deserialize_with = "loose::count")]
+    #[serde(default, deserialize_with = "loose::count")]
     quantity: Option<u32>,
-    #[serde(deserialize_with = "loose::record")]
+    #[serde(default, deserialize_with = "loose::record")]
     product: Option<Product>,
 }
 
 #[derive(Default, Deserialize)]
-#[serde(default)]
 struct Product {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     name: Option<String>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     price: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     currency: Option<String>,
 }
 

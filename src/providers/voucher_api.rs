@@ -8,43 +8,41 @@ use super::safe::http_url;
 use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
 
 /// The order; any field of an unexpected type reads as absent.
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 pub(super) struct Body {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     id: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     reference_code: Option<String>,
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     amount: Option<String>,
     /// Only whether there is one matters: the vendor sends no product name.
-    #[serde(deserialize_with = "loose::raw_text")]
+    #[serde(default, deserialize_with = "loose::raw_text")]
     product_id: Option<String>,
     /// The unit value.
-    #[serde(deserialize_with = "loose::amount")]
+    #[serde(default, deserialize_with = "loose::amount")]
     denomination: Option<String>,
-    #[serde(deserialize_with = "loose::count")]
+    #[serde(default, deserialize_with = "loose::count")]
     quantity: Option<u32>,
-    #[serde(deserialize_with = "loose::records")]
+    #[serde(default, deserialize_with = "loose::records")]
     vouchers: Vec<VoucherBody>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     status: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     placed_at: Option<String>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
+#[derive(Deserialize)]
 struct VoucherBody {
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     card_number: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     pin_code: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     claim_url: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     voucher_reference_number: Option<String>,
-    #[serde(deserialize_with = "loose::text")]
+    #[serde(default, deserialize_with = "loose::text")]
     expires_at: Option<String>,
 }
 

@@ -16,14 +16,15 @@ pub fn safe_link(url: &str) -> Option<&str> {
     (web && plain).then_some(url)
 }
 
-/// Whether `url` contains the voucher's code or PIN, as written or percent-encoded.
+/// Whether `url` contains the voucher's code or PIN, as written or percent-encoded, in any
+/// ASCII case.
 pub fn mentions_secret(url: &str, voucher: &Voucher) -> bool {
-    let url = url.to_lowercase();
-    let decoded = percent_decode(&url).to_lowercase();
+    let url = url.to_ascii_lowercase();
+    let decoded = percent_decode(&url).to_ascii_lowercase();
     let plus_decoded = decoded.replace('+', " ");
     std::iter::once(&voucher.code)
         .chain(voucher.pin.as_ref())
-        .map(|secret| secret.to_lowercase())
+        .map(|secret| secret.to_ascii_lowercase())
         .filter(|secret| !secret.is_empty())
         .any(|secret| {
             url.contains(&secret) || decoded.contains(&secret) || plus_decoded.contains(&secret)
