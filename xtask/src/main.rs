@@ -4,6 +4,7 @@
 mod cmd;
 mod demo;
 mod dist;
+mod fuzz;
 mod poll_report;
 mod setup;
 mod size;
@@ -33,6 +34,12 @@ enum Command {
     Dist,
     /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 3×.
     Size,
+    /// Run generated bodies (fixture mutations, random JSON) through the native parser;
+    /// fail on any panic.
+    Fuzz {
+        #[arg(long, default_value_t = fuzz::DEFAULT_CASES)]
+        cases: u64,
+    },
     /// Simulate polling strategies and write the efficiency table and plot.
     PollReport {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -47,6 +54,7 @@ fn main() {
         Command::Demo { listen } => demo::run_demo(&listen),
         Command::Dist => dist::build_widget().map(|_| ()),
         Command::Size => size::run(),
+        Command::Fuzz { cases } => fuzz::run_cases(cases),
         Command::PollReport { args } => poll_report::run(&args),
     };
     if let Err(message) = result {

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cmd::{command, root, run, Result};
-use crate::{dist, setup, size};
+use crate::{dist, fuzz, setup, size};
 
 pub fn run_all() -> Result {
     let started = Instant::now();
@@ -40,6 +40,9 @@ pub fn run_all() -> Result {
     step("widget release build", || dist::build_widget().map(|_| ()))?;
     step("native, property, proxy and end-to-end tests", || {
         run(command("cargo").args(["test", "--workspace"]))
+    })?;
+    step("fuzz (20,000 cases, release build)", || {
+        fuzz::run_cases(20_000)
     })?;
     step("browser tests (headless Chromium)", browser_tests)?;
     step("size (budget 3.0× the hello-world Yew app)", size::run)?;
