@@ -69,3 +69,24 @@ impl FetchError {
         }
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_serialized_ones() {
+        for kind in [
+            ErrorKind::Network,
+            ErrorKind::Timeout,
+            ErrorKind::NotAllowed,
+            ErrorKind::NotFound,
+            ErrorKind::RateLimit,
+            ErrorKind::Server,
+            ErrorKind::BadResponse,
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
+}

@@ -139,11 +139,6 @@ impl WidgetState {
             deferred_ms: None,
         })
     }
-
-    /// The status shown, if any.
-    pub fn status(&self) -> Option<Status> {
-        self.order.as_deref().map(|order| order.status)
-    }
 }
 
 impl Outbox {
@@ -225,7 +220,10 @@ mod tests {
     fn the_first_order_is_ready() {
         let state = loaded(&WidgetState::default(), order(Status::Processing));
         assert!(!state.checking);
-        assert_eq!(state.status(), Some(Status::Processing));
+        assert_eq!(
+            state.order.as_ref().map(|order| order.status),
+            Some(Status::Processing)
+        );
         assert_eq!(
             state.outbox,
             Outbox {

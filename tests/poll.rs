@@ -112,6 +112,14 @@ fn unchanged(_: Millis) -> Outcome {
 
 // --- backoff -------------------------------------------------------------------------
 
+/// The default configuration with the preset's maximum wait.
+fn preset(preset: MaxWaitPreset) -> PollConfig {
+    PollConfig {
+        max_wait: preset.max_wait(),
+        ..PollConfig::default()
+    }
+}
+
 #[test]
 fn fast_start_then_ten_percent_growth_toward_the_cap() {
     let mut driver = Driver::new(no_jitter(), 1);
@@ -145,11 +153,11 @@ fn fast_start_then_ten_percent_growth_toward_the_cap() {
 fn the_slow_end_is_sixty_seconds_or_a_tenth_of_the_max_wait() {
     assert_eq!(PollConfig::default().slow_delay(), Duration::from_secs(60));
     assert_eq!(
-        PollConfig::with_preset(MaxWaitPreset::Fast).slow_delay(),
+        preset(MaxWaitPreset::Fast).slow_delay(),
         Duration::from_secs(60)
     );
     assert_eq!(
-        PollConfig::with_preset(MaxWaitPreset::Slow).slow_delay(),
+        preset(MaxWaitPreset::Slow).slow_delay(),
         Duration::from_secs(180)
     );
 }
@@ -508,11 +516,11 @@ fn presets_and_their_names() {
     assert!("quick".parse::<MaxWaitPreset>().is_err());
     assert_eq!(PollConfig::default().max_wait, Duration::from_secs(600));
     assert_eq!(
-        PollConfig::with_preset(MaxWaitPreset::Fast).max_wait,
+        preset(MaxWaitPreset::Fast).max_wait,
         Duration::from_secs(300)
     );
     assert_eq!(
-        PollConfig::with_preset(MaxWaitPreset::Slow).max_wait,
+        preset(MaxWaitPreset::Slow).max_wait,
         Duration::from_secs(1800)
     );
 }
@@ -633,10 +641,7 @@ fn last_checked_and_next_check_at() {
 
 #[test]
 fn our_schedule_meets_the_detection_target_within_the_budget_for_every_seed() {
-    for config in [
-        simulation_config(),
-        PollConfig::with_preset(MaxWaitPreset::Slow),
-    ] {
+    for config in [simulation_config(), preset(MaxWaitPreset::Slow)] {
         for delivery in DELIVERY_TIMES {
             for seed in 0..40 {
                 for instant in delivery_instants(delivery) {

@@ -519,3 +519,14 @@ fn deep_nesting_is_refused_not_recursed() {
     }
     assert!(parse(&"[".repeat(1_000_000), Provider::Auto).is_err());
 }
+
+#[test]
+fn records_are_objects_only() {
+    // serde's derive would read `["CODE-1"]` by position here and by field name in the
+    // browser: both refuse it (`tests/browser_parse.rs` checks the same body).
+    let body = r#"{"id": 1, "reference_code": "R", "status": "delivered",
+        "vouchers": [["CODE-1"], {"card_number": "CODE-2"}]}"#;
+    let order = parse(body, Provider::VoucherApi).unwrap();
+    let codes: Vec<_> = order.vouchers.iter().map(|v| v.code.as_str()).collect();
+    assert_eq!(codes, ["CODE-2"]);
+}

@@ -44,14 +44,6 @@ impl Default for PollConfig {
 }
 
 impl PollConfig {
-    /// The default configuration with the preset's maximum wait.
-    pub fn with_preset(preset: MaxWaitPreset) -> Self {
-        PollConfig {
-            max_wait: preset.max_wait(),
-            ..PollConfig::default()
-        }
-    }
-
     /// The slow end of the schedule: `max_delay`, or a tenth of `max_wait` when that is
     /// longer. With a 60 s cap a 30-minute round would need about 63 requests and hit the
     /// hourly budget of 60 before its end; growing to `max_wait / 10` needs about 55.
