@@ -1,5 +1,7 @@
-//! Timestamps and expiry, without a date crate: RFC 3339 / ISO 8601 text to unix
-//! milliseconds, and where an expiry stands relative to now. Pure; tested natively.
+//! Timestamps and expiry: RFC 3339 / ISO 8601 text to unix milliseconds, and where an
+//! expiry stands relative to now. Pure; tested natively. Hand-parsed because vendors send
+//! more than RFC 3339 allows (no seconds, no offset) and `Date.parse` accepts more still
+//! (see the README's "Reading vendor bodies").
 
 /// A parsed timestamp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,10 +103,10 @@ impl Expiry {
 /// The number at `bytes[start..start + len]`, all ASCII digits.
 fn digits(bytes: &[u8], start: usize, len: usize) -> Option<u32> {
     let field = bytes.get(start..start + len)?;
-    field.iter().try_fold(0u32, |total, byte| {
-        byte.is_ascii_digit()
-            .then(|| total * 10 + u32::from(byte - b'0'))
-    })
+    if !field.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(field).ok()?.parse().ok()
 }
 
 /// `hh:mm[:ss[.fraction]]`; returns milliseconds into the day and what follows.
