@@ -1,7 +1,7 @@
 //! Timestamps and expiry: RFC 3339 / ISO 8601 text to unix milliseconds, and where an
 //! expiry stands relative to now. Pure; tested natively. Hand-parsed because vendors send
-//! more than RFC 3339 allows (no seconds, no offset) and `Date.parse` accepts more still
-//! (see the README's "Reading vendor bodies").
+//! more than RFC 3339 allows (no seconds, no offset) and `Date.parse` reads these forms
+//! differently (see the README's "Reading vendor bodies").
 
 /// A parsed timestamp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
