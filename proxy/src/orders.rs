@@ -98,15 +98,16 @@ impl Orders {
     ) -> Result<Result<Arc<Fetched>, ProxyError>, Unavailable> {
         let hold = self.upstream_timeout + Duration::from_secs(1);
         let give_up = Instant::now() + hold + Duration::from_secs(1);
+        let asked_at_ms = now_ms();
         loop {
             if freshness == Freshness::Cached {
-                if let Some(fetched) = shared.cached(key).await? {
-                    return Ok(Ok(Arc::new(fetched)));
+                if let Some(fetched) = self.fresh_in(shared, key, asked_at_ms).await? {
+                    return Ok(Ok(fetched));
                 }
             }
             if let Some(lock) = shared.lock(key, hold).await? {
                 let answer = self
-                    .fetch_holding_lock(shared, target, id, key, freshness)
+                    .fetch_holding_lock(shared, target, id, key, freshness, asked_at_ms)
                     .await;
                 shared.unlock(lock).await;
                 return answer;
@@ -125,11 +126,12 @@ impl Orders {
         id: &str,
         key: &str,
         freshness: Freshness,
+        asked_at_ms: u64,
     ) -> Result<Result<Arc<Fetched>, ProxyError>, Unavailable> {
         if freshness == Freshness::Cached {
             // The previous holder may have stored its answer just before we took the lock.
-            if let Some(fetched) = shared.cached(key).await? {
-                return Ok(Ok(Arc::new(fetched)));
+            if let Some(fetched) = self.fresh_in(shared, key, asked_at_ms).await? {
+                return Ok(Ok(fetched));
             }
         }
         if let Err(wait) = shared.spend_budget(key).await? {
@@ -146,6 +148,24 @@ impl Orders {
         let _ = shared.store(key, &fetched, ttl).await;
         self.announce(key, &fetched).await;
         Ok(Ok(fetched))
+    }
+
+    /// The shared answer if it is within its TTL, or if the vendor gave it after this
+    /// request began (a slow vendor's answer is as fresh as the waiters could get).
+    async fn fresh_in(
+        &self,
+        shared: &Shared,
+        key: &str,
+        asked_at_ms: u64,
+    ) -> Result<Option<Arc<Fetched>>, Unavailable> {
+        Ok(shared
+            .cached(key)
+            .await?
+            .filter(|fetched| {
+                fetched.asked_at_ms >= asked_at_ms
+                    || self.ttls.remaining(fetched, now_ms()) > Duration::ZERO
+            })
+            .map(Arc::new))
     }
 
     /// Wakes this instance's streams at once, and every other instance's through Redis.
