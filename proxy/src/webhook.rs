@@ -104,6 +104,15 @@ mod tests {
         assert_eq!(verify(SECRET, &header, BODY, 700).map(|_| ()), Ok(()));
     }
 
+    /// The README's Python and Node examples give this for the same input.
+    #[test]
+    fn matches_the_documented_examples() {
+        assert_eq!(
+            sign(SECRET, 1_000, BODY),
+            "t=1000,v1=86a9ced599d4949575b316e166dbfdcafa96118f7ea37a31958b56d0d869f0fb"
+        );
+    }
+
     #[test]
     fn refusals() {
         let header = sign(SECRET, 1_000, BODY);

@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`. Every command installs the tools
 //! it needs from the package registries first and skips what is already there.
 
+mod bench_proxy;
 mod cmd;
 mod demo;
 mod dist;
@@ -33,6 +34,8 @@ enum Command {
     Dist,
     /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 2×.
     Size,
+    /// Benchmarks: `proxy` (order-proxy against nginx, and 10,000 event streams).
+    Bench { which: Option<String> },
     /// Simulate polling strategies and write the efficiency table and plot.
     PollReport {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -48,6 +51,11 @@ fn main() {
         Command::Dist => dist::build_widget().map(|_| ()),
         Command::Size => size::run(),
         Command::PollReport { args } => poll_report::run(&args),
+        Command::Bench { which } => match which.as_deref() {
+            Some("proxy") => bench_proxy::run(),
+            None | Some("page") => Err("page benchmark not built yet".into()),
+            Some(other) => Err(format!("unknown benchmark {other:?} (proxy, page)")),
+        },
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");
