@@ -118,9 +118,17 @@ impl OrderCache {
         Ok((entry.into_value(), source))
     }
 
-    /// Replaces the answer for `key` (a webhook's fetch, another instance's answer).
+    /// Replaces the answer for `key` (a webhook's fetch, another instance's answer),
+    /// unless the one kept was asked for later (answers may arrive out of order).
     pub async fn insert(&self, key: String, fetched: Arc<Fetched>) {
-        self.entries.insert(key, fetched).await;
+        let newer_kept = self
+            .entries
+            .get(&key)
+            .await
+            .is_some_and(|kept| kept.asked_at_ms > fetched.asked_at_ms);
+        if !newer_kept {
+            self.entries.insert(key, fetched).await;
+        }
     }
 }
 

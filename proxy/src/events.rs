@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::ProxyError;
 use crate::hub::{Subscription, Update};
-use crate::orders::order_key;
+use crate::orders::{order_key, update};
 use crate::routes::AppState;
 
 pub const EVENT_NAME: &str = "order";
@@ -41,10 +41,7 @@ pub async fn stream(
         .hub
         .subscribe(&order_key(target, &id), client.ip())?;
     let (current, _) = state.orders.current(target, &id).await?;
-    let first = Update {
-        body: current.body.clone(),
-        terminal: current.terminal,
-    };
+    let first = update(&current);
     let heartbeat = state.orders.hub.heartbeat();
     let mut response = Sse::new(updates(first, subscription))
         .keep_alive(KeepAlive::new().interval(heartbeat).text("heartbeat"))

@@ -18,6 +18,8 @@ use crate::error::ProxyError;
 pub struct Update {
     pub body: Arc<str>,
     pub terminal: bool,
+    /// When the vendor was asked (unix ms): an older answer never replaces a newer one.
+    pub asked_at_ms: u64,
 }
 
 pub struct Hub {
@@ -105,7 +107,9 @@ impl Hub {
         let streams = self.lock();
         if let Some(channel) = streams.orders.get(order) {
             channel.sender.send_if_modified(|current| {
-                let changed = current.as_ref() != Some(&update);
+                let changed = current.as_ref().is_none_or(|kept| {
+                    kept.body != update.body && kept.asked_at_ms <= update.asked_at_ms
+                });
                 if changed {
                     *current = Some(update);
                 }
@@ -191,10 +195,11 @@ mod tests {
         }
     }
 
-    fn update(body: &str) -> Update {
+    fn update(body: &str, asked_at_ms: u64) -> Update {
         Update {
             body: body.into(),
             terminal: false,
+            asked_at_ms,
         }
     }
 
@@ -224,15 +229,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_changed_bodies_wake_a_stream() {
+    async fn only_changed_and_newer_bodies_wake_a_stream() {
         let hub = Hub::new(StreamLimits::default());
         let mut subscription = hub.subscribe("o1", [10, 0, 0, 1].into()).expect("open");
-        hub.publish("o1", update("a"));
-        assert_eq!(subscription.next().await, Some(update("a")));
-        hub.publish("o1", update("a"));
-        hub.publish("o1", update("b"));
-        assert_eq!(subscription.next().await, Some(update("b")));
-        hub.publish("elsewhere", update("c"));
+        hub.publish("o1", update("a", 1));
+        assert_eq!(subscription.next().await, Some(update("a", 1)));
+        hub.publish("o1", update("a", 2));
+        hub.publish("o1", update("old", 0));
+        hub.publish("o1", update("b", 3));
+        assert_eq!(subscription.next().await, Some(update("b", 3)));
+        hub.publish("elsewhere", update("c", 4));
         hub.close_all();
         assert_eq!(subscription.next().await, None);
     }

@@ -177,9 +177,10 @@ impl Orders {
     }
 }
 
-fn update(fetched: &Fetched) -> Update {
+pub fn update(fetched: &Fetched) -> Update {
     Update {
         body: fetched.body.clone(),
         terminal: fetched.terminal,
+        asked_at_ms: fetched.asked_at_ms,
     }
 }

@@ -64,14 +64,16 @@ async fn the_first_event_is_exactly_the_get_body_and_terminal_orders_end_the_str
 }
 
 #[tokio::test]
-async fn heartbeats_keep_a_quiet_stream_open() {
+async fn heartbeats_keep_a_quiet_stream_open_past_the_header_timeout() {
     let mut config = mock_config();
     config.streams.heartbeat = Duration::from_millis(200);
+    config.connections.header_timeout = Duration::from_millis(300);
     let server = start(config).await;
     let id = "1002";
     let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
     assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
-    for _ in 0..3 {
+    // 1.2 s: four times the header timeout, which only applies while a head is awaited.
+    for _ in 0..6 {
         assert_eq!(
             stream.next_block(Duration::from_secs(5)).await,
             Some(Block::Comment("heartbeat".into()))
