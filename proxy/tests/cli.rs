@@ -520,3 +520,31 @@ fn real_mode_refuses_to_start_without_secrets() {
     assert!(stderr.contains("ORDER_PROXY_API_SECRET"));
     assert!(!stderr.contains(API_KEY) && !stderr.contains(TOKEN_SECRET));
 }
+
+#[test]
+fn redis_needs_a_long_enough_cache_key() {
+    let serve_with = |cache_key: Option<&str>| {
+        let mut command = command();
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--mock"])
+            .args(["--redis", "redis://127.0.0.1:9"]);
+        if let Some(key) = cache_key {
+            command.env("ORDER_PROXY_CACHE_KEY", key);
+        }
+        let output = command.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = serve_with(None);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("ORDER_PROXY_CACHE_KEY is not set"),
+        "{stderr}"
+    );
+    let (code, stderr) = serve_with(Some("short-key-DO-NOT-LEAK"));
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("at least 32 characters"), "{stderr}");
+    assert!(!stderr.contains("short-key-DO-NOT-LEAK"));
+}

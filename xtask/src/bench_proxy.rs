@@ -14,8 +14,8 @@ use crate::cmd::{command, root, run as run_command, target_dir, Result};
 use crate::setup;
 
 const WARM_UP: &str = "2s";
-const DURATION: &str = "5s";
-const ROUNDS: usize = 3;
+const DURATION: &str = "4s";
+const ROUNDS: usize = 5;
 const CONNECTIONS: u32 = 64;
 const STREAMS: usize = 10_000;
 /// Delivered at once: a terminal order, served from the cache for 10 minutes.
