@@ -103,7 +103,7 @@ impl Cached {
              order-proxy / nginx: {:.2}× the requests per CPU-second, {:.2}× the requests/s, \
              {:.2}× the p99 latency\n",
             self.body_len(),
-            row("nginx (1 worker, the body as a file)", &self.nginx),
+            row("nginx (one process, the body as a file)", &self.nginx),
             row("order-proxy serve (cached order)", &self.proxy),
             self.ratio(),
             self.proxy.requests_per_sec / self.nginx.requests_per_sec,
@@ -209,7 +209,8 @@ fn bench_cached_order(work: &Path) -> Result<Cached> {
         return Err("nginx does not serve the proxy's body".into());
     }
 
-    let nginx_worker = nginx_worker_pid(nginx.0.id()).unwrap_or(nginx.0.id());
+    // One process (`master_process off`): it serves, and killing it leaves nothing behind.
+    let nginx_worker = nginx.0.id();
     wrk(proxy_addr, &path, &token, WARM_UP)?;
     wrk(nginx_addr, &path, &token, WARM_UP)?;
     let mut proxy_rounds = Vec::new();
@@ -240,7 +241,7 @@ fn bench_cached_order(work: &Path) -> Result<Cached> {
 fn nginx_config(work: &Path, port: u16) -> String {
     let www = work.join("www");
     format!(
-        "daemon off;\nworker_processes 1;\npid {pid};\nerror_log {error} warn;\n\
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {pid};\nerror_log {error} warn;\n\
          events {{ worker_connections 4096; }}\n\
          http {{\n  access_log off;\n  client_body_temp_path {tmp};\n  proxy_temp_path {tmp};\n\
            fastcgi_temp_path {tmp};\n  uwsgi_temp_path {tmp};\n  scgi_temp_path {tmp};\n\
@@ -465,11 +466,4 @@ fn rss_kb(pid: u32) -> Option<u64> {
         .next()?
         .parse()
         .ok()
-}
-
-/// nginx's worker (the master only supervises).
-fn nginx_worker_pid(master: u32) -> Option<u32> {
-    let children =
-        std::fs::read_to_string(format!("/proc/{master}/task/{master}/children")).ok()?;
-    children.split_whitespace().next()?.parse().ok()
 }
