@@ -8,13 +8,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use order_widget::model::Vendor;
 use order_widget::providers::Provider;
 
-use crate::config::{default_assets, Config, Limits, UpstreamConfig};
+use crate::config::{
+    default_assets, Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig,
+};
 use crate::secret::Secret;
 
 pub const ENV_API_KEY: &str = "ORDER_PROXY_API_KEY";
 pub const ENV_API_SECRET: &str = "ORDER_PROXY_API_SECRET";
 pub const ENV_TOKEN_SECRET: &str = "ORDER_PROXY_TOKEN_SECRET";
+pub const ENV_WEBHOOK_SECRET: &str = "ORDER_PROXY_WEBHOOK_SECRET";
+pub const ENV_REDIS_URL: &str = "ORDER_PROXY_REDIS_URL";
+pub const ENV_CACHE_KEY: &str = "ORDER_PROXY_CACHE_KEY";
 const MIN_TOKEN_SECRET_BYTES: usize = 16;
+const MIN_CACHE_KEY_CHARS: usize = 32;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -104,8 +110,10 @@ pub struct ServeArgs {
     /// How long a terminal order (delivered, failed, cancelled, refunded) is cached.
     #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
     pub terminal_ttl: Duration,
-    /// How long a live (non-terminal) order is cached.
-    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    /// How long a live (non-terminal) order is cached, counted from when the vendor was
+    /// asked. Shorter than the widget's fastest poll (1.8 s), so a polling widget always
+    /// gets a fresh answer while bursts (tabs, streams, instances) share one vendor call.
+    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
     pub live_ttl: Duration,
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub upstream_timeout: Duration,
@@ -121,6 +129,26 @@ pub struct ServeArgs {
     /// Requests per client IP per minute (cached answers count too).
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit_per_ip_per_minute: u32,
+    /// Share limits, cache and updates with other instances through Redis
+    /// (redis://host:port; also ORDER_PROXY_REDIS_URL). Needs ORDER_PROXY_CACHE_KEY.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// Open connections; past this a new one gets 503 and is closed.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// A request head must be complete this long after a connection opens or goes idle;
+    /// an idle keep-alive connection is closed after it too.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// Open event streams on this instance.
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+    /// Open event streams per client IP.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_ip: u32,
+    /// Open event streams per order.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_order: u32,
 }
 
 #[derive(Args, Debug)]
@@ -152,12 +180,34 @@ pub fn token_secret_from_env() -> Result<Secret, String> {
 }
 
 fn check_token_secret(secret: Secret) -> Result<Secret, String> {
+    check_hmac_key(ENV_TOKEN_SECRET, secret)
+}
+
+fn check_hmac_key(name: &str, secret: Secret) -> Result<Secret, String> {
     if secret.expose().len() < MIN_TOKEN_SECRET_BYTES {
         return Err(format!(
-            "{ENV_TOKEN_SECRET} must be at least {MIN_TOKEN_SECRET_BYTES} bytes (32 random characters recommended)"
+            "{name} must be at least {MIN_TOKEN_SECRET_BYTES} bytes (32 random characters recommended)"
         ));
     }
     Ok(secret)
+}
+
+/// `--redis` (or its env) with the cache key it requires.
+fn redis_config(flag: Option<String>) -> Result<Option<RedisConfig>, String> {
+    let Some(url) = flag.map(Secret::new).or_else(|| env_secret(ENV_REDIS_URL)) else {
+        return Ok(None);
+    };
+    let cache_key = env_secret(ENV_CACHE_KEY)
+        .ok_or_else(|| format!("{ENV_CACHE_KEY} is not set (required with --redis)"))?;
+    if cache_key.expose().chars().count() < MIN_CACHE_KEY_CHARS {
+        return Err(format!(
+            "{ENV_CACHE_KEY} must be at least {MIN_CACHE_KEY_CHARS} characters"
+        ));
+    }
+    if !url.expose().starts_with("redis://") && !url.expose().starts_with("rediss://") {
+        return Err("--redis must be a redis:// URL".into());
+    }
+    Ok(Some(RedisConfig { url, cache_key }))
 }
 
 impl ServeArgs {
@@ -213,7 +263,30 @@ impl ServeArgs {
             }
             (api_key, api_secret, token_secret_from_env()?)
         };
+        let webhook_secret = match env_secret(ENV_WEBHOOK_SECRET) {
+            Some(secret) => Some(check_hmac_key(ENV_WEBHOOK_SECRET, secret)?),
+            None if mock => Some(generated(ENV_WEBHOOK_SECRET)?),
+            None => None,
+        };
+        if webhook_secret.is_none() {
+            notes.push(format!(
+                "{ENV_WEBHOOK_SECRET} is not set: POST /hooks/order is off (push needs it)"
+            ));
+        }
         let mut config = Config::new(upstream, api_key, token_secret);
+        config.webhook_secret = webhook_secret;
+        config.redis = redis_config(self.redis)?;
+        config.connections = ConnectionLimits {
+            max_connections: self.max_connections as usize,
+            header_timeout: self.header_timeout,
+            ..ConnectionLimits::default()
+        };
+        config.streams = StreamLimits {
+            max_total: self.max_streams as usize,
+            per_ip: self.max_streams_per_ip as usize,
+            per_order: self.max_streams_per_order as usize,
+            ..StreamLimits::default()
+        };
         config.listen = self.listen;
         config.api_secret = api_secret;
         config.allow_origin = self.allow_origin;

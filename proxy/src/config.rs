@@ -38,6 +38,57 @@ impl Default for Limits {
     }
 }
 
+/// Caps on open event streams; past one, `GET /api/orders/{id}/events` answers 429.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamLimits {
+    pub max_total: usize,
+    pub per_ip: usize,
+    pub per_order: usize,
+    /// A comment line this often keeps proxies and the browser from timing a stream out.
+    pub heartbeat: Duration,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        StreamLimits {
+            max_total: 5_000,
+            per_ip: 20,
+            per_order: 50,
+            heartbeat: Duration::from_secs(15),
+        }
+    }
+}
+
+/// How connections are held: past `max_connections` a new one gets a 503 and is closed.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub max_connections: usize,
+    /// A request head must be complete this long after the connection opened or went idle
+    /// (hyper's header-read timer, which also closes idle keep-alive connections).
+    pub header_timeout: Duration,
+    /// Shutdown waits this long for open requests before dropping them.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: 10_000,
+            header_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// State shared by several instances through Redis.
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    /// `redis://[:password@]host:port[/db]`: may hold a password, so never logged.
+    pub url: Secret,
+    /// `ORDER_PROXY_CACHE_KEY`: what the encryption key of values in Redis derives from.
+    pub cache_key: Secret,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -56,6 +107,11 @@ pub struct Config {
     pub live_ttl: Duration,
     pub upstream_timeout: Duration,
     pub limits: Limits,
+    /// `ORDER_PROXY_WEBHOOK_SECRET`; without it `POST /hooks/order` is not served.
+    pub webhook_secret: Option<Secret>,
+    pub redis: Option<RedisConfig>,
+    pub streams: StreamLimits,
+    pub connections: ConnectionLimits,
 }
 
 impl Config {
@@ -71,9 +127,13 @@ impl Config {
             normalize: false,
             assets: default_assets(),
             terminal_ttl: Duration::from_secs(600),
-            live_ttl: Duration::from_secs(5),
+            live_ttl: Duration::from_secs(1),
             upstream_timeout: Duration::from_secs(10),
             limits: Limits::default(),
+            webhook_secret: None,
+            redis: None,
+            streams: StreamLimits::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 

@@ -6,6 +6,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+/// When a client refused a stream may try again.
+pub const STREAMS_RETRY_AFTER_SECS: u64 = 10;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxyError {
     InvalidOrderId,
@@ -16,6 +19,12 @@ pub enum ProxyError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// A cap on open event streams (in total, per client IP or per order) is reached.
+    TooManyStreams,
+    /// A webhook without a genuine, fresh, first-seen signature.
+    SignatureInvalid,
+    /// A webhook body that is not `{"order_id": "<id>"}`.
+    InvalidBody,
     NotFound,
     UpstreamTimeout,
     /// Unreachable, 5xx, or an unexpected status.
@@ -34,7 +43,11 @@ impl ProxyError {
             ProxyError::InvalidOrderId => StatusCode::BAD_REQUEST,
             ProxyError::TokenMissing | ProxyError::TokenExpired => StatusCode::UNAUTHORIZED,
             ProxyError::TokenInvalid => StatusCode::FORBIDDEN,
-            ProxyError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ProxyError::RateLimited { .. } | ProxyError::TooManyStreams => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ProxyError::SignatureInvalid => StatusCode::UNAUTHORIZED,
+            ProxyError::InvalidBody => StatusCode::BAD_REQUEST,
             ProxyError::NotFound => StatusCode::NOT_FOUND,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::UpstreamUnavailable
@@ -51,6 +64,9 @@ impl ProxyError {
             ProxyError::TokenInvalid => "token_invalid",
             ProxyError::TokenExpired => "token_expired",
             ProxyError::RateLimited { .. } => "rate_limited",
+            ProxyError::TooManyStreams => "too_many_streams",
+            ProxyError::SignatureInvalid => "signature_invalid",
+            ProxyError::InvalidBody => "invalid_body",
             ProxyError::NotFound => "not_found",
             ProxyError::UpstreamTimeout => "upstream_timeout",
             ProxyError::UpstreamUnavailable => "upstream_unavailable",
@@ -71,6 +87,13 @@ impl ProxyError {
             ProxyError::RateLimited { retry_after_secs } => {
                 format!("Too many requests; retry in {retry_after_secs} s.")
             }
+            ProxyError::TooManyStreams => format!(
+                "Too many open event streams; retry in {STREAMS_RETRY_AFTER_SECS} s or poll the order instead."
+            ),
+            ProxyError::SignatureInvalid => {
+                "Missing, wrong, stale or replayed X-Order-Proxy-Signature.".into()
+            }
+            ProxyError::InvalidBody => "The body must be {\"order_id\": \"<id>\"}.".into(),
             ProxyError::NotFound => "Order not found.".into(),
             ProxyError::UpstreamTimeout => "The order service did not answer in time.".into(),
             ProxyError::UpstreamUnavailable => "The order service is unavailable.".into(),
@@ -88,11 +111,15 @@ impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": self.kind(), "message": self.message() });
         let mut response = (self.status(), Json(body)).into_response();
-        if let ProxyError::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1)),
-            );
+        let retry_after = match self {
+            ProxyError::RateLimited { retry_after_secs } => Some(retry_after_secs.max(1)),
+            ProxyError::TooManyStreams => Some(STREAMS_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

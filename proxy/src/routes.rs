@@ -1,22 +1,24 @@
-//! `GET /api/orders/{id}` and `GET /healthz`.
+//! `GET /api/orders/{id}`, `GET /healthz`, and the shared checks every order route makes.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use order_widget::model::Vendor;
 use serde::Deserialize;
 
-use crate::cache::{OrderCache, Source};
+use crate::cache::Source;
 use crate::error::ProxyError;
-use crate::limits::RateLimits;
+use crate::hooks::Replays;
 use crate::mock::scenarios;
-use crate::upstream::{Target, Upstream};
-use crate::{ids, token, vendor};
+use crate::orders::Orders;
+use crate::secret::Secret;
+use crate::upstream::Target;
+use crate::{events, hooks, ids, token, vendor};
 
 pub const ORDER_TOKEN_HEADER: &str = "x-order-token";
 
@@ -29,10 +31,10 @@ pub enum Targets {
 
 pub struct AppState {
     pub targets: Targets,
-    pub upstream: Upstream,
-    pub cache: OrderCache,
-    pub limits: RateLimits,
-    pub token_secret: crate::secret::Secret,
+    pub orders: Orders,
+    pub token_secret: Secret,
+    pub webhook_secret: Option<Secret>,
+    pub replays: Replays,
 }
 
 /// Attached to responses that waited on the vendor, for the access log.
@@ -40,19 +42,31 @@ pub struct AppState {
 pub struct UpstreamLatency(pub std::time::Duration);
 
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/api/orders/{id}", get(get_order))
-        .route("/healthz", get(healthz))
-        .with_state(state)
+        .route("/api/orders/{id}/events", get(events::stream))
+        .route("/healthz", get(healthz));
+    if state.webhook_secret.is_some() {
+        router = router.route(
+            "/hooks/order",
+            post(hooks::receive).layer(DefaultBodyLimit::max(hooks::MAX_BODY_BYTES)),
+        );
+    }
+    router.with_state(state)
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+/// `{"status":"ok"}`; with `--redis` also whether Redis answers (`degraded` when not).
+async fn healthz(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    Json(match &state.orders.shared {
+        None => serde_json::json!({ "status": "ok" }),
+        Some(shared) if shared.is_up() => serde_json::json!({ "status": "ok", "redis": "up" }),
+        Some(_) => serde_json::json!({ "status": "degraded", "redis": "down" }),
+    })
 }
 
 #[derive(Deserialize)]
-struct OrderQuery {
-    provider: Option<String>,
+pub struct OrderQuery {
+    pub provider: Option<String>,
 }
 
 async fn get_order(
@@ -62,26 +76,18 @@ async fn get_order(
     Query(query): Query<OrderQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
-    state.limits.check_client(client.ip())?;
-    let target = state.target_for(&id, query.provider.as_deref())?;
-    if !ids::is_valid(target.vendor, &id) {
-        return Err(ProxyError::InvalidOrderId);
-    }
-    check_token(&state, &id, &headers)?;
-
-    let key = format!("{}:{id}", target.vendor.as_str());
-    let fetch = async {
-        state.limits.check_upstream(&key)?;
-        state.upstream.fetch(target, &id).await
-    };
-    let (fetched, source) = state.cache.get_or_fetch(key.clone(), fetch).await?;
+    let presented = headers
+        .get(ORDER_TOKEN_HEADER)
+        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid));
+    let target = state.admit(client, &id, query.provider.as_deref(), presented)?;
+    let (fetched, source) = state.orders.current(target, &id).await?;
 
     let mut response = (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        fetched.body.clone(),
+        fetched.body.to_string(),
     )
         .into_response();
     if source == Source::Upstream {
@@ -92,26 +98,36 @@ async fn get_order(
     Ok(response)
 }
 
-fn check_token(state: &AppState, id: &str, headers: &HeaderMap) -> Result<(), ProxyError> {
-    let presented = headers
-        .get(ORDER_TOKEN_HEADER)
-        .ok_or(ProxyError::TokenMissing)?
-        .to_str()
-        .map_err(|_| ProxyError::TokenInvalid)?;
-    token::verify(
-        state.token_secret.expose().as_bytes(),
-        id,
-        presented.trim(),
-        token::now_unix(),
-    )
-    .map_err(|error| match error {
-        token::TokenError::Invalid => ProxyError::TokenInvalid,
-        token::TokenError::Expired => ProxyError::TokenExpired,
-    })
-}
-
 impl AppState {
-    fn target_for(&self, id: &str, provider: Option<&str>) -> Result<&Target, ProxyError> {
+    /// The checks before any vendor call, in order: per-client-IP limit, the id's vendor
+    /// (mock mode), the id's shape, the order token.
+    pub fn admit(
+        &self,
+        client: SocketAddr,
+        id: &str,
+        provider: Option<&str>,
+        token: Option<Result<&str, ProxyError>>,
+    ) -> Result<&Target, ProxyError> {
+        self.orders.limits.check_client(client.ip())?;
+        let target = self.target_for(id, provider)?;
+        if !ids::is_valid(target.vendor, id) {
+            return Err(ProxyError::InvalidOrderId);
+        }
+        let presented = token.ok_or(ProxyError::TokenMissing)??;
+        token::verify(
+            self.token_secret.expose().as_bytes(),
+            id,
+            presented.trim(),
+            token::now_unix(),
+        )
+        .map_err(|error| match error {
+            token::TokenError::Invalid => ProxyError::TokenInvalid,
+            token::TokenError::Expired => ProxyError::TokenExpired,
+        })?;
+        Ok(target)
+    }
+
+    pub fn target_for(&self, id: &str, provider: Option<&str>) -> Result<&Target, ProxyError> {
         match &self.targets {
             Targets::Single(target) => Ok(target),
             Targets::Mock(targets) => {

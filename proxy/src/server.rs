@@ -1,7 +1,7 @@
-//! Assembles the proxy (routes, layers, mock vendors) and runs it until shut down.
+//! Assembles the proxy (routes, layers, mock vendors, shared state) and runs it until shut down.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -9,25 +9,32 @@ use axum::http::{header, HeaderName, HeaderValue, Method, Request, Response};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::cache::OrderCache;
+use crate::cache::{OrderCache, Ttls};
 use crate::config::{Config, UpstreamConfig};
+use crate::hooks::Replays;
+use crate::hub::Hub;
 use crate::limits::RateLimits;
 use crate::mock::{self, MockHandle};
+use crate::orders::Orders;
 use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::shared::Shared;
 use crate::upstream::{Target, Upstream};
-use crate::{demo, error::ProxyError};
+use crate::{demo, error::ProxyError, listener};
 
 /// A running proxy.
 pub struct Server {
     pub addr: SocketAddr,
     mock: Option<MockHandle>,
+    hub: Arc<Hub>,
     shutdown: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Server {
@@ -40,13 +47,22 @@ impl Server {
         self.mock.as_ref()
     }
 
-    /// Stops accepting, lets in-flight requests finish, then returns.
+    /// Event streams open on this instance.
+    pub fn open_streams(&self) -> usize {
+        self.hub.open_streams()
+    }
+
+    /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
     pub async fn shutdown(self) -> std::io::Result<()> {
+        self.hub.close_all();
         let _ = self.shutdown.send(());
         let result = self
             .task
             .await
             .unwrap_or_else(|error| Err(std::io::Error::other(error)));
+        for task in &self.background {
+            task.abort();
+        }
         if let Some(mock) = &self.mock {
             mock.stop();
         }
@@ -55,6 +71,8 @@ impl Server {
 }
 
 pub async fn serve(config: Config) -> std::io::Result<Server> {
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
     let (targets, mock) = match &config.upstream {
         UpstreamConfig::Vendor { vendor, base_url } => (
             Targets::Single(Target {
@@ -64,10 +82,16 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
             None,
         ),
         UpstreamConfig::Mock => {
-            let mock = mock::start(mock::Credentials {
-                api_key: config.api_key.clone(),
-                api_secret: config.api_secret.clone(),
-            })
+            let mock = mock::start(
+                mock::Credentials {
+                    api_key: config.api_key.clone(),
+                    api_secret: config.api_secret.clone(),
+                },
+                config.webhook_secret.clone().map(|secret| mock::Notify {
+                    url: format!("http://{addr}/hooks/order"),
+                    secret,
+                }),
+            )
             .await?;
             (Targets::Mock(mock.targets()), Some(mock))
         }
@@ -79,14 +103,38 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         config.normalize,
     )
     .map_err(std::io::Error::other)?;
+    let shared = config
+        .redis
+        .as_ref()
+        .map(|redis| Shared::new(redis, config.limits))
+        .transpose()
+        .map_err(std::io::Error::other)?;
+    let ttls = Ttls {
+        terminal: config.terminal_ttl,
+        live: config.live_ttl,
+    };
+    let hub = Hub::new(config.streams);
     let state = Arc::new(AppState {
         targets,
-        upstream,
-        cache: OrderCache::new(config.terminal_ttl, config.live_ttl),
-        limits: RateLimits::new(&config.limits),
+        orders: Orders {
+            upstream,
+            cache: OrderCache::new(ttls),
+            ttls,
+            limits: Arc::new(RateLimits::new(&config.limits)),
+            hub: hub.clone(),
+            shared: shared.clone(),
+            upstream_timeout: config.upstream_timeout,
+        },
         token_secret: config.token_secret.clone(),
+        webhook_secret: config.webhook_secret.clone(),
+        replays: Replays::new(),
     });
-    spawn_limiter_housekeeping(state.clone());
+    let mut background = vec![spawn_limiter_housekeeping(Arc::downgrade(&state))];
+    if let Some(shared) = &shared {
+        let (updates, tasks) = shared.start();
+        background.extend(tasks);
+        background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
+    }
 
     let mut app = routes::router(state).merge(demo::static_routes(&config.assets));
     if config.is_mock() {
@@ -94,24 +142,17 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
     }
     let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
 
-    let listener = TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = shutdown_signal.await;
-        })
-        .await
-    });
+    let task = tokio::spawn(listener::run(listener, app, config.connections, async {
+        let _ = shutdown_signal.await;
+    }));
     Ok(Server {
         addr,
         mock,
+        hub,
         shutdown,
         task,
+        background,
     })
 }
 
@@ -175,15 +216,26 @@ fn access_line(response: &Response<Body>, latency: Duration, _span: &Span) {
     );
 }
 
-fn spawn_limiter_housekeeping(state: Arc<AppState>) {
-    let weak = Arc::downgrade(&state);
-    drop(state);
+fn spawn_limiter_housekeeping(state: Weak<AppState>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            let Some(state) = weak.upgrade() else { break };
-            state.limits.forget_idle_keys();
+            let Some(state) = state.upgrade() else { break };
+            state.orders.limits.forget_idle_keys();
         }
-    });
+    })
+}
+
+/// Answers fetched by any instance (through Redis) reach this one's cache and streams.
+fn spawn_shared_updates(
+    state: Weak<AppState>,
+    mut updates: tokio::sync::mpsc::Receiver<(String, crate::cache::Fetched)>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some((key, fetched)) = updates.recv().await {
+            let Some(state) = state.upgrade() else { break };
+            state.orders.accept_shared(key, fetched).await;
+        }
+    })
 }

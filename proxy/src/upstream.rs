@@ -59,6 +59,7 @@ impl Upstream {
             vendor::order_path(target.vendor, id)
         );
         let started = Instant::now();
+        let asked_at_ms = crate::cache::now_ms();
         let result = self
             .client
             .get(&url)
@@ -96,7 +97,7 @@ impl Upstream {
             "upstream answered"
         );
         check_status(target.vendor, status, retry_after)?;
-        self.prepare(target.vendor, body?, latency)
+        self.prepare(target.vendor, body?, latency, asked_at_ms)
     }
 
     fn auth_headers(&self, vendor: Vendor) -> HeaderMap {
@@ -132,6 +133,7 @@ impl Upstream {
         vendor: Vendor,
         body: String,
         latency: Duration,
+        asked_at_ms: u64,
     ) -> Result<Fetched, ProxyError> {
         match providers::parse(&body, vendor::provider(vendor)) {
             Ok(order) => {
@@ -141,9 +143,10 @@ impl Upstream {
                     body
                 };
                 Ok(Fetched {
-                    body,
+                    body: body.into(),
                     terminal: order.terminal,
                     upstream_latency: latency,
+                    asked_at_ms,
                 })
             }
             Err(ParseError::Vendor { .. }) => {

@@ -19,6 +19,9 @@ fn command() -> Command {
         .env_remove("ORDER_PROXY_API_KEY")
         .env_remove("ORDER_PROXY_API_SECRET")
         .env_remove("ORDER_PROXY_TOKEN_SECRET")
+        .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
+        .env_remove("ORDER_PROXY_REDIS_URL")
+        .env_remove("ORDER_PROXY_CACHE_KEY")
         .env_remove("RUST_LOG");
     command
 }
@@ -194,6 +197,7 @@ fn serve(args: &[&str]) -> Served {
         .env("ORDER_PROXY_API_KEY", API_KEY)
         .env("ORDER_PROXY_API_SECRET", API_SECRET)
         .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .env("ORDER_PROXY_WEBHOOK_SECRET", WEBHOOK_SECRET)
         .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -315,6 +319,75 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
         assert!(
             !leaked,
             "the log leaks a secret or code ({} chars)",
+            secret.len()
+        );
+    }
+}
+
+/// `EventSource` cannot send headers, so the event stream's token is in the query string:
+/// neither it nor any other query string, nor a webhook's signature, may reach the log.
+#[tokio::test]
+async fn query_strings_tokens_and_signatures_never_reach_the_log() {
+    let mut served = serve(&["--mock"]);
+    let id = "1002";
+    let token = token_for(id);
+    let mut stream = common::events::EventStream::open(&served.url, id, &token).await;
+    assert_eq!(stream.status, 200);
+    let first = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("the current order");
+    let other = token_for("1001");
+    let response = client()
+        .get(format!(
+            "{}/api/orders/1001?provider=voucher-api&secret-query-marker=1",
+            served.url
+        ))
+        .header("X-Order-Token", &other)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), 200);
+    let body = hook_body(id);
+    let signature = order_proxy::webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        token::now_unix(),
+        body.as_bytes(),
+    );
+    assert_eq!(
+        post_hook(&served.url, &body, Some(signature.clone())).await,
+        202
+    );
+    drop(stream);
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status();
+    let _ = served.child.wait();
+    std::thread::sleep(Duration::from_millis(200));
+    let log = served.log.lock().unwrap().clone();
+    assert!(
+        log.contains("\"path\":\"/api/orders/1002/events\""),
+        "the stream is in the access log, by path"
+    );
+    assert!(log.contains("webhook accepted"));
+    let mut secrets = vec![
+        token.clone(),
+        other,
+        signature.clone(),
+        WEBHOOK_SECRET.to_owned(),
+        "token=".to_owned(),
+        "secret-query-marker".to_owned(),
+        "provider=".to_owned(),
+    ];
+    if let Some((_, mac)) = signature.split_once("v1=") {
+        secrets.push(mac.to_owned());
+    }
+    collect_codes(&first, &mut secrets);
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "the log leaks a query, token or signature ({} chars)",
             secret.len()
         );
     }
@@ -446,4 +519,32 @@ fn real_mode_refuses_to_start_without_secrets() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ORDER_PROXY_API_SECRET"));
     assert!(!stderr.contains(API_KEY) && !stderr.contains(TOKEN_SECRET));
+}
+
+#[test]
+fn redis_needs_a_long_enough_cache_key() {
+    let serve_with = |cache_key: Option<&str>| {
+        let mut command = command();
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--mock"])
+            .args(["--redis", "redis://127.0.0.1:9"]);
+        if let Some(key) = cache_key {
+            command.env("ORDER_PROXY_CACHE_KEY", key);
+        }
+        let output = command.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = serve_with(None);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("ORDER_PROXY_CACHE_KEY is not set"),
+        "{stderr}"
+    );
+    let (code, stderr) = serve_with(Some("short-key-DO-NOT-LEAK"));
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("at least 32 characters"), "{stderr}");
+    assert!(!stderr.contains("short-key-DO-NOT-LEAK"));
 }

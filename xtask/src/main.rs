@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`. Every command installs the tools
 //! it needs from the package registries first and skips what is already there.
 
+mod bench_proxy;
 mod cmd;
 mod demo;
 mod dist;
@@ -40,6 +41,8 @@ enum Command {
         #[arg(long, default_value_t = fuzz::DEFAULT_CASES)]
         cases: u64,
     },
+    /// Benchmarks: `proxy` (order-proxy against nginx, and 10,000 event streams).
+    Bench { which: Option<String> },
     /// Simulate polling strategies and write the efficiency table and plot.
     PollReport {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -56,6 +59,11 @@ fn main() {
         Command::Size => size::run(),
         Command::Fuzz { cases } => fuzz::run_cases(cases),
         Command::PollReport { args } => poll_report::run(&args),
+        Command::Bench { which } => match which.as_deref() {
+            Some("proxy") => bench_proxy::run(),
+            None | Some("page") => Err("page benchmark not built yet".into()),
+            Some(other) => Err(format!("unknown benchmark {other:?} (proxy, page)")),
+        },
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");

@@ -10,6 +10,9 @@ const WASM_PACK_VERSION: &str = "0.15.1";
 const BINARYEN_VERSION: &str = "132";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
+const REDIS_SERVER: &str = "/usr/bin/redis-server";
+const NGINX: &str = "/usr/sbin/nginx";
+const WRK: &str = "/usr/bin/wrk";
 
 #[derive(Clone, Copy)]
 pub struct Needs {
@@ -17,17 +20,21 @@ pub struct Needs {
     pub browser: bool,
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
+    /// Debian's redis-server, which order-proxy's tests start on a free port.
+    pub redis_server: bool,
 }
 
 impl Needs {
     pub const ALL: Needs = Needs {
         browser: true,
         wasm_pack: true,
+        redis_server: true,
     };
     /// Enough to build the shipped wasm.
     pub const BUILD: Needs = Needs {
         browser: false,
         wasm_pack: false,
+        redis_server: false,
     };
 }
 
@@ -41,7 +48,23 @@ pub fn ensure(needs: Needs) -> Result {
     if needs.browser {
         chromium()?;
     }
+    if needs.redis_server {
+        apt_tool("redis-server", REDIS_SERVER, &["redis-server"])?;
+    }
     Ok(())
+}
+
+/// nginx (the baseline) and wrk (the load) for `cargo xtask bench proxy`.
+pub fn bench_tools() -> Result {
+    apt_tool("nginx", NGINX, &["nginx"])?;
+    apt_tool("wrk", WRK, &["wrk"])
+}
+
+fn apt_tool(what: &str, binary: &str, packages: &[&str]) -> Result {
+    if Path::new(binary).exists() {
+        return skip(what, binary);
+    }
+    apt_install(packages)
 }
 
 fn wasm_target() -> Result {

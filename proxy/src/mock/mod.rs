@@ -1,6 +1,7 @@
 //! In-process mock vendors: a real axum server on an ephemeral loopback port, one route
 //! per vendor under `/<vendor>/…` speaking that vendor's spec JSON, checking its auth
-//! header, and playing the scripted lifecycles of [`scenarios`].
+//! header, and playing the scripted lifecycles of [`scenarios`]. Like a vendor that sends
+//! webhooks, it notifies the proxy's own `POST /hooks/order` (signed) at every phase change.
 
 pub mod bdvoucher;
 pub mod hsmail;
@@ -58,6 +59,12 @@ fn speech(vendor: Vendor) -> VendorSpeech {
     }
 }
 
+/// Where and how the mock vendors send their webhooks: the proxy's own endpoint.
+pub struct Notify {
+    pub url: String,
+    pub secret: Secret,
+}
+
 pub struct Credentials {
     pub api_key: Secret,
     pub api_secret: Option<Secret>,
@@ -75,6 +82,8 @@ struct OrderLog {
 struct MockState {
     credentials: Credentials,
     orders: Mutex<HashMap<String, OrderLog>>,
+    notify: Option<Notify>,
+    client: reqwest::Client,
 }
 
 /// A running mock vendor server; dropped with the process (or [`MockHandle::stop`]).
@@ -109,10 +118,20 @@ impl MockHandle {
     }
 }
 
-pub async fn start(credentials: Credentials) -> std::io::Result<MockHandle> {
+pub async fn start(
+    credentials: Credentials,
+    notify: Option<Notify>,
+) -> std::io::Result<MockHandle> {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .map_err(std::io::Error::other)?;
     let state = Arc::new(MockState {
         credentials,
         orders: Mutex::new(HashMap::new()),
+        notify,
+        client,
     });
     let router = Router::new()
         .route(
@@ -150,7 +169,7 @@ async fn answer(
 ) -> Response {
     let speech = speech(vendor);
     let authorized = (speech.authorized)(&headers, &state.credentials);
-    let (served, elapsed_secs) = {
+    let (served, elapsed_secs, clock_started) = {
         let Ok(mut orders) = state.orders.lock() else {
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -163,8 +182,13 @@ async fn answer(
         if authorized {
             log.served += 1;
         }
+        let clock_started = authorized && log.first_served.is_none();
         let first = *log.first_served.get_or_insert_with(Instant::now);
-        (log.served, first.elapsed().as_secs())
+        (
+            log.served,
+            first.elapsed().as_secs(),
+            clock_started.then_some(first),
+        )
     };
     let refuse = |status: StatusCode| (status, Json((speech.error)(status))).into_response();
     if !authorized {
@@ -173,6 +197,9 @@ async fn answer(
     let Some(scenario) = scenarios::find(&id).filter(|scenario| scenario.vendor() == vendor) else {
         return refuse(StatusCode::NOT_FOUND);
     };
+    if let Some(first) = clock_started {
+        tokio::spawn(notify_phase_changes(state.clone(), scenario, first));
+    }
     match scenario.behaviour {
         Behaviour::NotFound => return refuse(StatusCode::NOT_FOUND),
         Behaviour::RateLimitedTwice if served <= 2 => {
@@ -186,6 +213,35 @@ async fn answer(
         _ => {}
     }
     Json((speech.order)(scenario, scenario.phase_at(elapsed_secs))).into_response()
+}
+
+/// Sends the signed webhook of every later phase of `scenario` when it begins.
+async fn notify_phase_changes(state: Arc<MockState>, scenario: &'static Scenario, first: Instant) {
+    let Some(notify) = &state.notify else { return };
+    for (from, _) in scenario.timeline.iter().filter(|(from, _)| *from > 0) {
+        let due = first + std::time::Duration::from_secs(*from);
+        tokio::time::sleep_until(due.into()).await;
+        let body = serde_json::json!({ "order_id": scenario.id }).to_string();
+        let signature = crate::webhook::sign(
+            notify.secret.expose().as_bytes(),
+            crate::token::now_unix(),
+            body.as_bytes(),
+        );
+        let sent = state
+            .client
+            .post(&notify.url)
+            .header(crate::webhook::SIGNATURE_HEADER, signature)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await;
+        if !sent.is_ok_and(|response| response.status() == StatusCode::ACCEPTED) {
+            tracing::warn!(
+                order_id = scenario.id,
+                "the mock vendor's webhook was not accepted"
+            );
+        }
+    }
 }
 
 /// How many codes are out at `phase`: all when delivered, all but one when partial.

@@ -1,5 +1,10 @@
-//! Shared helpers: a proxy on a random loopback port, known secrets, tokens, requests.
+//! Shared helpers: a proxy on a random loopback port, known secrets, tokens, requests,
+//! event streams, signed webhooks, and a real `redis-server` per test.
 #![allow(dead_code)]
+
+pub mod events;
+pub mod redis_server;
+pub mod vendor;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,12 +15,74 @@ use order_proxy::{token, Config, Server, UpstreamConfig};
 pub const API_KEY: &str = "test-api-key-DO-NOT-LEAK-4f1c2a";
 pub const API_SECRET: &str = "test-api-secret-DO-NOT-LEAK-9b8e7d";
 pub const TOKEN_SECRET: &str = "test-token-secret-DO-NOT-LEAK-6a5b4c";
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret-DO-NOT-LEAK-3e2f1a";
+pub const CACHE_KEY: &str = "test-cache-key-DO-NOT-LEAK-of-at-least-32-chars";
 
 pub fn config(upstream: UpstreamConfig) -> Config {
     let mut config = Config::new(upstream, Secret::new(API_KEY), Secret::new(TOKEN_SECRET));
     config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
     config.api_secret = Some(Secret::new(API_SECRET));
+    config.webhook_secret = Some(Secret::new(WEBHOOK_SECRET));
     config
+}
+
+/// `config` sharing state through the Redis at `url`.
+pub fn with_redis(mut config: Config, url: &str) -> Config {
+    config.redis = Some(order_proxy::RedisConfig {
+        url: Secret::new(url),
+        cache_key: Secret::new(CACHE_KEY),
+    });
+    config
+}
+
+/// `POST /hooks/order` with `body` and, if given, the signature header.
+pub async fn post_hook(server_url: &str, body: &str, signature: Option<String>) -> u16 {
+    let mut request = client()
+        .post(format!("{server_url}/hooks/order"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(signature) = signature {
+        request = request.header("X-Order-Proxy-Signature", signature);
+    }
+    request
+        .send()
+        .await
+        .expect("the proxy answers")
+        .status()
+        .as_u16()
+}
+
+/// A webhook for `id`, signed now with the test secret.
+pub async fn notify(server_url: &str, id: &str) -> u16 {
+    let body = hook_body(id);
+    let signature = order_proxy::webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        token::now_unix(),
+        body.as_bytes(),
+    );
+    post_hook(server_url, &body, Some(signature)).await
+}
+
+pub fn hook_body(id: &str) -> String {
+    serde_json::json!({ "order_id": id }).to_string()
+}
+
+/// Polls `check` every 50 ms until it holds or `within` passes.
+pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 pub fn mock_config() -> Config {

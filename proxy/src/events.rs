@@ -1,0 +1,105 @@
+//! `GET /api/orders/{id}/events?token=<order token>`: the order as Server-Sent Events.
+//!
+//! An `order` event whose data is exactly what `GET /api/orders/{id}` answers, at once and
+//! again whenever the body changes; a `: heartbeat` comment every 15 s; the stream ends
+//! after a terminal order, when the client goes away, or at shutdown. The token is in the
+//! query because `EventSource` cannot send headers (query strings are never logged).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+
+use crate::error::ProxyError;
+use crate::hub::{Subscription, Update};
+use crate::orders::{order_key, update};
+use crate::routes::AppState;
+
+pub const EVENT_NAME: &str = "order";
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    token: Option<String>,
+    provider: Option<String>,
+}
+
+pub async fn stream(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    Query(query): Query<EventsQuery>,
+) -> Result<Response, ProxyError> {
+    let token = query.token.as_deref().map(Ok);
+    let target = state.admit(client, &id, query.provider.as_deref(), token)?;
+    let subscription = state
+        .orders
+        .hub
+        .subscribe(&order_key(target, &id), client.ip())?;
+    let (current, _) = state.orders.current(target, &id).await?;
+    let first = update(&current);
+    let heartbeat = state.orders.hub.heartbeat();
+    let mut response = Sse::new(updates(first, subscription))
+        .keep_alive(KeepAlive::new().interval(heartbeat).text("heartbeat"))
+        .into_response();
+    // nginx and similar reverse proxies would otherwise buffer the stream.
+    response.headers_mut().insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    Ok(response)
+}
+
+/// `first`, then every different body, ending after a terminal one.
+fn updates(
+    first: Update,
+    mut subscription: Subscription,
+) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
+    subscription.seen();
+    let start = Progress {
+        pending: Some(first),
+        last_sent: None,
+        subscription,
+        ended: false,
+    };
+    stream::unfold(start, |mut progress| async move {
+        if progress.ended {
+            return None;
+        }
+        let update = loop {
+            let candidate = match progress.pending.take() {
+                Some(update) => update,
+                None => progress.subscription.next().await?,
+            };
+            if progress.last_sent.as_ref() != Some(&candidate.body) {
+                break candidate;
+            }
+        };
+        progress.ended = update.terminal;
+        let event = order_event(&update.body);
+        progress.last_sent = Some(update.body);
+        Some((Ok(event), progress))
+    })
+}
+
+struct Progress {
+    pending: Option<Update>,
+    last_sent: Option<Arc<str>>,
+    subscription: Subscription,
+    ended: bool,
+}
+
+/// The body as an event's data. A raw CR can only be JSON whitespace (JSON strings escape
+/// it), and SSE would read it as a line break, so it travels as a LF: same JSON.
+pub fn order_event(body: &str) -> Event {
+    let data = if body.contains('\r') {
+        body.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        body.to_owned()
+    };
+    Event::default().event(EVENT_NAME).data(data)
+}

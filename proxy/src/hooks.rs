@@ -1,0 +1,114 @@
+//! `POST /hooks/order`: a vendor (or the shop's backend) says an order changed.
+//!
+//! Body `{"order_id": "<id>"}`, signed per [`crate::webhook`]. A missing, wrong, stale or
+//! replayed signature is refused with 401 before anything else happens. An accepted one
+//! answers 202 at once; then the order is fetched from the vendor once (within the same
+//! budgets as any call), cached, and announced to every subscriber.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use moka::future::Cache;
+use serde::Deserialize;
+
+use crate::error::ProxyError;
+use crate::routes::AppState;
+use crate::shared::Shared;
+use crate::{ids, token, webhook};
+
+/// A notification is one small JSON object.
+pub const MAX_BODY_BYTES: usize = 4 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Notice {
+    order_id: String,
+}
+
+/// Signatures already accepted, here and (with `--redis`) by any instance. Kept for twice
+/// the timestamp tolerance: an older signature is refused as stale anyway.
+pub struct Replays {
+    seen: Cache<String, ()>,
+}
+
+impl Replays {
+    pub fn new() -> Self {
+        Replays {
+            seen: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(2 * webhook::TOLERANCE_SECS))
+                .build(),
+        }
+    }
+
+    /// True the first time `replay_key` is seen.
+    async fn first_sighting(&self, replay_key: &str, shared: Option<&Shared>) -> bool {
+        let here = self
+            .seen
+            .entry(replay_key.to_owned())
+            .or_insert(())
+            .await
+            .is_fresh();
+        match shared.filter(|shared| shared.is_up()) {
+            Some(shared) if here => shared.first_sighting(replay_key).await.unwrap_or(true),
+            _ => here,
+        }
+    }
+}
+
+impl Default for Replays {
+    fn default() -> Self {
+        Replays::new()
+    }
+}
+
+pub async fn receive(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<serde_json::Value>), ProxyError> {
+    let secret = state.webhook_secret.as_ref().ok_or(ProxyError::NotFound)?;
+    let signature = headers
+        .get(webhook::SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .ok_or(ProxyError::SignatureInvalid)?;
+    let verified = webhook::verify(
+        secret.expose().as_bytes(),
+        signature,
+        &body,
+        token::now_unix(),
+    )
+    .map_err(|_| ProxyError::SignatureInvalid)?;
+    let notice: Notice = serde_json::from_slice(&body).map_err(|_| ProxyError::InvalidBody)?;
+    let id = notice.order_id;
+    let target = state.target_for(&id, None)?.clone();
+    if !ids::is_valid(target.vendor, &id) {
+        return Err(ProxyError::InvalidOrderId);
+    }
+    if !state
+        .replays
+        .first_sighting(&verified.replay_key, state.orders.shared.as_deref())
+        .await
+    {
+        return Err(ProxyError::SignatureInvalid);
+    }
+    tracing::info!(vendor = target.vendor.as_str(), order_id = %id, "webhook accepted");
+    tokio::spawn(async move {
+        if let Err(error) = state.orders.refresh(&target, &id).await {
+            tracing::warn!(
+                vendor = target.vendor.as_str(),
+                order_id = %id,
+                error = error.kind(),
+                "the order named by a webhook could not be fetched"
+            );
+        }
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "status": "accepted" })),
+    ))
+}

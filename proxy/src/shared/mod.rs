@@ -1,0 +1,304 @@
+//! State shared by every instance through Redis (`--redis`): the vendor budgets, the
+//! encrypted order cache, single flight, webhook replays and order updates (pub/sub).
+//!
+//! Every call has a short timeout. A failure marks Redis down (one warning) and the caller
+//! answers with this instance's own limits and cache; a background ping notices when Redis
+//! is back and sharing resumes by itself.
+
+pub mod budget;
+pub mod health;
+pub mod pubsub;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use redis::{Client, RedisError, Script};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::cache::Fetched;
+use crate::config::{Limits, RedisConfig};
+use crate::seal::Sealer;
+use health::Health;
+
+const PREFIX: &str = "order-proxy:";
+/// Longest wait for one Redis call before answering without it.
+const CALL_TIMEOUT: Duration = Duration::from_millis(500);
+const PING_EVERY: Duration = Duration::from_secs(1);
+/// How long an accepted webhook signature is remembered: twice the timestamp tolerance.
+const REPLAY_MEMORY: Duration = Duration::from_secs(2 * crate::webhook::TOLERANCE_SECS);
+
+/// Redis could not be used for this call; it is marked down and the caller goes on alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unavailable;
+
+pub struct Shared {
+    client: Client,
+    connection: ConnectionManager,
+    sealer: Sealer,
+    limits: Limits,
+    pub health: Health,
+    /// Random per process: makes lock owners and budget entries unique across instances.
+    instance: String,
+    counter: AtomicU64,
+    budget: Script,
+    release: Script,
+}
+
+/// An order answer as sealed in Redis.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    body: String,
+    terminal: bool,
+    asked_at_ms: u64,
+}
+
+impl From<Envelope> for Fetched {
+    fn from(envelope: Envelope) -> Fetched {
+        Fetched {
+            body: envelope.body.into(),
+            terminal: envelope.terminal,
+            upstream_latency: Duration::ZERO,
+            asked_at_ms: envelope.asked_at_ms,
+        }
+    }
+}
+
+/// A held single-flight lock; give it back with [`Shared::unlock`].
+pub struct Lock {
+    key: String,
+    owner: String,
+}
+
+impl Shared {
+    /// Connects lazily: the proxy starts (degraded) even while Redis is down.
+    pub fn new(config: &RedisConfig, limits: Limits) -> Result<Arc<Self>, String> {
+        let client = Client::open(config.url.expose())
+            .map_err(|_| "--redis is not a valid redis:// URL".to_owned())?;
+        let connection = ConnectionManager::new_lazy_with_config(
+            client.clone(),
+            redis::aio::ConnectionManagerConfig::new()
+                .set_connection_timeout(Some(CALL_TIMEOUT))
+                .set_response_timeout(Some(CALL_TIMEOUT))
+                .set_number_of_retries(1)
+                .set_max_delay(Duration::from_secs(1)),
+        )
+        .map_err(|_| "cannot set up the redis connection".to_owned())?;
+        let mut instance = [0u8; 8];
+        getrandom::fill(&mut instance).map_err(|error| error.to_string())?;
+        Ok(Arc::new(Shared {
+            client,
+            connection,
+            sealer: Sealer::new(config.cache_key.expose()),
+            limits,
+            health: Health::new(),
+            instance: hex::encode(instance),
+            counter: AtomicU64::new(0),
+            budget: Script::new(budget::SCRIPT),
+            release: Script::new(
+                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            ),
+        }))
+    }
+
+    /// Starts the health ping and the update subscriber; updates from every instance
+    /// (this one included) arrive on the returned channel.
+    pub fn start(
+        self: &Arc<Self>,
+    ) -> (
+        mpsc::Receiver<(String, Fetched)>,
+        Vec<tokio::task::JoinHandle<()>>,
+    ) {
+        let (sender, receiver) = mpsc::channel(256);
+        let pinger = {
+            let shared = Arc::downgrade(self);
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(PING_EVERY);
+                loop {
+                    every.tick().await;
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    let pong: Result<String, Unavailable> = shared.call(&redis::cmd("PING")).await;
+                    if pong.is_ok() {
+                        shared.health.mark_up();
+                    }
+                }
+            })
+        };
+        let subscriber = tokio::spawn(pubsub::run(self.clone(), sender));
+        (receiver, vec![pinger, subscriber])
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.health.is_up()
+    }
+
+    /// The cached answer for `order_key`, if another instance (or this one) fetched it.
+    pub async fn cached(&self, order_key: &str) -> Result<Option<Fetched>, Unavailable> {
+        let key = cache_key(order_key);
+        let sealed: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(&key)).await?;
+        Ok(sealed
+            .and_then(|sealed| self.open::<Envelope>(&key, &sealed))
+            .map(Fetched::from))
+    }
+
+    /// Keeps `fetched` for every instance for `ttl` (at least a moment, so that the
+    /// instances waiting on this fetch can read it).
+    pub async fn store(
+        &self,
+        order_key: &str,
+        fetched: &Fetched,
+        ttl: Duration,
+    ) -> Result<(), Unavailable> {
+        let key = cache_key(order_key);
+        let sealed = self.seal(&key, fetched)?;
+        let millis = ttl.as_millis().max(200) as u64;
+        self.call::<()>(
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(sealed)
+                .arg("PX")
+                .arg(millis),
+        )
+        .await
+    }
+
+    /// Tells every instance's subscribers about `fetched`.
+    pub async fn publish(&self, order_key: &str, fetched: &Fetched) -> Result<(), Unavailable> {
+        let sealed = self.seal(&pubsub::channel_context(order_key), fetched)?;
+        self.call::<i64>(
+            redis::cmd("PUBLISH")
+                .arg(pubsub::CHANNEL)
+                .arg(pubsub::message(order_key, &sealed)),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Takes the order's single-flight lock if nobody holds it.
+    pub async fn lock(&self, order_key: &str, hold: Duration) -> Result<Option<Lock>, Unavailable> {
+        let lock = Lock {
+            key: format!("{PREFIX}flight:{order_key}"),
+            owner: self.unique(),
+        };
+        let taken: Option<String> = self
+            .call(
+                redis::cmd("SET")
+                    .arg(&lock.key)
+                    .arg(&lock.owner)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(hold.as_millis() as u64),
+            )
+            .await?;
+        Ok(taken.map(|_| lock))
+    }
+
+    /// Gives the lock back, unless it expired and someone else holds it now.
+    pub async fn unlock(&self, lock: Lock) {
+        let mut connection = self.connection.clone();
+        let released = tokio::time::timeout(
+            CALL_TIMEOUT,
+            self.release
+                .key(&lock.key)
+                .arg(&lock.owner)
+                .invoke_async::<i64>(&mut connection),
+        )
+        .await;
+        if !matches!(released, Ok(Ok(_))) {
+            self.health.mark_down("unlock");
+        }
+    }
+
+    /// Spends one call from every vendor window for `order_key`, or says how long to wait.
+    pub async fn spend_budget(&self, order_key: &str) -> Result<Result<(), Duration>, Unavailable> {
+        let windows = budget::windows(PREFIX, order_key, &self.limits);
+        let mut invocation = self.budget.prepare_invoke();
+        invocation.arg(self.unique());
+        for window in &windows {
+            invocation
+                .key(&window.key)
+                .arg(window.limit)
+                .arg(window.length.as_millis() as u64);
+        }
+        let mut connection = self.connection.clone();
+        let wait_ms = match tokio::time::timeout(
+            CALL_TIMEOUT,
+            invocation.invoke_async::<u64>(&mut connection),
+        )
+        .await
+        {
+            Ok(Ok(wait_ms)) => wait_ms,
+            Ok(Err(error)) => return Err(self.failed(&error)),
+            Err(_) => return Err(self.timed_out()),
+        };
+        Ok(if wait_ms == 0 {
+            Ok(())
+        } else {
+            Err(Duration::from_millis(wait_ms))
+        })
+    }
+
+    /// Records an accepted webhook signature; false if some instance already accepted it.
+    pub async fn first_sighting(&self, replay_key: &str) -> Result<bool, Unavailable> {
+        let stored: Option<String> = self
+            .call(
+                redis::cmd("SET")
+                    .arg(format!("{PREFIX}replay:{replay_key}"))
+                    .arg(1)
+                    .arg("NX")
+                    .arg("EX")
+                    .arg(REPLAY_MEMORY.as_secs()),
+            )
+            .await?;
+        Ok(stored.is_some())
+    }
+
+    async fn call<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, Unavailable> {
+        let mut connection = self.connection.clone();
+        match tokio::time::timeout(CALL_TIMEOUT, command.query_async::<T>(&mut connection)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(self.failed(&error)),
+            Err(_) => Err(self.timed_out()),
+        }
+    }
+
+    fn failed(&self, error: &RedisError) -> Unavailable {
+        self.health.mark_down(error.category());
+        Unavailable
+    }
+
+    fn timed_out(&self) -> Unavailable {
+        self.health.mark_down("timeout");
+        Unavailable
+    }
+
+    fn seal(&self, context: &str, fetched: &Fetched) -> Result<Vec<u8>, Unavailable> {
+        let envelope = Envelope {
+            body: fetched.body.to_string(),
+            terminal: fetched.terminal,
+            asked_at_ms: fetched.asked_at_ms,
+        };
+        let plain = serde_json::to_vec(&envelope).map_err(|_| Unavailable)?;
+        self.sealer
+            .seal(context.as_bytes(), &plain)
+            .map_err(|_| Unavailable)
+    }
+
+    fn open<T: serde::de::DeserializeOwned>(&self, context: &str, sealed: &[u8]) -> Option<T> {
+        let plain = self.sealer.open(context.as_bytes(), sealed)?;
+        serde_json::from_slice(&plain).ok()
+    }
+
+    fn unique(&self) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{n}", self.instance)
+    }
+}
+
+fn cache_key(order_key: &str) -> String {
+    format!("{PREFIX}order:{order_key}")
+}

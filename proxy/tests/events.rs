@@ -1,0 +1,151 @@
+//! `GET /api/orders/{id}/events` in mock mode: the same checks as the GET before any
+//! vendor call, exactly the GET's body as data, heartbeats, caps, push from the mock
+//! vendors' own webhooks, and the end of a stream.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::events::{Block, EventStream};
+use common::*;
+use order_proxy::{token, StreamLimits};
+
+#[tokio::test]
+async fn refused_streams_never_reach_the_vendor() {
+    let server = start(mock_config()).await;
+    let url = server.url();
+    let id = "HSM000000010";
+
+    let missing = EventStream::open_url(&format!("{url}/api/orders/{id}/events")).await;
+    assert_eq!(missing.status, 401);
+    assert!(missing.text().await.contains("token_missing"));
+    let forged = token::mint(b"not-the-shops-secret-at-all", id, Duration::from_secs(600));
+    let refused = EventStream::open(&url, id, &forged).await;
+    assert_eq!(refused.status, 403);
+    let other = EventStream::open(&url, id, &token_for("HSM000000001")).await;
+    assert_eq!(other.status, 403);
+    let bad_id = EventStream::open_url(&format!(
+        "{url}/api/orders/SHORT/events?provider=hsmail&token={}",
+        token_for("SHORT")
+    ))
+    .await;
+    assert_eq!(bad_id.status, 400);
+    assert_eq!(hits(&server, id), 0);
+    assert_eq!(hits(&server, "SHORT"), 0);
+}
+
+#[tokio::test]
+async fn the_first_event_is_exactly_the_get_body_and_terminal_orders_end_the_stream() {
+    for normalize in [false, true] {
+        let mut config = mock_config();
+        config.normalize = normalize;
+        let server = start(config).await;
+        for id in ["HSM000000001", "1001", "SHOP-CANCEL-1", "20250001"] {
+            let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
+            assert_eq!(stream.status, 200, "{id}");
+            let data = stream
+                .next_order(Duration::from_secs(5))
+                .await
+                .expect("an order");
+            let body = get_order(&server, id, Some(&token_for(id)))
+                .await
+                .text()
+                .await
+                .expect("a body");
+            assert_eq!(data, body, "{id} normalize={normalize}");
+            assert_eq!(
+                stream.next_order(Duration::from_secs(5)).await,
+                None,
+                "{id}"
+            );
+        }
+        server.shutdown().await.expect("shuts down");
+    }
+}
+
+#[tokio::test]
+async fn heartbeats_keep_a_quiet_stream_open_past_the_header_timeout() {
+    let mut config = mock_config();
+    config.streams.heartbeat = Duration::from_millis(200);
+    config.connections.header_timeout = Duration::from_millis(300);
+    let server = start(config).await;
+    let id = "1002";
+    let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
+    assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+    // 1.2 s: four times the header timeout, which only applies while a head is awaited.
+    for _ in 0..6 {
+        assert_eq!(
+            stream.next_block(Duration::from_secs(5)).await,
+            Some(Block::Comment("heartbeat".into()))
+        );
+    }
+}
+
+#[tokio::test]
+async fn mock_vendors_push_every_phase_change() {
+    let server = start(mock_config()).await;
+    let id = "HSM000REFUND"; // processing, refunded after ~5 s
+    let opened = Instant::now();
+    let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
+    let first = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("current");
+    assert!(first.contains("PROCESSING"), "{first}");
+    let refunded = stream
+        .next_order(Duration::from_secs(10))
+        .await
+        .expect("pushed");
+    let at = opened.elapsed();
+    assert!(refunded.contains("REFUNDED"), "{refunded}");
+    assert!(
+        at >= Duration::from_secs(5) && at < Duration::from_secs(6),
+        "pushed {at:?} after the first request; the vendor changed at 5 s"
+    );
+    assert_eq!(stream.next_order(Duration::from_secs(5)).await, None);
+    assert_eq!(
+        hits(&server, id),
+        2,
+        "one fetch for the stream, one for the webhook"
+    );
+}
+
+#[tokio::test]
+async fn caps_per_ip_and_per_order_refuse_clearly_and_free_on_disconnect() {
+    let mut config = mock_config();
+    config.streams = StreamLimits {
+        per_ip: 3,
+        per_order: 2,
+        ..StreamLimits::default()
+    };
+    let server = start(config).await;
+    let url = server.url();
+    let mut open = Vec::new();
+    for id in ["1002", "1002"] {
+        let mut stream = EventStream::open(&url, id, &token_for(id)).await;
+        assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+        open.push(stream);
+    }
+    let third = EventStream::open(&url, "1002", &token_for("1002")).await;
+    assert_eq!(third.status, 429, "per order");
+    let refusal = third.text().await;
+    assert!(refusal.contains("too_many_streams"), "{refusal}");
+    let mut other = EventStream::open(&url, "HSM000000010", &token_for("HSM000000010")).await;
+    assert!(other.next_order(Duration::from_secs(5)).await.is_some());
+    let fourth = EventStream::open(&url, "20250010", &token_for("20250010")).await;
+    assert_eq!(fourth.status, 429, "per IP");
+    assert_eq!(server.open_streams(), 3);
+
+    drop(open.pop());
+    drop(other);
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            server.open_streams() == 1
+        })
+        .await,
+        "a closed stream gives its place back ({} open)",
+        server.open_streams()
+    );
+    let again = EventStream::open(&url, "1002", &token_for("1002")).await;
+    assert_eq!(again.status, 200);
+}

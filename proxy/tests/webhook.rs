@@ -1,0 +1,123 @@
+//! `POST /hooks/order` on one instance (no Redis): what is refused never reaches the vendor,
+//! an accepted notification answers 202 and brings the vendor's new answer to the streams.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::events::EventStream;
+use common::*;
+use order_proxy::{token, webhook};
+
+const ID: &str = "HOOKORDER001";
+
+#[tokio::test]
+async fn refused_notifications_never_reach_the_vendor() {
+    let (addr, vendor) = vendor::start().await;
+    let server = start(vendor::config_for(addr)).await;
+    let url = server.url();
+    let body = hook_body(ID);
+    let now = token::now_unix();
+
+    assert_eq!(post_hook(&url, &body, None).await, 401, "unsigned");
+    let forged = webhook::sign(b"not-the-shops-webhook-secret", now, body.as_bytes());
+    assert_eq!(post_hook(&url, &body, Some(forged)).await, 401, "forged");
+    let stale = webhook::sign(WEBHOOK_SECRET.as_bytes(), now - 301, body.as_bytes());
+    assert_eq!(post_hook(&url, &body, Some(stale)).await, 401, "stale");
+    let future = webhook::sign(WEBHOOK_SECRET.as_bytes(), now + 301, body.as_bytes());
+    assert_eq!(
+        post_hook(&url, &body, Some(future)).await,
+        401,
+        "from the future"
+    );
+    let other_body = webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        now,
+        hook_body("HOOKORDER002").as_bytes(),
+    );
+    assert_eq!(
+        post_hook(&url, &body, Some(other_body)).await,
+        401,
+        "signed another body"
+    );
+    assert_eq!(
+        post_hook(&url, &body, Some("t=1,v1=zz".into())).await,
+        401,
+        "garbage"
+    );
+
+    let genuine = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, body.as_bytes());
+    assert_eq!(post_hook(&url, &body, Some(genuine.clone())).await, 202);
+    assert!(eventually(Duration::from_secs(5), || async { vendor.hits(ID) == 1 }).await);
+    assert_eq!(post_hook(&url, &body, Some(genuine)).await, 401, "replayed");
+
+    let not_json = "order_id=HOOKORDER001";
+    let signed = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, not_json.as_bytes());
+    assert_eq!(post_hook(&url, not_json, Some(signed)).await, 400);
+    let bad_id = hook_body("../etc");
+    let signed = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, bad_id.as_bytes());
+    assert_eq!(post_hook(&url, &bad_id, Some(signed)).await, 400);
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        vendor.total_hits(),
+        1,
+        "only the genuine notification reached the vendor"
+    );
+}
+
+#[tokio::test]
+async fn an_accepted_notification_is_pushed_to_open_streams_at_once() {
+    let (addr, vendor) = vendor::start().await;
+    let mut config = vendor::config_for(addr);
+    config.live_ttl = Duration::from_secs(60);
+    let server = start(config).await;
+
+    let mut stream = EventStream::open(&server.url(), ID, &token_for(ID)).await;
+    assert_eq!(stream.status, 200);
+    assert!(stream.content_type.starts_with("text/event-stream"));
+    let first = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("the current order");
+    assert!(first.contains("PENDING"));
+
+    vendor.deliver();
+    let sent = Instant::now();
+    assert_eq!(notify(&server.url(), ID).await, 202);
+    let pushed = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("the delivered order");
+    let delay = sent.elapsed();
+    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert!(delay < Duration::from_secs(1), "pushed after {delay:?}");
+    assert_eq!(
+        vendor.hits(ID),
+        2,
+        "the stream's first answer, then the webhook's fetch"
+    );
+
+    // The webhook refreshed the cache too: a GET sees the delivery without a vendor call.
+    let (status, _, body) = fetch(&server, ID).await;
+    assert_eq!(
+        (status, body["data"]["status"].as_str()),
+        (200, Some("COMPLETED"))
+    );
+    assert_eq!(vendor.hits(ID), 2);
+    assert_eq!(
+        stream.next_order(Duration::from_secs(5)).await,
+        None,
+        "ends after a terminal order"
+    );
+}
+
+#[tokio::test]
+async fn without_a_secret_there_is_no_webhook_endpoint() {
+    let (addr, vendor) = vendor::start().await;
+    let mut config = vendor::config_for(addr);
+    config.webhook_secret = None;
+    let server = start(config).await;
+    assert_eq!(notify(&server.url(), ID).await, 404);
+    assert_eq!(vendor.total_hits(), 0);
+}
