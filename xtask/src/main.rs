@@ -2,6 +2,7 @@
 //! it needs from the package registries first and skips what is already there.
 
 mod cmd;
+mod compress;
 mod demo;
 mod dist;
 mod poll_report;
