@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod routes;
 pub mod secret;
 pub mod server;
+pub mod static_files;
 pub mod token;
 pub mod upstream;
 pub mod vendor;
