@@ -1,7 +1,8 @@
-// The demo storefront: shows the widget for ?order=<id>[&token=][&provider=][&locale=],
+// The demo storefront: shows the widget for
+// ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>],
 // or the scenario picker. A real shop's backend embeds the order token in its page;
 // here the mock-only endpoint /demo/token/{id} plays that part.
-import "./embed.js";
+import "./pkg/embed.js";
 
 const params = new URLSearchParams(location.search);
 const localeSelect = document.getElementById("locale");
@@ -28,7 +29,9 @@ async function showOrder(id) {
   widget.setAttribute("proxy", "/api/orders/{id}");
   widget.setAttribute("token", token);
   widget.setAttribute("locale", params.get("locale") || "en");
-  if (params.get("provider")) widget.setAttribute("provider", params.get("provider"));
+  for (const name of ["provider", "reveal-timeout"]) {
+    if (params.get(name)) widget.setAttribute(name, params.get(name));
+  }
   for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
     widget.addEventListener(`order-widget:${name}`, (event) => {
       console.info(`order-widget:${name}`, event.detail);
