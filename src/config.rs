@@ -17,6 +17,7 @@
 //! | `timeout`       | seconds, 1–120                         | `15`                 | Timeout of each request. |
 //! | `revealTimeout` | seconds, 1–3600                        | `60`                 | Revealed codes are masked again after this time. |
 //! | `maxWait`       | `fast` `standard` `slow` or seconds    | `standard`           | How long polling waits for the order to move (5, 10, 30 minutes). |
+//! | `firstResponse` | `Promise<Response>`                    | none                 | The first request, already started by the page with the same URL, headers and credentials (`embed.js` does this while the wasm loads): the first check reads it instead of fetching, and fetches itself if it rejects. Read by `mount`, not kept here. |
 
 use std::fmt;
 use std::str::FromStr;
@@ -108,7 +109,7 @@ fn keyed(before: &str, key: &str, after: &str) -> ConfigError {
 }
 
 /// Every key the configuration object may have.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "proxy",
     "orderId",
     "provider",
@@ -121,6 +122,7 @@ const KEYS: [&str; 12] = [
     "timeout",
     "revealTimeout",
     "maxWait",
+    "firstResponse",
 ];
 
 impl RawConfig {

@@ -212,11 +212,11 @@ impl<F: Future> Future for Cancellable<F> {
 pub use browser::FetchTransport;
 
 mod browser {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
     use gloo_timers::callback::Timeout;
-    use js_sys::{Object, Reflect};
+    use js_sys::{Object, Promise, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, Headers, RequestInit};
@@ -226,12 +226,37 @@ mod browser {
     use crate::error::{ErrorKind, FetchError};
 
     /// The browser's `fetch`, with an `AbortController` timeout.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct FetchTransport;
+    #[derive(Debug, Default)]
+    pub struct FetchTransport {
+        /// The first request, already started by the page (`embed.js`): a
+        /// `Promise<Response>` answered instead of a new fetch, once.
+        first_response: RefCell<Option<Promise>>,
+    }
+
+    impl FetchTransport {
+        /// A transport whose first `send` reads `response` instead of fetching: any
+        /// value, resolved as a promise of the `Response` to the same request. When it
+        /// rejects or is not a `Response`, that first `send` fetches after all.
+        pub fn with_first_response(response: &JsValue) -> FetchTransport {
+            FetchTransport {
+                first_response: RefCell::new(Some(Promise::resolve(response))),
+            }
+        }
+    }
 
     impl Transport for FetchTransport {
         fn send(&self, request: Request) -> PendingResponse {
-            Box::pin(fetch(request))
+            match self.first_response.take() {
+                Some(started) => Box::pin(async move {
+                    if let Ok(answer) = JsFuture::from(started).await {
+                        if let Ok(response) = read(answer).await {
+                            return Ok(response);
+                        }
+                    }
+                    fetch(request).await
+                }),
+                None => Box::pin(fetch(request)),
+            }
         }
     }
 
@@ -310,19 +335,26 @@ mod browser {
         let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url, init))
             .await
             .map_err(|_| failed(&timed_out))?;
-        let answer: web_sys::Response = answer.dyn_into().map_err(|_| failed(&timed_out))?;
-        let header = |name: &str| answer.headers().get(name).ok().flatten();
-        let content_type = header("Content-Type");
-        let retry_after = header("Retry-After");
-        let text = answer.text().map_err(|_| failed(&timed_out))?;
-        let body = JsFuture::from(text)
-            .await
-            .map_err(|_| failed(&timed_out))?
-            .as_string()
-            .unwrap_or_default();
+        let response = read(answer).await.map_err(|()| failed(&timed_out))?;
 
         drop(timer);
         abort.finished();
+        Ok(response)
+    }
+
+    /// Status, the headers the classification needs, and the whole body of a
+    /// `Response`; `Err` when it is not one or its body cannot be read.
+    async fn read(answer: JsValue) -> Result<Response, ()> {
+        let answer: web_sys::Response = answer.dyn_into().map_err(drop)?;
+        let header = |name: &str| answer.headers().get(name).ok().flatten();
+        let content_type = header("Content-Type");
+        let retry_after = header("Retry-After");
+        let text = answer.text().map_err(drop)?;
+        let body = JsFuture::from(text)
+            .await
+            .map_err(drop)?
+            .as_string()
+            .unwrap_or_default();
         Ok(Response {
             status: answer.status(),
             content_type,

@@ -83,10 +83,18 @@ mod entry {
         let default_locale = web_sys::window()
             .and_then(|window| window.navigator().language())
             .unwrap_or_else(|| "en".to_owned());
+        // `firstResponse`: the first request, already started by the page (see `config`).
+        let first_response = js_sys::Reflect::get(&config, &JsValue::from_str("firstResponse"))
+            .unwrap_or(JsValue::UNDEFINED);
         let config = RawConfig::from_js(&config)
             .and_then(|raw| raw.validate(&default_locale))
             .map_err(|error| JsError::new(&error.to_string()))?;
-        Ok(mount_with(element, config, Rc::new(FetchTransport)))
+        let transport = if first_response.is_undefined() || first_response.is_null() {
+            FetchTransport::default()
+        } else {
+            FetchTransport::with_first_response(&first_response)
+        };
+        Ok(mount_with(element, config, Rc::new(transport)))
     }
 
     /// Mounts a widget with any transport (tests serve bodies without a server).
