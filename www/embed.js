@@ -103,7 +103,7 @@ function skeleton() {
   label.setAttribute('role', 'status');
   label.textContent = LOADING;
   card.append(label);
-  for (const shape of ['title', 'badge', 'progress', 'item', 'item', 'heading', 'code', 'code']) {
+  for (const shape of ['title', 'badge', 'progress', 'item', 'item', 'notice']) {
     const bar = document.createElement('div');
     bar.className = `ow-skeleton-bar ow-skeleton-${shape}`;
     bar.setAttribute('aria-hidden', 'true');
