@@ -1,7 +1,7 @@
 //! The demo under test: `order-proxy serve --mock` serving the built widget, and a
 //! browser session on it; the widget is read through its shadow root.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,40 @@ pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new
 pub struct Demo {
     pub base: String,
     pub session: Session,
-    _proxy: ChildGuard,
+    _proxy: Proxy,
+}
+
+/// `order-proxy serve --mock` serving the repository's demo on a free port.
+pub struct Proxy {
+    pub base: String,
+    _child: ChildGuard,
+}
+
+impl Proxy {
+    /// Starts `binary` with `extra` flags after the demo's own.
+    pub async fn start(binary: &Path, extra: &[&str]) -> Result<Proxy> {
+        let root = repo_root();
+        if !root.join("www/pkg/manifest.json").exists() {
+            return Err("www/pkg/ is missing: build the widget first (cargo xtask dist)".into());
+        }
+        let port = free_port()?;
+        let child = Command::new(binary)
+            .args(["serve", "--mock", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--assets")
+            .arg(&root)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start order-proxy: {e}"))?;
+        let child = ChildGuard(child);
+        wait_for_port(port, "order-proxy").await?;
+        Ok(Proxy {
+            base: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        })
+    }
 }
 
 /// Builds (a no-op when fresh) and returns the debug proxy binary.
@@ -42,34 +75,10 @@ pub fn proxy_binary() -> Result<PathBuf> {
 impl Demo {
     /// The demo served by the debug proxy, in `browser` at `viewport`.
     pub async fn start(browser: Browser, viewport: Viewport) -> Result<Demo> {
-        Demo::start_with(&proxy_binary()?, browser, viewport).await
-    }
-
-    /// The demo served by the given `order-proxy` binary.
-    pub async fn start_with(
-        proxy: &std::path::Path,
-        browser: Browser,
-        viewport: Viewport,
-    ) -> Result<Demo> {
-        let root = repo_root();
-        if !root.join("www/pkg/manifest.json").exists() {
-            return Err("www/pkg/ is missing: build the widget first (cargo xtask dist)".into());
-        }
-        let port = free_port()?;
-        let proxy = Command::new(proxy)
-            .args(["serve", "--mock", "--listen"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--assets")
-            .arg(&root)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start order-proxy: {e}"))?;
-        let proxy = ChildGuard(proxy);
-        wait_for_port(port, "order-proxy").await?;
+        let proxy = Proxy::start(&proxy_binary()?, &[]).await?;
         let session = Session::start(browser, viewport).await?;
         Ok(Demo {
-            base: format!("http://127.0.0.1:{port}"),
+            base: proxy.base.clone(),
             session,
             _proxy: proxy,
         })

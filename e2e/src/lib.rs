@@ -10,7 +10,7 @@ mod demo;
 pub mod process;
 
 pub use browser::{Browser, Session, Viewport};
-pub use demo::{proxy_binary, Demo, ONE_AT_A_TIME};
+pub use demo::{proxy_binary, Demo, Proxy, ONE_AT_A_TIME};
 pub use process::repo_root;
 
 pub type Result<T = ()> = std::result::Result<T, String>;

@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask <command>`. Every command installs the tools
 //! it needs from the package registries first and skips what is already there.
 
+mod bench_page;
 mod cmd;
 mod compress;
 mod demo;
@@ -21,7 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install what is missing: wasm target, wasm-bindgen-cli, wasm-pack, chromium, wasm-opt.
+    /// Install what is missing: wasm target, wasm-bindgen-cli, wasm-pack, wasm-opt,
+    /// chromium + chromedriver, firefox-esr + geckodriver, axe-core.
     Setup,
     /// The whole check: fmt, clippy, native, property, proxy, browser and end-to-end tests, size.
     Test,
@@ -39,6 +41,9 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Benchmarks: `page` (the default) times the widget's demo against a
+    /// hand-written page in throttled headless Chromium.
+    Bench { which: Option<String> },
 }
 
 fn main() {
@@ -49,6 +54,11 @@ fn main() {
         Command::Dist => dist::build_widget().map(|_| ()),
         Command::Size => size::run(),
         Command::PollReport { args } => poll_report::run(&args),
+        Command::Bench { which } => match which.as_deref() {
+            None | Some("page") => bench_page::run(),
+            Some("proxy") => Err("proxy benchmark not built yet".into()),
+            Some(other) => Err(format!("unknown benchmark {other:?}: page or proxy")),
+        },
     };
     if let Err(message) = result {
         eprintln!("xtask: {message}");
