@@ -10,7 +10,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Map, Value};
 
 use crate::cdp;
-use crate::process::{free_port, wait_for_port, ChildGuard};
+use crate::process::{free_port, in_own_group, wait_for_port, GroupGuard};
 use crate::Result;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -131,7 +131,7 @@ fn geckodriver() -> Result<PathBuf> {
 pub struct Session {
     pub browser: Browser,
     pub client: Client,
-    _driver: ChildGuard,
+    _driver: GroupGuard,
 }
 
 impl Session {
@@ -140,11 +140,10 @@ impl Session {
             return Err("headless Firefox cannot be narrower than 500 CSS px".into());
         }
         let port = free_port()?;
-        let driver = browser
-            .driver(port)?
+        let driver = in_own_group(&mut browser.driver(port)?)
             .spawn()
             .map_err(|e| format!("cannot start the {} driver: {e}", browser.name()))?;
-        let driver = ChildGuard(driver);
+        let driver = GroupGuard(driver);
         wait_for_port(port, "the WebDriver server").await?;
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(browser.capabilities(viewport))

@@ -2,8 +2,9 @@
 //! stopped when dropped.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::Result;
@@ -14,6 +15,26 @@ pub struct ChildGuard(pub Child);
 impl Drop for ChildGuard {
     fn drop(&mut self) {
         let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A process started as the leader of its own process group (see [`in_own_group`]),
+/// with everything it started: when dropped, the whole group is killed. A WebDriver
+/// server's browser would outlive the server otherwise, whenever a test panics
+/// before it closes its session.
+pub struct GroupGuard(pub Child);
+
+/// Makes the command's process the leader of a new process group.
+pub fn in_own_group(command: &mut Command) -> &mut Command {
+    command.process_group(0)
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        // `kill -KILL -- -<pgid>`: the driver, its browser and the browser's children.
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.wait();
     }
 }
