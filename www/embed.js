@@ -69,6 +69,13 @@ function translation(locale) {
   return translations.get(language);
 }
 
+/** The order id as one path segment, encoded as the widget encodes it: every byte
+ *  but RFC 3986's unreserved characters; null for ids it refuses. */
+function pathSegment(orderId) {
+  if (orderId === '.' || orderId === '..') return null;
+  return encodeURIComponent(orderId).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /**
  * Starts the request the widget would send first, so that it runs while the wasm
  * downloads; `mount` receives it and reads the answer through its normal path.
@@ -77,12 +84,13 @@ function translation(locale) {
  */
 function firstRequest(options, signal) {
   const { proxy, orderId, token, headers, credentials, timeout } = options;
-  if (typeof proxy !== 'string' || !proxy.includes('{id}')) return undefined;
+  const segment = pathSegment(String(orderId));
+  if (typeof proxy !== 'string' || !proxy.includes('{id}') || !segment) return undefined;
   try {
     const all = new Headers(headers ?? {});
     if (token) all.set(TOKEN_HEADER, token);
     const seconds = Number.isFinite(timeout) ? timeout : DEFAULT_TIMEOUT_SECONDS;
-    return fetch(proxy.replace('{id}', encodeURIComponent(orderId)), {
+    return fetch(proxy.replaceAll('{id}', segment), {
       headers: all,
       credentials: credentials === 'include' ? 'include' : 'same-origin',
       cache: 'no-store',
