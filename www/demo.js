@@ -1,8 +1,9 @@
 // The demo storefront: shows the widget for
 // ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>],
 // or the scenario picker. A real shop's backend embeds the order token in its page;
-// here the mock-only endpoint /demo/token/{id} plays that part.
-import "./pkg/embed.js";
+// here the mock-only endpoint /demo/token/{id} plays that part. The page loads
+// embed.js on its own, as a shop's page does, so the token request does not wait for
+// the widget's files; <order-widget> elements made before it runs are upgraded then.
 
 const params = new URLSearchParams(location.search);
 const localeSelect = document.getElementById("locale");
