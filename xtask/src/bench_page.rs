@@ -15,7 +15,7 @@ use e2e::{cdp, Browser, Proxy, Session, Viewport};
 use serde_json::{json, Value};
 
 use crate::cmd::{self, command, output, target_dir, Result};
-use crate::{dist, setup};
+use crate::{dist, readme, setup};
 
 /// Runs per measure and page; the table shows the median.
 const RUNS: usize = 5;
@@ -153,40 +153,47 @@ pub fn run() -> Result {
         .map_err(|e| format!("cannot start tokio: {e}"))?;
     let results = runtime.block_on(measure_all())?;
     let load_after = load_average();
+    let report = report(&results, &load_before, &load_after);
+    println!("\n{report}");
+    readme::write_section("bench-page", &report)?;
+    println!("bench: wrote the table into README.md");
+    Ok(())
+}
 
-    println!();
-    println!(
-        "Measured by `cargo xtask bench` (headless Chromium {}; load average {load_before} before, {load_after} after). \
-         Median of {RUNS} loads each, widget and vanilla page alternating; times from navigation start.",
+/// The table, and the timelines of the median cold phone loads, as Markdown.
+fn report(results: &Results, load_before: &str, load_after: &str) -> String {
+    let mut out = format!(
+        "Measured by `cargo xtask bench` (headless Chromium {}; load average {load_before} \
+         before, {load_after} after, 2 cores). Median of {RUNS} loads each, widget and \
+         vanilla page alternating, each load in a new browser; times from navigation start \
+         until the status badge (or the 500th code row) is on screen.\n\n",
         chromium_version()
     );
-    println!();
-    println!("| measure | widget | vanilla page | widget ÷ vanilla | target |");
-    println!("|---|---:|---:|---:|---:|");
-    for (measure, widget, vanilla) in &results {
-        let ratio = median(&times(widget)) / median(&times(vanilla));
+    out.push_str("| measure | widget | vanilla page | widget ÷ vanilla | target |\n");
+    out.push_str("|---|---:|---:|---:|---:|\n");
+    for (measure, widget, vanilla) in results {
+        let (widget_ms, vanilla_ms) = (median(&times(widget)), median(&times(vanilla)));
+        let ratio = widget_ms / vanilla_ms;
         let target = match measure.target {
             Some(target) if ratio <= target => format!("≤ {target:.1} ✓"),
-            Some(target) => format!("≤ {target:.1} **missed by {:.2}**", ratio - target),
+            Some(target) => format!("≤ {target:.1}: **missed by {:.2}**", ratio - target),
             None => "—".to_owned(),
         };
-        println!(
-            "| {} | {:.0} ms | {:.0} ms | {ratio:.2} | {target} |",
-            measure.label,
-            median(&times(widget)),
-            median(&times(vanilla)),
-        );
+        out.push_str(&format!(
+            "| {} | {widget_ms:.0} ms | {vanilla_ms:.0} ms | {ratio:.2} | {target} |\n",
+            measure.label
+        ));
     }
-    for (measure, widget, vanilla) in &results {
+    for (measure, widget, vanilla) in results {
         if measure.profile.name == "phone"
             && measure.cache == Cache::Cold
             && measure.codes.is_none()
         {
-            print_timeline("widget", median_load(widget));
-            print_timeline("vanilla page", median_load(vanilla));
+            out.push_str(&timeline_table("widget", median_load(widget)));
+            out.push_str(&timeline_table("vanilla page", median_load(vanilla)));
         }
     }
-    Ok(())
+    out
 }
 
 type Results = Vec<(&'static Measure, Vec<Load>, Vec<Load>)>;
@@ -367,16 +374,19 @@ fn median_load(loads: &[Load]) -> &Load {
         .unwrap_or(&loads[0])
 }
 
-fn print_timeline(page: &str, load: &Load) {
-    println!();
-    println!("Timeline of the median cold phone load, {page} (ms from navigation start):");
-    println!();
-    println!("| request | start | end |");
-    println!("|---|---:|---:|");
+fn timeline_table(page: &str, load: &Load) -> String {
+    let mut out = format!(
+        "\nTimeline of the median cold phone load, {page} (ms from navigation start):\n\n\
+         | request | start | end |\n|---|---:|---:|\n"
+    );
     for (path, start, end) in &load.timeline {
-        println!("| `{path}` | {start:.0} | {end:.0} |");
+        out.push_str(&format!("| `{path}` | {start:.0} | {end:.0} |\n"));
     }
-    println!("| **status on screen** | | **{:.0}** |", load.ms);
+    out.push_str(&format!(
+        "| **status on screen** | | **{:.0}** |\n",
+        load.ms
+    ));
+    out
 }
 
 fn load_average() -> String {

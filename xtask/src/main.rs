@@ -7,6 +7,7 @@ mod compress;
 mod demo;
 mod dist;
 mod poll_report;
+mod readme;
 mod setup;
 mod size;
 mod test;

@@ -131,6 +131,8 @@ fn firefox() -> Result {
 }
 
 /// Mozilla's WebDriver server for Firefox: from crates.io (it downloads nothing).
+/// Built unoptimized (`--debug`): it only relays WebDriver commands to Firefox, and
+/// skipping the optimizer shortens a cold CI run.
 fn geckodriver() -> Result {
     let installed = output(Command::new(geckodriver_path()).arg("--version")).unwrap_or_default();
     if installed.starts_with(&format!("geckodriver {GECKODRIVER_VERSION}")) {
@@ -139,6 +141,7 @@ fn geckodriver() -> Result {
     // No --locked: it fails against this registry (see TOOLCHAIN.md).
     run(command("cargo").args([
         "install",
+        "--debug",
         "--force",
         "geckodriver",
         "--version",
