@@ -15,14 +15,19 @@ localeSelect.addEventListener("change", () => {
 });
 
 const order = params.get("order");
-if (order) {
-  showOrder(order).catch((error) => showProblem(`Could not start the demo: ${error.message}`));
-}
-listScenarios().catch(() => {
-  document.getElementById("scenarios").textContent =
-    "No scenarios: the proxy is not running in --mock mode.";
-});
+// The customer's order first: the scenario list waits until the widget has shown
+// something (or a few seconds), so it never competes with the order for the network.
+const widgetShown = order
+  ? showOrder(order).catch((error) => showProblem(`Could not start the demo: ${error.message}`))
+  : Promise.resolve();
+widgetShown
+  .then(listScenarios)
+  .catch(() => {
+    document.getElementById("scenarios").textContent =
+      "No scenarios: the proxy is not running in --mock mode.";
+  });
 
+/** Shows the widget for `id`; resolves once it has rendered an order or an error. */
 async function showOrder(id) {
   const token = params.has("token") ? params.get("token") : await demoToken(id);
   const widget = document.createElement("order-widget");
@@ -38,8 +43,15 @@ async function showOrder(id) {
       console.info(`order-widget:${name}`, event.detail);
     });
   }
+  const shown = new Promise((resolve) => {
+    for (const name of ["ready", "error"]) {
+      widget.addEventListener(`order-widget:${name}`, resolve, { once: true });
+    }
+    setTimeout(resolve, 3000);
+  });
   document.getElementById("widget-slot").replaceChildren(widget);
   document.getElementById("thank-you").hidden = false;
+  await shown;
 }
 
 async function demoToken(id) {
