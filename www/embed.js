@@ -13,6 +13,8 @@
 // Nothing waits for anything it does not need: the wasm starts downloading and compiling
 // when this module evaluates, each widget shows a skeleton of the order card at once, and
 // the first order request starts before the wasm is ready and is handed to it.
+// Performance marks (for a shop's real-user monitoring and `cargo xtask bench`):
+// order-widget:wasm-ready, order-widget:mount, order-widget:shown (first order or error).
 //
 // This is the source: `cargo xtask dist` writes it to www/pkg/embed.js with the
 // content-hashed names of the glue and the stylesheet in place of the two below.
@@ -44,7 +46,7 @@ const LOADING = 'Loading your order…';
 /** The wasm, instantiated once for every widget on the page; streaming starts now. */
 export const ready = init();
 // A failure is reported by each widget that waits for it, not as an unhandled rejection.
-ready.catch(() => {});
+ready.then(() => performance.mark('order-widget:wasm-ready'), () => {});
 
 /** The string entries of a parsed JSON object (anything else is dropped). */
 function onlyStrings(value) {
@@ -223,6 +225,7 @@ export class OrderWidgetElement extends HTMLElement {
     // the place, and the widget's own "Loading" state never flashes in between.
     container.hidden = true;
     const reveal = () => {
+      performance.mark('order-widget:shown');
       container.hidden = false;
       this.#skeleton?.remove();
       this.#skeleton = null;
@@ -232,6 +235,7 @@ export class OrderWidgetElement extends HTMLElement {
     }
     this.shadowRoot.append(container);
     this.#container = container;
+    performance.mark('order-widget:mount');
     try {
       this.#handle = mount(container, { ...options, firstResponse: response });
     } catch (error) {

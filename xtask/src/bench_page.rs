@@ -290,8 +290,12 @@ async fn visit(session: &Session, url: &str) -> Result<Load> {
             .execute(
                 "return window.__benchDone === undefined ? null : {\n\
                    ms: window.__benchDone,\n\
-                   timeline: performance.getEntriesByType('resource').map((entry) =>\n\
-                     [new URL(entry.name).pathname, entry.startTime, entry.responseEnd]) };",
+                   timeline: [\n\
+                     ...performance.getEntriesByType('resource').map((entry) =>\n\
+                       ['`' + new URL(entry.name).pathname + '`', entry.startTime, entry.responseEnd]),\n\
+                     ...performance.getEntriesByType('mark').map((mark) =>\n\
+                       ['mark ' + mark.name, mark.startTime, mark.startTime]),\n\
+                   ].sort((a, b) => a[2] - b[2]) };",
                 vec![],
             )
             .await
@@ -376,11 +380,12 @@ fn median_load(loads: &[Load]) -> &Load {
 
 fn timeline_table(page: &str, load: &Load) -> String {
     let mut out = format!(
-        "\nTimeline of the median cold phone load, {page} (ms from navigation start):\n\n\
-         | request | start | end |\n|---|---:|---:|\n"
+        "\nTimeline of the median cold phone load, {page} (ms from navigation start; \
+         requests and the widget's performance marks, by end):\n\n\
+         | request or mark | start | end |\n|---|---:|---:|\n"
     );
-    for (path, start, end) in &load.timeline {
-        out.push_str(&format!("| `{path}` | {start:.0} | {end:.0} |\n"));
+    for (what, start, end) in &load.timeline {
+        out.push_str(&format!("| {what} | {start:.0} | {end:.0} |\n"));
     }
     out.push_str(&format!(
         "| **status on screen** | | **{:.0}** |\n",
