@@ -212,11 +212,14 @@ impl<F: Future> Future for Cancellable<F> {
 pub use browser::FetchTransport;
 
 mod browser {
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
     use gloo_net::http::{Headers, RequestBuilder};
     use gloo_timers::callback::Timeout;
+    use js_sys::Promise;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, RequestCache, RequestCredentials};
 
     use super::{default_message, PendingResponse, Request, Response, Transport};
@@ -225,13 +228,53 @@ mod browser {
 
     /// The browser's `fetch` through gloo-net, aborted after the request's timeout and when
     /// the future is dropped (the widget was destroyed).
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct FetchTransport;
+    #[derive(Debug, Default)]
+    pub struct FetchTransport {
+        /// The page's head start (`embed.js` sends the first request while the wasm loads):
+        /// a `Promise<Response>` for the same request, answered once instead of a fetch.
+        first_response: RefCell<Option<Promise>>,
+    }
+
+    impl FetchTransport {
+        /// A transport whose first `send` reads `started` instead of fetching. When it
+        /// rejects or does not resolve to a readable `Response`, that `send` fetches after all.
+        pub fn with_first_response(started: Promise) -> FetchTransport {
+            FetchTransport {
+                first_response: RefCell::new(Some(started)),
+            }
+        }
+    }
 
     impl Transport for FetchTransport {
         fn send(&self, request: Request) -> PendingResponse {
-            Box::pin(fetch(request))
+            match self.first_response.take() {
+                Some(started) => Box::pin(async move {
+                    match answer_of(started).await {
+                        Some(response) => Ok(response),
+                        None => fetch(request).await,
+                    }
+                }),
+                None => Box::pin(fetch(request)),
+            }
         }
+    }
+
+    /// The `Response` a started request resolves to, read whole; `None` when it failed.
+    async fn answer_of(started: Promise) -> Option<Response> {
+        let answer = JsFuture::from(started).await.ok()?;
+        let answer = answer.dyn_into::<web_sys::Response>().ok()?;
+        read(gloo_net::http::Response::from(answer)).await.ok()
+    }
+
+    /// Status, the headers the classification needs, and the whole body.
+    async fn read(answer: gloo_net::http::Response) -> Result<Response, gloo_net::Error> {
+        let headers = answer.headers();
+        Ok(Response {
+            status: answer.status(),
+            content_type: headers.get("Content-Type"),
+            retry_after: headers.get("Retry-After"),
+            body: answer.text().await?,
+        })
     }
 
     /// Aborts the request when the future is dropped before it finished.
@@ -305,19 +348,11 @@ mod browser {
         };
 
         let answer = built.send().await.map_err(|_| failed())?;
-        let headers = answer.headers();
-        let content_type = headers.get("Content-Type");
-        let retry_after = headers.get("Retry-After");
-        let body = answer.text().await.map_err(|_| failed())?;
+        let response = read(answer).await.map_err(|_| failed())?;
 
         drop(timer);
         abort.finished();
-        Ok(Response {
-            status: answer.status(),
-            content_type,
-            retry_after,
-            body,
-        })
+        Ok(response)
     }
 
     fn is_online() -> bool {

@@ -84,18 +84,30 @@ mod entry {
     }
 
     /// Mounts a widget into `element`. Throws when the configuration is invalid.
+    ///
+    /// `first_response`, optional: a `Promise<Response>` for the widget's own first request
+    /// (same URL, headers and credentials), which the page started before the wasm was
+    /// ready; the widget reads it instead of sending that request (`embed.js` does this).
     #[wasm_bindgen]
-    pub fn mount(element: Element, config: JsValue) -> Result<WidgetHandle, JsError> {
+    pub fn mount(
+        element: Element,
+        config: JsValue,
+        first_response: Option<js_sys::Promise>,
+    ) -> Result<WidgetHandle, JsError> {
         let default_locale = web_sys::window()
             .and_then(|window| window.navigator().language())
             .unwrap_or_else(|| "en".to_owned());
         let config = RawConfig::from_js(&config)
             .and_then(|raw| raw.validate(&default_locale))
             .map_err(|error| JsError::new(&error.to_string()))?;
+        let transport = match first_response {
+            Some(started) => FetchTransport::with_first_response(started),
+            None => FetchTransport::default(),
+        };
         Ok(mount_with(
             element,
             config,
-            Rc::new(FetchTransport),
+            Rc::new(transport),
             Rc::new(BrowserClock),
         ))
     }

@@ -726,7 +726,7 @@ async fn the_real_fetch_reads_a_data_url_through_mount() {
     set("token", "signed-token");
     let element = host();
     let (log, _listeners) = record(&element);
-    let _handle = mount(element.clone(), config.into()).unwrap();
+    let _handle = mount(element.clone(), config.into(), None).unwrap();
     for _ in 0..20 {
         settle().await;
         if !log.borrow().is_empty() {
@@ -745,10 +745,72 @@ async fn the_real_fetch_reads_a_data_url_through_mount() {
     assert_eq!(log.borrow()[0].0, "order-widget:ready");
 }
 
+/// `embed.js` starts the first request while the wasm loads: the widget reads that answer
+/// instead of sending the request again, and fetches when the head start failed.
+#[wasm_bindgen_test]
+async fn the_first_answer_can_come_from_a_request_the_page_started() {
+    let started = |body: &str| {
+        let init = web_sys::ResponseInit::new();
+        let headers = web_sys::Headers::new().unwrap();
+        headers.set("Content-Type", "application/json").unwrap();
+        init.set_headers(&headers);
+        let response = web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
+        js_sys::Promise::resolve(&JsValue::from(response))
+    };
+    let config = || {
+        // A proxy that cannot answer: every order on screen came from the head start.
+        js_sys::JSON::parse(
+            r#"{"proxy": "/no-such-proxy/{id}", "orderId": "7", "provider": "order"}"#,
+        )
+        .unwrap()
+    };
+    let until_shown = |element: &Element| {
+        let element = element.clone();
+        async move {
+            for _ in 0..50 {
+                settle().await;
+                if element
+                    .query_selector(".ow-badge-label, .ow-notice-error")
+                    .ok()
+                    .flatten()
+                    .is_some()
+                {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(20).await;
+            }
+        }
+    };
+
+    let element = host();
+    let body = order("processing", r#", "status_message": "On its way""#);
+    let _handle = mount(element.clone(), config(), Some(started(&body))).unwrap();
+    until_shown(&element).await;
+    assert_eq!(
+        text(&element, ".ow-badge-label").as_deref(),
+        Some("Processing")
+    );
+    assert_eq!(
+        text(&element, ".ow-status-message").as_deref(),
+        Some("On its way")
+    );
+
+    // A head start that failed: the widget sends its own request (here: refused by the
+    // page's server), so the customer sees an error state, not a spinner forever.
+    let element = host();
+    let failed = js_sys::Promise::reject(&JsValue::from_str("aborted"));
+    let _handle = mount(element.clone(), config(), Some(failed)).unwrap();
+    until_shown(&element).await;
+    assert!(
+        text(&element, ".ow-notice-error").is_some(),
+        "no error state after a failed head start"
+    );
+}
+
 #[wasm_bindgen_test]
 fn mount_refuses_a_bad_config() {
     let config = js_sys::JSON::parse(r#"{"proxy": "/api/orders", "orderId": "7"}"#).unwrap();
-    assert!(mount(host(), config).is_err());
+    assert!(mount(host(), config, None).is_err());
     let typo = js_sys::JSON::parse(r#"{"proxy": "/{id}", "orderID": "7"}"#).unwrap();
-    assert!(mount(host(), typo).is_err());
+    assert!(mount(host(), typo, None).is_err());
 }

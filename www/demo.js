@@ -1,7 +1,9 @@
-// The demo storefront: shows the widget for ?order=<id>[&token=][&provider=][&locale=],
+// The demo storefront: shows the widget for
+// ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>],
 // or the scenario picker. A real shop's backend embeds the order token in its page;
-// here the mock-only endpoint /demo/token/{id} plays that part.
-import "./embed.js";
+// here the mock-only endpoint /demo/token/{id} plays that part. The page loads
+// embed.js on its own, as a shop's page does, so the token request does not wait for
+// the widget's files; <order-widget> elements made before it runs are upgraded then.
 
 const params = new URLSearchParams(location.search);
 const localeSelect = document.getElementById("locale");
@@ -13,14 +15,19 @@ localeSelect.addEventListener("change", () => {
 });
 
 const order = params.get("order");
-if (order) {
-  showOrder(order).catch((error) => showProblem(`Could not start the demo: ${error.message}`));
-}
-listScenarios().catch(() => {
-  document.getElementById("scenarios").textContent =
-    "No scenarios: the proxy is not running in --mock mode.";
-});
+// The customer's order first: the scenario list waits until the widget has shown
+// something (or a few seconds), so it never competes with the order for the network.
+const widgetShown = order
+  ? showOrder(order).catch((error) => showProblem(`Could not start the demo: ${error.message}`))
+  : Promise.resolve();
+widgetShown
+  .then(listScenarios)
+  .catch(() => {
+    document.getElementById("scenarios").textContent =
+      "No scenarios: the proxy is not running in --mock mode.";
+  });
 
+/** Shows the widget for `id`; resolves once it has rendered an order or an error. */
 async function showOrder(id) {
   const token = params.has("token") ? params.get("token") : await demoToken(id);
   const widget = document.createElement("order-widget");
@@ -28,14 +35,23 @@ async function showOrder(id) {
   widget.setAttribute("proxy", "/api/orders/{id}");
   widget.setAttribute("token", token);
   widget.setAttribute("locale", params.get("locale") || "en");
-  if (params.get("provider")) widget.setAttribute("provider", params.get("provider"));
+  for (const name of ["provider", "reveal-timeout"]) {
+    if (params.get(name)) widget.setAttribute(name, params.get(name));
+  }
   for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
     widget.addEventListener(`order-widget:${name}`, (event) => {
       console.info(`order-widget:${name}`, event.detail);
     });
   }
+  const shown = new Promise((resolve) => {
+    for (const name of ["ready", "error"]) {
+      widget.addEventListener(`order-widget:${name}`, resolve, { once: true });
+    }
+    setTimeout(resolve, 3000);
+  });
   document.getElementById("widget-slot").replaceChildren(widget);
   document.getElementById("thank-you").hidden = false;
+  await shown;
 }
 
 async function demoToken(id) {

@@ -9,8 +9,19 @@
 // The widget renders in an open shadow root; its stylesheet is a file (CSP-safe).
 // For a Bengali or Arabic locale it loads ./labels/<language>.json once per page (the
 // wasm carries English only); labels set through `config` win over it.
+//
+// Nothing waits for anything it does not need: the wasm starts downloading and compiling
+// when this module evaluates, each widget shows a skeleton of the order card at once, and
+// the first order request starts before the wasm is ready and is handed to it.
+// Performance marks (for a shop's real-user monitoring and `cargo xtask bench`):
+// order-widget:wasm-ready, order-widget:mount, order-widget:shown (first order or error).
+//
+// This is the source: `cargo xtask dist` writes it to www/pkg/embed.js with the
+// content-hashed names of the glue and the stylesheet in place of the two below.
 
-import init, { mount } from './pkg/order_widget.js';
+import init, { mount } from './order_widget.js';
+
+export { mount };
 
 const ATTRIBUTES = {
   'order-id': 'orderId',
@@ -28,13 +39,14 @@ const NUMBERS = new Set(['timeout', 'revealTimeout']);
 const STYLESHEET = new URL('./order-widget.css', import.meta.url).href;
 /** Languages with a label set in ./labels/. */
 const TRANSLATED = new Set(['bn', 'ar']);
+const TOKEN_HEADER = 'X-Order-Token';
+const DEFAULT_TIMEOUT_SECONDS = 15;
+const LOADING = 'Loading your order…';
 
-let loading = null;
-/** Loads and instantiates the wasm once for every widget on the page. */
-function load() {
-  loading ??= init();
-  return loading;
-}
+/** The wasm, instantiated once for every widget on the page; streaming starts now. */
+export const ready = init();
+// A failure is reported by each widget that waits for it, not as an unhandled rejection.
+ready.then(() => performance.mark('order-widget:wasm-ready'), () => {});
 
 /** The string entries of a parsed JSON object (anything else is dropped). */
 function onlyStrings(value) {
@@ -59,12 +71,66 @@ function translation(locale) {
   return translations.get(language);
 }
 
+/** The order id as one path segment, encoded as the widget encodes it: every byte
+ *  but RFC 3986's unreserved characters; null for ids it refuses. */
+function pathSegment(orderId) {
+  if (orderId === '.' || orderId === '..') return null;
+  return encodeURIComponent(orderId).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * Starts the request the widget would send first, so that it runs while the wasm
+ * downloads; `mount` receives it and reads the answer through its normal path.
+ * The same URL, headers and credentials as the widget's own request; undefined when
+ * the options cannot make one (the widget then reports the configuration error).
+ */
+function firstRequest(options, signal) {
+  const { proxy, orderId, token, headers, credentials, timeout } = options;
+  try {
+    // encodeURIComponent throws on a lone surrogate: the widget then reports the id.
+    const segment = pathSegment(String(orderId));
+    if (typeof proxy !== 'string' || !proxy.includes('{id}') || !segment) return undefined;
+    const all = new Headers(headers ?? {});
+    if (token) all.set(TOKEN_HEADER, token);
+    const seconds = Number.isFinite(timeout) ? timeout : DEFAULT_TIMEOUT_SECONDS;
+    return fetch(proxy.replaceAll('{id}', segment), {
+      headers: all,
+      credentials: credentials === 'include' ? 'include' : 'same-origin',
+      cache: 'no-store',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(seconds * 1000)]),
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A grey outline of the order card, shown until the first answer is rendered. */
+function skeleton() {
+  const card = document.createElement('div');
+  card.className = 'ow ow-skeleton';
+  card.setAttribute('part', 'skeleton');
+  const label = document.createElement('p');
+  label.className = 'ow-visually-hidden';
+  label.setAttribute('role', 'status');
+  label.textContent = LOADING;
+  card.append(label);
+  for (const shape of ['title', 'badge', 'progress', 'item', 'item', 'notice']) {
+    const bar = document.createElement('div');
+    bar.className = `ow-skeleton-bar ow-skeleton-${shape}`;
+    bar.setAttribute('aria-hidden', 'true');
+    card.append(bar);
+  }
+  return card;
+}
+
 export class OrderWidgetElement extends HTMLElement {
   static observedAttributes = Object.keys(ATTRIBUTES);
 
   #config = {};
   #handle = null;
   #container = null;
+  #skeleton = null;
+  #request = null;
   #generation = 0;
 
   constructor() {
@@ -105,6 +171,8 @@ export class OrderWidgetElement extends HTMLElement {
 
   #unmount() {
     this.#generation += 1;
+    this.#request?.abort();
+    this.#request = null;
     if (this.#handle) {
       this.#handle.destroy();
       this.#handle.free();
@@ -112,6 +180,8 @@ export class OrderWidgetElement extends HTMLElement {
     }
     this.#container?.remove();
     this.#container = null;
+    this.#skeleton?.remove();
+    this.#skeleton = null;
   }
 
   #options() {
@@ -128,31 +198,65 @@ export class OrderWidgetElement extends HTMLElement {
     this.#unmount();
     const generation = this.#generation;
     const options = this.#options();
+    this.#skeleton = skeleton();
+    this.shadowRoot.append(this.#skeleton);
     if (!options.orderId || !options.proxy) return; // waiting for attributes
-    let labels;
+    this.#request = new AbortController();
+    const response = firstRequest(options, this.#request.signal);
+    const locale = options.locale ?? navigator.language;
+    const labels = translation(locale);
+    labels.then((set) => this.#localizeSkeleton(set, locale, generation));
     try {
-      [, labels] = await Promise.all([load(), translation(options.locale ?? navigator.language)]);
+      await ready;
     } catch (error) {
       this.#fail('load', error);
       return;
     }
     // Several attribute changes in a row: only the last remount mounts.
     if (generation !== this.#generation || !this.isConnected) return;
-    options.labels = { ...labels, ...(options.labels ?? {}) };
+    options.labels = { ...(await labels), ...(options.labels ?? {}) };
+    if (generation !== this.#generation || !this.isConnected) return;
+    this.#mount(options, response);
+  }
+
+  #mount(options, response) {
     const container = document.createElement('div');
     container.className = 'ow-root';
+    // Rendered out of sight until it shows the order or an error: the skeleton holds
+    // the place, and the widget's own "Loading" state never flashes in between.
+    container.hidden = true;
+    const reveal = () => {
+      performance.mark('order-widget:shown');
+      container.hidden = false;
+      this.#skeleton?.remove();
+      this.#skeleton = null;
+    };
+    for (const name of ['order-widget:ready', 'order-widget:error']) {
+      container.addEventListener(name, reveal, { once: true });
+    }
     this.shadowRoot.append(container);
     this.#container = container;
+    performance.mark('order-widget:mount');
     try {
-      this.#handle = mount(container, options);
+      this.#handle = mount(container, options, response);
     } catch (error) {
+      reveal();
       this.#fail('config', error);
     }
+  }
+
+  #localizeSkeleton(labels, locale, generation) {
+    const label = this.#skeleton?.querySelector('[role=status]');
+    if (generation !== this.#generation || !label || !labels.loading) return;
+    label.textContent = labels.loading;
+    label.lang = locale;
   }
 
   #fail(type, error) {
     // Config messages name the key, never a value: safe to log.
     console.error('order-widget:', error instanceof Error ? error.message : String(error));
+    this.#skeleton?.remove();
+    this.#skeleton = null;
     this.dispatchEvent(
       new CustomEvent('order-widget:error', { bubbles: true, composed: true, detail: { type } }),
     );

@@ -1,14 +1,24 @@
-//! The real demo in headless Chromium: `order-proxy serve --mock` serving the
-//! built widget, through the real network path (widget → proxy → mock vendor).
-//! Scenario ids are the mock vendors' documented ones (README, "Mock vendors").
+//! The real demo in headless Chromium and Firefox: `order-proxy serve --mock`
+//! serving the built widget, through the real network path (widget → proxy → mock
+//! vendor). Scenario ids are the mock vendors' documented ones (README, "Mock vendors").
 
 use std::time::Duration;
 
-use e2e::{Demo, ONE_AT_A_TIME};
+use e2e::{in_both_browsers, Browser, Demo, Viewport, ONE_AT_A_TIME};
 use serde_json::Value;
 
-async fn start() -> Demo {
-    match Demo::start().await {
+in_both_browsers!(
+    delayed_order_is_delivered_masked_then_revealed_and_copied,
+    rate_limited_order_recovers,
+    forged_or_missing_token_shows_not_allowed,
+    partial_delivery_shows_which_item_is_pending,
+    delivered_order_screenshot,
+    bengali_and_arabic_label_sets_load_on_demand,
+    skeleton_holds_the_place_until_the_order_is_shown,
+);
+
+async fn start(browser: Browser) -> Demo {
+    match Demo::start(browser, Viewport::DESKTOP).await {
         Ok(demo) => demo,
         Err(message) => panic!("{message}"),
     }
@@ -29,10 +39,9 @@ fn bdvoucher_codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
-async fn delayed_order_is_delivered_masked_then_revealed_and_copied() {
+async fn delayed_order_is_delivered_masked_then_revealed_and_copied(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     demo.open("/?order=20250010&provider=bdvoucher")
         .await
         .unwrap();
@@ -83,10 +92,9 @@ async fn delayed_order_is_delivered_masked_then_revealed_and_copied() {
     demo.close().await.unwrap();
 }
 
-#[tokio::test]
-async fn rate_limited_order_recovers() {
+async fn rate_limited_order_recovers(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     // The mock answers 429 with Retry-After twice before delivering.
     demo.open("/?order=1004&provider=voucher-api")
         .await
@@ -98,10 +106,9 @@ async fn rate_limited_order_recovers() {
     demo.close().await.unwrap();
 }
 
-#[tokio::test]
-async fn forged_or_missing_token_shows_not_allowed() {
+async fn forged_or_missing_token_shows_not_allowed(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     for query in [
         "/?order=1001&token=v1.9999999999.forged",
         "/?order=1001&token=",
@@ -119,10 +126,9 @@ async fn forged_or_missing_token_shows_not_allowed() {
     demo.close().await.unwrap();
 }
 
-#[tokio::test]
-async fn partial_delivery_shows_which_item_is_pending() {
+async fn partial_delivery_shows_which_item_is_pending(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     demo.open("/?order=20250004&provider=bdvoucher")
         .await
         .unwrap();
@@ -149,10 +155,9 @@ async fn partial_delivery_shows_which_item_is_pending() {
     demo.close().await.unwrap();
 }
 
-#[tokio::test]
-async fn delivered_order_screenshot() {
+async fn delivered_order_screenshot(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     demo.open("/?order=20250001&provider=bdvoucher")
         .await
         .unwrap();
@@ -162,15 +167,17 @@ async fn delivered_order_screenshot() {
     demo.wait_for_text("Your codes", Duration::from_secs(5))
         .await
         .unwrap();
-    let path = demo.screenshot("delivered.png").await.unwrap();
+    let path = demo
+        .screenshot(&format!("delivered-{}.png", browser.name()))
+        .await
+        .unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() > 10_000);
     demo.close().await.unwrap();
 }
 
-#[tokio::test]
-async fn bengali_and_arabic_label_sets_load_on_demand() {
+async fn bengali_and_arabic_label_sets_load_on_demand(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let demo = start().await;
+    let demo = start(browser).await;
     // `<order-widget>` fetches www/labels/<language>.json under the demo's strict CSP.
     demo.open("/?order=20250001&provider=bdvoucher&locale=bn")
         .await
@@ -192,5 +199,63 @@ async fn bengali_and_arabic_label_sets_load_on_demand() {
         .await
         .unwrap();
     assert_eq!(dir.as_str(), Some("rtl"));
+    demo.close().await.unwrap();
+}
+
+/// `<order-widget>` shows a skeleton with an accessible "Loading your order…" status
+/// from the moment it is connected, then the order in its place.
+async fn skeleton_holds_the_place_until_the_order_is_shown(browser: Browser) {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let demo = start(browser).await;
+    // The scenario picker: embed.js is loaded, no widget yet.
+    demo.open("/").await.unwrap();
+    let seen = demo
+        .client()
+        .execute_async(
+            "const done = arguments[0];\n\
+             const id = '1002';\n\
+             fetch('/demo/token/' + id).then((r) => r.json()).then(({ token }) => {\n\
+               const widget = document.createElement('order-widget');\n\
+               widget.setAttribute('order-id', id);\n\
+               widget.setAttribute('proxy', '/api/orders/{id}');\n\
+               widget.setAttribute('token', token);\n\
+               document.getElementById('widget-slot').append(widget);\n\
+               document.getElementById('thank-you').hidden = false;\n\
+               const skeleton = widget.shadowRoot.querySelector('[part=skeleton]');\n\
+               const status = skeleton && skeleton.querySelector('[role=status]');\n\
+               const box = skeleton && skeleton.getBoundingClientRect();\n\
+               const before = { present: !!skeleton, status: status && status.textContent,\n\
+                 top: box && box.top, width: box && box.width, height: box && box.height };\n\
+               widget.addEventListener('order-widget:ready', () => {\n\
+                 const card = widget.shadowRoot.querySelector('.ow-root .ow').getBoundingClientRect();\n\
+                 done({ before, after: { skeleton: !!widget.shadowRoot.querySelector('[part=skeleton]'),\n\
+                   top: card.top, width: card.width, height: card.height } });\n\
+               });\n\
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (before, after) = (&seen["before"], &seen["after"]);
+    assert_eq!(before["present"], Value::Bool(true), "{seen}");
+    assert_eq!(before["status"].as_str(), Some("Loading your order…"));
+    assert_eq!(
+        after["skeleton"],
+        Value::Bool(false),
+        "the skeleton stayed: {seen}"
+    );
+    let number = |value: &Value| value.as_f64().unwrap_or(f64::NAN);
+    assert_eq!(
+        number(&before["top"]),
+        number(&after["top"]),
+        "moved: {seen}"
+    );
+    assert_eq!(number(&before["width"]), number(&after["width"]), "{seen}");
+    // The reserved height is a pending order's card, give or take a line.
+    let (reserved, shown) = (number(&before["height"]), number(&after["height"]));
+    assert!(
+        (reserved - shown).abs() <= 0.2 * shown,
+        "skeleton {reserved} px, order card {shown} px: {seen}"
+    );
     demo.close().await.unwrap();
 }

@@ -1,17 +1,21 @@
 //! The demo: the storefront page and widget assets, and (mock mode only) the scenario
 //! list and the token endpoint a shop's backend would replace.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use tower_http::services::{ServeDir, ServeFile};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::error::ProxyError;
 use crate::mock::scenarios::{Scenario, SCENARIOS};
 use crate::secret::Secret;
+use crate::static_files::{self, REVALIDATE};
 use crate::{ids, token};
 
 /// Demo tokens live as long as the default the docs suggest for shops.
@@ -23,11 +27,98 @@ pub const CONTENT_SECURITY_POLICY: &str =
 style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
 frame-ancestors 'none'; object-src 'none'";
 
-/// `/` → `<assets>/index.html`, `/www/*` → `<assets>/www/*` (404 while they do not exist).
+/// Where `index.html` asks for the widget's preload hints.
+const PRELOAD_MARKER: &str = "<!-- order-widget:preload -->";
+/// The URL of the widget's deployable folder, `<assets>/www/pkg/`.
+const WIDGET_BASE: &str = "/www/pkg";
+
+/// `/` → `<assets>/index.html` with the widget's preload hints, `/www/*` →
+/// `<assets>/www/*` (404 while they do not exist).
 pub fn static_routes(assets: &Path) -> Router {
     Router::new()
-        .route_service("/", ServeFile::new(assets.join("index.html")))
-        .nest_service("/www", ServeDir::new(assets.join("www")))
+        .route("/", get(demo_page).with_state(assets.to_owned()))
+        .nest("/www", static_files::files(&assets.join("www")))
+}
+
+/// The names `cargo xtask dist` gave the widget's files (`www/pkg/manifest.json`).
+#[derive(Deserialize)]
+struct Manifest {
+    entry: String,
+    glue: String,
+    wasm: String,
+    stylesheet: String,
+}
+
+impl Manifest {
+    /// The `<link>`s that let the browser fetch the widget in parallel with the page,
+    /// as a shop's backend renders them from the manifest.
+    fn preload_hints(&self) -> Option<String> {
+        let names = [&self.entry, &self.glue, &self.wasm, &self.stylesheet];
+        let plain = |name: &String| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        names.into_iter().all(plain).then(|| {
+            [
+                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.entry),
+                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.glue),
+                format!(
+                    r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="fetch" type="application/wasm" crossorigin>"#,
+                    self.wasm
+                ),
+                format!(r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="style">"#, self.stylesheet),
+            ]
+            .join("\n  ")
+        })
+    }
+}
+
+/// The storefront page with the preload hints of the current build (none before the
+/// first `cargo xtask dist`), revalidated by its `ETag`.
+async fn demo_page(State(assets): State<PathBuf>, request_headers: HeaderMap) -> Response {
+    let Ok(page) = tokio::fs::read_to_string(assets.join("index.html")).await else {
+        return ProxyError::NotFound.into_response();
+    };
+    let hints = tokio::fs::read(assets.join("www/pkg/manifest.json"))
+        .await
+        .ok()
+        .and_then(|json| serde_json::from_slice::<Manifest>(&json).ok())
+        .and_then(|manifest| manifest.preload_hints())
+        .unwrap_or_default();
+    let page = page.replacen(PRELOAD_MARKER, &hints, 1);
+
+    let digest = Sha256::digest(page.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"{hex}\"");
+    let headers = [
+        (header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE)),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+        ),
+    ];
+    if matches_etag(&request_headers, &etag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (
+        headers,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+/// Whether `If-None-Match` names `etag` (weakly, as RFC 9110 asks for a GET).
+fn matches_etag(request_headers: &HeaderMap, etag: &str) -> bool {
+    request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
 }
 
 pub fn mock_routes(token_secret: Secret) -> Router {

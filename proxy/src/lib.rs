@@ -23,6 +23,7 @@ pub mod seal;
 pub mod secret;
 pub mod server;
 pub mod shared;
+pub mod static_files;
 pub mod token;
 pub mod upstream;
 pub mod vendor;

@@ -158,7 +158,6 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
 
 fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
     let fixed = [
-        (header::CACHE_CONTROL, "no-store"),
         (
             header::CONTENT_SECURITY_POLICY,
             demo::CONTENT_SECURITY_POLICY,
@@ -185,6 +184,12 @@ fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
             HeaderValue::from_static(value),
         ));
     }
+    // Only the widget's files and the demo page choose their caching (static_files,
+    // demo): everything else, the orders above all, is never stored.
+    app = app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
     Ok(app.layer(
         TraceLayer::new_for_http()
             .make_span_with(access_span)

@@ -1,22 +1,27 @@
 //! Installs what the build and tests need, from the package registries only,
 //! and skips whatever is already present at the right version.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::cmd::{command, output, root, run, tools_dir, Result};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PACK_VERSION: &str = "0.15.1";
 const BINARYEN_VERSION: &str = "132";
+const GECKODRIVER_VERSION: &str = "0.37.1";
+const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const REDIS_SERVER: &str = "/usr/bin/redis-server";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
+const FIREFOX: &str = "/usr/bin/firefox-esr";
 
 #[derive(Clone, Copy)]
 pub struct Needs {
-    /// Headless Chromium and chromedriver, for browser and end-to-end tests.
+    /// Headless Chromium and chromedriver, Firefox ESR and geckodriver, and
+    /// axe-core, for browser and end-to-end tests and the page benchmark.
     pub browser: bool,
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
@@ -47,6 +52,9 @@ pub fn ensure(needs: Needs) -> Result {
     }
     if needs.browser {
         chromium()?;
+        firefox()?;
+        geckodriver()?;
+        axe_core()?;
     }
     if needs.redis_server {
         apt_tool("redis-server", REDIS_SERVER, &["redis-server"])?;
@@ -83,7 +91,7 @@ fn wasm_bindgen_cli() -> Result {
     if installed == format!("wasm-bindgen {version}") {
         return skip("wasm-bindgen-cli", &version);
     }
-    // No --locked: it fails against this registry (see TOOLCHAIN.md).
+    // No `--locked`: installing with it fails against the crates.io registry we build from.
     run(command("cargo").args([
         "install",
         "--force",
@@ -107,15 +115,71 @@ fn wasm_opt() -> Result {
     if installed.contains(&format!("version {BINARYEN_VERSION}")) {
         return skip("wasm-opt", &installed);
     }
+    npm_install(&format!("binaryen@{BINARYEN_VERSION}.0.0"))
+}
+
+/// `npm install <package>` into the project's tool directory.
+fn npm_install(package: &str) -> Result {
     if output(command("npm").arg("--version")).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
     let prefix = tools_dir();
     std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {prefix:?}: {e}"))?;
     run(command("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            "--prefix",
+        ])
         .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_VERSION}.0.0")))
+        .arg(package))
+}
+
+/// geckodriver as `cargo install` puts it: in cargo's bin directory.
+pub fn geckodriver_path() -> PathBuf {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    cargo_home.join("bin").join("geckodriver")
+}
+
+fn firefox() -> Result {
+    if Path::new(FIREFOX).exists() {
+        return skip("firefox-esr", FIREFOX);
+    }
+    apt_install(&["firefox-esr"])
+}
+
+/// Mozilla's WebDriver server for Firefox: from crates.io (it downloads nothing).
+/// Built unoptimized (`--debug`): it only relays WebDriver commands to Firefox, and
+/// skipping the optimizer shortens a cold CI run.
+fn geckodriver() -> Result {
+    let installed = output(Command::new(geckodriver_path()).arg("--version")).unwrap_or_default();
+    if installed.starts_with(&format!("geckodriver {GECKODRIVER_VERSION}")) {
+        return skip("geckodriver", GECKODRIVER_VERSION);
+    }
+    // No `--locked`: installing with it fails against the crates.io registry we build from.
+    run(command("cargo").args([
+        "install",
+        "--debug",
+        "--force",
+        "geckodriver",
+        "--version",
+        GECKODRIVER_VERSION,
+    ]))
+}
+
+/// The accessibility engine the end-to-end tests inject, from the npm registry.
+fn axe_core() -> Result {
+    let manifest = tools_dir().join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
+        return skip("axe-core", AXE_CORE_VERSION);
+    }
+    npm_install(&format!("axe-core@{AXE_CORE_VERSION}"))
 }
 
 fn chromium() -> Result {

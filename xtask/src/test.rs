@@ -44,7 +44,12 @@ pub fn run_all() -> Result {
     step("fuzz (20,000 cases, release build)", || {
         fuzz::run_cases(20_000)
     })?;
-    step("browser tests (headless Chromium)", browser_tests)?;
+    step("browser tests (headless Chromium)", || {
+        browser_tests(Browser::Chromium)
+    })?;
+    step("browser tests (headless Firefox)", || {
+        browser_tests(Browser::Firefox)
+    })?;
     step("size (budget 3.0× the hello-world Yew app)", size::run)?;
     println!(
         "xtask test: all steps passed in {:.0} s",
@@ -53,8 +58,13 @@ pub fn run_all() -> Result {
     Ok(())
 }
 
-/// Every `tests/browser_*.rs` through wasm-pack in headless Chromium.
-fn browser_tests() -> Result {
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+/// Every `tests/browser_*.rs` through wasm-pack in a headless browser.
+fn browser_tests(browser: Browser) -> Result {
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
         .map_err(|e| format!("cannot list tests/: {e}"))?
         .filter_map(|entry| entry.ok())
@@ -67,9 +77,16 @@ fn browser_tests() -> Result {
         return Err("no tests/browser_*.rs found".into());
     }
     let mut wasm_pack = command("wasm-pack");
+    wasm_pack.args(["test", "--headless"]);
+    match browser {
+        Browser::Chromium => wasm_pack
+            .args(["--chrome", "--chromedriver"])
+            .arg(setup::CHROMEDRIVER),
+        Browser::Firefox => wasm_pack
+            .args(["--firefox", "--geckodriver"])
+            .arg(setup::geckodriver_path()),
+    };
     wasm_pack
-        .args(["test", "--headless", "--chrome", "--chromedriver"])
-        .arg(setup::CHROMEDRIVER)
         .args(["--mode", "no-install", "--"])
         .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
     for name in &names {

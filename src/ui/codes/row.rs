@@ -163,12 +163,15 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
                     { copy_button(Secret::Code, &voucher.code, labels.get("copy"), &context) }
                 </span>
             </div>
-            { for pin }
+            // One slot each, present or not: `for` would splice them into this list,
+            // and the redeem link appearing on reveal would shift every line onto
+            // its neighbour's element, taking the keyboard focus along.
+            { pin.unwrap_or_default() }
             if !details.is_empty() {
                 <dl class="ow-code-details">{ for details }</dl>
             }
             { expiry(voucher.expires_at.as_deref(), labels, locale, *now_ms) }
-            { for redeem }
+            { redeem.unwrap_or_default() }
         </li>
     }
 }

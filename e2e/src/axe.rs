@@ -1,0 +1,58 @@
+//! Accessibility checks with axe-core (npm's `axe-core`, installed by
+//! `cargo xtask setup` into `.tools/`), injected through WebDriver: a driver's
+//! scripts are not subject to the page's CSP. axe reads open shadow roots, so the
+//! widget is checked inside its shadow DOM together with the page around it.
+
+use std::time::Duration;
+
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::Client;
+use serde_json::{json, Value};
+
+use crate::process::repo_root;
+use crate::Result;
+
+/// WCAG 2.1 level A and AA rules.
+pub const WCAG_21_AA: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+fn source() -> Result<String> {
+    let path = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {path:?} ({e}): run `cargo xtask setup`"))
+}
+
+/// The WCAG 2.1 AA violations on the current page: `{id, impact, help, targets}` each.
+pub async fn violations(client: &Client) -> Result<Vec<Value>> {
+    let injected = client
+        .execute(&format!("{}\nreturn typeof axe.run;", source()?), vec![])
+        .await
+        .map_err(|e| format!("cannot inject axe-core: {e}"))?;
+    if injected != json!("function") {
+        return Err(format!("axe-core did not load: {injected}"));
+    }
+    // A long page (500 codes) takes axe a while, more so in a throttled CI.
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(120)),
+            None,
+            None,
+        ))
+        .await
+        .map_err(|e| format!("cannot set the script timeout: {e}"))?;
+    let result = client
+        .execute_async(
+            "const [tags, done] = arguments;\n\
+             axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })\n\
+               .then((result) => done(result.violations.map((v) => ({\n\
+                  id: v.id, impact: v.impact, help: v.help,\n\
+                  targets: v.nodes.map((node) => node.target) }))),\n\
+                 (error) => done({ error: String(error) }));",
+            vec![json!(WCAG_21_AA)],
+        )
+        .await
+        .map_err(|e| format!("axe.run failed: {e}"))?;
+    match result {
+        Value::Array(violations) => Ok(violations),
+        other => Err(format!("axe.run failed: {other}")),
+    }
+}

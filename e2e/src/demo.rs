@@ -1,0 +1,321 @@
+//! The demo under test: `order-proxy serve --mock` serving the built widget, and a
+//! browser session on it; the widget is read through its shadow root.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::key::Key;
+use fantoccini::Client;
+use serde_json::{json, Value};
+
+use crate::browser::{Browser, Session, Viewport};
+use crate::process::{free_port, repo_root, target_dir, wait_for_port, ChildGuard};
+use crate::Result;
+
+/// Only one demo runs at a time: every test starts its own proxy and browser,
+/// and two browsers on a two-core machine make the timings meaningless.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub struct Demo {
+    pub base: String,
+    pub session: Session,
+    _proxy: Proxy,
+}
+
+/// `order-proxy serve --mock` serving the repository's demo on a free port.
+pub struct Proxy {
+    pub base: String,
+    _child: ChildGuard,
+}
+
+impl Proxy {
+    /// Starts `binary` with `extra` flags after the demo's own.
+    pub async fn start(binary: &Path, extra: &[&str]) -> Result<Proxy> {
+        let root = repo_root();
+        if !root.join("www/pkg/manifest.json").exists() {
+            return Err("www/pkg/ is missing: build the widget first (cargo xtask dist)".into());
+        }
+        let port = free_port()?;
+        let child = Command::new(binary)
+            .args(["serve", "--mock", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--assets")
+            .arg(&root)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start order-proxy: {e}"))?;
+        let child = ChildGuard(child);
+        wait_for_port(port, "order-proxy").await?;
+        Ok(Proxy {
+            base: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        })
+    }
+}
+
+/// Builds (a no-op when fresh) and returns the debug proxy binary.
+pub fn proxy_binary() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", "order-proxy"])
+        .current_dir(repo_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building order-proxy failed".into());
+    }
+    Ok(target_dir().join("debug").join("order-proxy"))
+}
+
+impl Demo {
+    /// The demo served by the debug proxy, in `browser` at `viewport`.
+    pub async fn start(browser: Browser, viewport: Viewport) -> Result<Demo> {
+        let proxy = Proxy::start(&proxy_binary()?, &[]).await?;
+        let session = Session::start(browser, viewport).await?;
+        Ok(Demo {
+            base: proxy.base.clone(),
+            session,
+            _proxy: proxy,
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.session.client
+    }
+
+    pub async fn open(&self, path_and_query: &str) -> Result {
+        self.session
+            .client
+            .goto(&format!("{}{path_and_query}", self.base))
+            .await
+            .map_err(|e| format!("cannot open {path_and_query}: {e}"))
+    }
+
+    /// Runs a script with `root` bound to the widget's shadow root (or null).
+    pub async fn in_widget(&self, body: &str, args: Vec<Value>) -> Result<Value> {
+        let script = format!(
+            "const host = document.querySelector('order-widget');\n\
+             const root = host && host.shadowRoot;\n{body}"
+        );
+        self.session
+            .client
+            .execute(&script, args)
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// The widget's visible text (shadow root), or "" before it rendered.
+    pub async fn text(&self) -> Result<String> {
+        let value = self
+            .in_widget("return root ? root.textContent : '';", vec![])
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The widget's whole markup, attributes included.
+    pub async fn html(&self) -> Result<String> {
+        let value = self
+            .in_widget("return root ? root.innerHTML : '';", vec![])
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the widget's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.text().await?;
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the widget did not show {needle:?} within {timeout:?}; it shows: {text}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The normalized status on the widget's badge, or "" before it rendered.
+    pub async fn status(&self) -> Result<String> {
+        let value = self
+            .in_widget(
+                "const badge = root && root.querySelector('[part~=badge]');\n\
+                 return badge ? badge.dataset.status : '';",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits until the badge shows `status`.
+    pub async fn wait_for_status(&self, status: &str, timeout: Duration) -> Result {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let shown = self.status().await?;
+            if shown == status {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let text = self.text().await?;
+                return Err(format!(
+                    "status {status:?} not shown within {timeout:?}; badge: {shown:?}; text: {text}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The `data-error` kind of the notice the widget shows, if any.
+    pub async fn error_kind(&self) -> Result<Option<String>> {
+        let value = self
+            .in_widget(
+                "const notice = root && root.querySelector('[data-error]');\n\
+                 return notice ? notice.dataset.error : null;",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// The `data-state` of every item row, in order ("" when it has none).
+    pub async fn item_states(&self) -> Result<Vec<String>> {
+        let value = self
+            .in_widget(
+                "return root ? [...root.querySelectorAll('[part~=item]')]\
+                   .map((item) => item.dataset.state || '') : [];",
+                vec![],
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|states| {
+                states
+                    .iter()
+                    .map(|s| s.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The order body as the vendor sent it, fetched through the proxy with the
+    /// demo's token: what the test compares the widget against.
+    pub async fn vendor_body(&self, order: &str) -> Result<Value> {
+        let value = self.session.client
+            .execute_async(
+                "const [order, done] = arguments;\n\
+                 fetch('/demo/token/' + order).then((r) => r.json())\n\
+                   .then(({token}) => fetch('/api/orders/' + order, {headers: {'X-Order-Token': token}}))\n\
+                   .then((r) => r.json()).then(done, (e) => done({fetch_error: String(e)}));",
+                vec![json!(order)],
+            )
+            .await
+            .map_err(|e| format!("cannot fetch {order}: {e}"))?;
+        Ok(value)
+    }
+
+    /// Clicks the first element in the widget matching `selector`, as a user
+    /// would (a real WebDriver click on the element).
+    pub async fn click(&self, selector: &str) -> Result {
+        let element = self
+            .in_widget(
+                "return root ? root.querySelector(arguments[0]) : null;",
+                vec![json!(selector)],
+            )
+            .await?;
+        if element.is_null() {
+            return Err(format!("nothing matches {selector:?} in the widget"));
+        }
+        Element::from_element_id(self.session.client.clone(), element_id(&element)?)
+            .click()
+            .await
+            .map_err(|e| format!("cannot click {selector:?}: {e}"))
+    }
+
+    /// The text of the first element in the widget matching `selector`.
+    pub async fn text_of(&self, selector: &str) -> Result<String> {
+        let value = self
+            .in_widget(
+                "const element = root && root.querySelector(arguments[0]);\n\
+                 return element ? element.textContent : '';",
+                vec![json!(selector)],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().trim().to_owned())
+    }
+
+    /// Records the widget's events to `window.__events` from now on.
+    pub async fn record_events(&self) -> Result {
+        self.in_widget(
+            "window.__events = [];\n\
+             for (const name of ['ready','status','delivered','reveal','copy','error']) {\n\
+               host.addEventListener('order-widget:' + name, (e) =>\n\
+                 window.__events.push({name, detail: e.detail}));\n\
+             }\n\
+             return null;",
+            vec![],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn events(&self) -> Result<Vec<Value>> {
+        let value = self
+            .session
+            .client
+            .execute(
+                "return JSON.parse(JSON.stringify(window.__events || []));",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("cannot read events: {e}"))?;
+        Ok(value.as_array().cloned().unwrap_or_default())
+    }
+
+    /// Saves a PNG of the page under `target/`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self
+            .session
+            .client
+            .screenshot()
+            .await
+            .map_err(|e| format!("screenshot failed: {e}"))?;
+        let dir = target_dir().join("e2e");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(name);
+        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    /// Presses and releases `key` where the focus is, as a keyboard would.
+    pub async fn press(&self, key: Key) -> Result {
+        let key = char::from(key);
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.session
+            .client
+            .perform_actions(actions)
+            .await
+            .map_err(|e| format!("cannot press a key: {e}"))
+    }
+
+    pub async fn close(self) -> Result {
+        self.session.close().await
+    }
+}
+
+/// The WebDriver reference in a script's element result.
+fn element_id(value: &Value) -> Result<ElementRef> {
+    value
+        .get("element-6066-11e4-a52e-4f735466cecf")
+        .and_then(Value::as_str)
+        .map(|id| ElementRef::from(id.to_owned()))
+        .ok_or_else(|| format!("the script did not return an element: {value}"))
+}
