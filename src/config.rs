@@ -8,9 +8,10 @@
 //! | `proxy`         | string, must contain `{id}`            | required             | URL template of the shop's order proxy, e.g. `/api/orders/{id}`. The id is percent-encoded as one path segment. |
 //! | `orderId`       | string                                 | required             | The order to show. |
 //! | `provider`      | `auto` `hsmail` `voucher-api` `shop` `bdvoucher` `order` | `auto` | The vendor format the proxy answers with (`order`: the canonical JSON of `order-proxy serve --normalize`). |
-//! | `token`         | string                                 | none                 | The signed order token the shop issued; sent as `X-Order-Token`. Never a vendor API key. |
-//! | `headers`       | object of strings                      | `{}`                 | Extra request headers. |
-//! | `credentials`   | `same-origin` or `include`             | `same-origin`        | Whether cookies go with the request. |
+//! | `token`         | string                                 | none                 | The signed order token the shop issued; sent as `X-Order-Token` (and as the `token` query parameter of `events`). Never a vendor API key. |
+//! | `events`        | string, must contain `{id}`            | none (polling only)  | URL template of the order's event stream, e.g. `/api/orders/{id}/events`. While it is healthy, polling slows to a safety check a minute. |
+//! | `headers`       | object of strings                      | `{}`                 | Extra request headers (not sent with `events`: `EventSource` cannot). |
+//! | `credentials`   | `same-origin` or `include`             | `same-origin`        | Whether cookies go with the request (and the event stream: `withCredentials`). |
 //! | `currency`      | ISO 4217 code                          | none                 | Currency of amounts whose vendor names none. |
 //! | `locale`        | BCP 47 tag                             | `navigator.language` | Language of the labels and of dates and amounts. |
 //! | `labels`        | object of strings                      | `{}`                 | Overrides for any label key. |
@@ -37,6 +38,8 @@ pub const TOKEN_HEADER: &str = "X-Order-Token";
 pub struct Config {
     /// The proxy template with the encoded order id in place of `{id}`.
     pub url: String,
+    /// The event stream's URL, the token in its query: never log it.
+    pub events: Option<String>,
     pub provider: Provider,
     /// Every request header, the token included.
     pub headers: Vec<(String, String)>,
@@ -71,6 +74,7 @@ pub struct RawConfig {
     pub order_id: Option<String>,
     pub provider: Option<String>,
     pub token: Option<String>,
+    pub events: Option<String>,
     pub headers: Option<Strings>,
     pub credentials: Option<Credentials>,
     pub currency: Option<String>,
@@ -83,11 +87,12 @@ pub struct RawConfig {
 
 /// Every key and what its value must be. A refusal names the key and this, never the
 /// value (the token is a secret, and so may a header be).
-const KEYS: [(&str, &str); 12] = [
+const KEYS: [(&str, &str); 13] = [
     ("proxy", "a string"),
     ("orderId", "a string"),
     ("provider", "a string"),
     ("token", "a string"),
+    ("events", "a string"),
     ("headers", "an object of strings"),
     ("credentials", "same-origin or include"),
     ("currency", "a string"),
@@ -208,6 +213,7 @@ impl RawConfig {
     pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
         // Every check reads `self` and runs before anything is moved out of it.
         let url = self.url()?;
+        let events = self.events_url()?;
         let provider = self.provider()?;
         self.check_headers()?;
         let currency = self.currency()?;
@@ -244,6 +250,7 @@ impl RawConfig {
         }
         Ok(Config {
             url,
+            events,
             provider,
             headers,
             credentials: self.credentials.unwrap_or_default(),
@@ -264,6 +271,26 @@ impl RawConfig {
         let proxy = required(&self.proxy, "`proxy` is required")?;
         let order_id = required(&self.order_id, "`orderId` is required")?;
         proxy_url(proxy, order_id)
+    }
+
+    /// The event stream's URL, or `None` (polling only). `EventSource` cannot send headers,
+    /// so the token goes in the `token` query parameter.
+    fn events_url(&self) -> Result<Option<String>, ConfigError> {
+        let Some(template) = self.events.as_deref().filter(|t| !t.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let order_id = required(&self.order_id, "`orderId` is required")?;
+        let mut url = fill_template(
+            template,
+            order_id,
+            "`events` must contain `{id}`, e.g. /api/orders/{id}/events",
+        )?;
+        if let Some(token) = self.token.as_deref().filter(|t| !t.is_empty()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("token=");
+            url.push_str(&percent_encode(token));
+        }
+        Ok(Some(url))
     }
 
     fn provider(&self) -> Result<Provider, ConfigError> {
@@ -370,25 +397,37 @@ fn check_header(name: &str, value: &str) -> Result<(), ConfigError> {
 /// one path segment, so no id can add segments, climb with `..`, or start a query or
 /// fragment.
 pub fn proxy_url(template: &str, id: &str) -> Result<String, ConfigError> {
+    fill_template(
+        template,
+        id,
+        "`proxy` must contain `{id}`, e.g. /api/orders/{id}",
+    )
+}
+
+/// `template` with every `{id}` replaced by the encoded id; `no_id` when it has none.
+fn fill_template(template: &str, id: &str, no_id: &str) -> Result<String, ConfigError> {
     if !template.contains("{id}") {
-        return Err(invalid(
-            "`proxy` must contain `{id}`, e.g. /api/orders/{id}",
-        ));
+        return Err(invalid(no_id));
     }
     let segment = encode_path_segment(id)
         .ok_or_else(|| invalid("`orderId` must not be empty, `.` or `..`"))?;
     Ok(template.replace("{id}", &segment))
 }
 
-/// Percent-encodes every byte except RFC 3986 unreserved characters. `.` and `..` are
-/// refused: URL parsers resolve them (even encoded as `%2E`) as path steps.
+/// The id as one path segment, percent-encoded. `.` and `..` are refused: URL parsers
+/// resolve them (even encoded as `%2E`) as path steps.
 pub fn encode_path_segment(id: &str) -> Option<String> {
     if id.is_empty() || id == "." || id == ".." {
         return None;
     }
+    Some(percent_encode(id))
+}
+
+/// Percent-encodes every byte except RFC 3986 unreserved characters.
+fn percent_encode(text: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(id.len());
-    for byte in id.bytes() {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
@@ -397,7 +436,7 @@ pub fn encode_path_segment(id: &str) -> Option<String> {
             out.push(char::from(HEX[usize::from(byte & 0x0F)]));
         }
     }
-    Some(out)
+    out
 }
 
 // The tests write configs as JSON with serde_json, which exists only natively.
@@ -511,6 +550,43 @@ mod tests {
         assert_eq!(config.reveal_timeout, Duration::from_secs(60));
         assert_eq!(config.poll.max_wait, Duration::from_secs(600));
         assert!(config.headers.is_empty());
+        assert_eq!(config.events, None, "polling only");
+    }
+
+    #[test]
+    fn the_event_stream_carries_the_token_in_its_query() {
+        let events = |json: serde_json::Value| config(json).map(|config| config.events);
+        assert_eq!(
+            events(serde_json::json!({
+                "proxy": "/api/orders/{id}", "orderId": "a/b", "token": "v1.9.x+y/z=",
+                "events": "/api/orders/{id}/events"
+            })),
+            Ok(Some(
+                "/api/orders/a%2Fb/events?token=v1.9.x%2By%2Fz%3D".to_owned()
+            ))
+        );
+        assert_eq!(
+            events(serde_json::json!({
+                "proxy": "/{id}", "orderId": "7", "token": "t",
+                "events": "https://shop.example/stream/{id}?v=2"
+            })),
+            Ok(Some("https://shop.example/stream/7?v=2&token=t".to_owned()))
+        );
+        assert_eq!(
+            events(serde_json::json!({"proxy": "/{id}", "orderId": "7", "events": "/e/{id}"})),
+            Ok(Some("/e/7".to_owned())),
+            "no token, no parameter"
+        );
+        assert_eq!(
+            events(serde_json::json!({"proxy": "/{id}", "orderId": "7", "events": ""})),
+            Ok(None)
+        );
+        assert_eq!(
+            refused(serde_json::json!({
+                "proxy": "/{id}", "orderId": "7", "token": "SECRET", "events": "/events"
+            })),
+            "order-widget config: `events` must contain `{id}`, e.g. /api/orders/{id}/events"
+        );
     }
 
     #[test]
