@@ -637,6 +637,104 @@ fn last_checked_and_next_check_at() {
     assert_eq!(schedule.last_checked(), Some(500));
 }
 
+// --- the event stream ----------------------------------------------------------------
+
+#[test]
+fn a_healthy_stream_leaves_one_safety_check_a_minute() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    // The stream's first order comes right after the first check.
+    let next = driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    assert_eq!(next, Next::After(Duration::from_millis(59_700)));
+    driver.run_until(HOUR, &mut unchanged);
+    // Until the maximum wait, as without the stream, then a stop.
+    assert_eq!(driver.last, Next::Stop(StopReason::MaxWait));
+    assert!(
+        driver.gaps().iter().all(|&gap| gap == 60_000),
+        "{:?}",
+        driver.requests
+    );
+    assert_eq!(driver.requests.last(), Some(&600_000));
+}
+
+#[test]
+fn a_check_in_flight_when_the_stream_comes_up_is_followed_by_the_safety_check() {
+    let mut schedule = Schedule::new(PollConfig::default(), 1, 0);
+    schedule.on_request(0);
+    assert_eq!(schedule.on(Outcome::StreamUp, 100), Next::AwaitResponse);
+    assert_eq!(
+        schedule.on(Outcome::Unchanged, 200),
+        Next::After(Duration::from_secs(60))
+    );
+}
+
+#[test]
+fn a_failed_stream_brings_the_regular_schedule_back_with_a_check_at_once() {
+    let mut driver = Driver::new(no_jitter(), 3);
+    driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    let next = driver.event(Outcome::StreamDown, 45_000, &mut unchanged);
+    assert_eq!(next, Next::After(Duration::ZERO));
+    driver.run_until(60_000, &mut unchanged);
+    assert_eq!(driver.requests[..2], [0, 45_000]);
+    // 10 % of the round's age again: 4.5 s, 4.95 s, …
+    assert_eq!(driver.gaps()[1..], [4_500, 4_950, 5_445]);
+    // A stream that fails again while down changes nothing.
+    let planned = driver.timer.unwrap();
+    let next = driver.schedule.on(Outcome::StreamDown, 60_000);
+    assert_eq!(next, Next::After(Duration::from_millis(planned - 60_000)));
+}
+
+#[test]
+fn a_failure_of_a_stream_that_never_came_up_changes_nothing() {
+    let mut schedule = Schedule::new(no_jitter(), 1, 0);
+    schedule.on_request(0);
+    schedule.on(Outcome::Unchanged, 0);
+    assert_eq!(
+        schedule.on(Outcome::StreamDown, 500),
+        Next::After(Duration::from_millis(1_500))
+    );
+}
+
+#[test]
+fn pushed_orders_are_answers_a_change_restarts_the_wait_and_terminal_stops() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    // A pushed change at 9 min: the maximum wait counts from it; the safety check is a
+    // minute after it.
+    let processing = Outcome::Changed {
+        status: Status::Processing,
+    };
+    let next = driver.event(processing, 540_000, &mut unchanged);
+    assert_eq!(next, Next::After(Duration::from_secs(60)));
+    driver.run_until(1_000_000, &mut unchanged);
+    assert!(matches!(driver.last, Next::After(_)), "{:?}", driver.last);
+    let next = driver.event(Outcome::Terminal, 1_000_000, &mut unchanged);
+    assert_eq!(next, Next::Stop(StopReason::Terminal));
+    assert!(driver.gaps().iter().all(|&gap| gap >= 60_000));
+}
+
+#[test]
+fn safety_checks_stay_within_the_budget_whatever_the_stream_does() {
+    let mut driver = Driver::new(PollConfig::default(), 11);
+    let mut rng = fastrand::Rng::with_seed(5);
+    let mut at = 0;
+    while at < HOUR {
+        at += rng.u64(100..20_000);
+        let outcome = match rng.u8(0..4) {
+            0 => Outcome::StreamUp,
+            1 => Outcome::StreamDown,
+            2 => Outcome::Manual,
+            _ => Outcome::Unchanged,
+        };
+        driver.event(outcome, at, &mut unchanged);
+        if matches!(driver.last, Next::Stop(_)) {
+            let next = driver.schedule.restart(at);
+            driver.apply(next, at);
+        }
+    }
+    driver.assert_budget();
+    assert!(driver.requests.len() > 30, "{}", driver.requests.len());
+}
+
 // --- efficiency ----------------------------------------------------------------------
 
 #[test]

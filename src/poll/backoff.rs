@@ -22,11 +22,16 @@ pub fn regular(config: &PollConfig, elapsed: Millis) -> Duration {
 /// The delay after `errors` consecutive transient errors: `first_delay` doubled per error,
 /// capped at the slow end, and never shorter than the regular delay.
 pub fn after_errors(config: &PollConfig, elapsed: Millis, errors: u32) -> Duration {
-    let doublings = errors.saturating_sub(1).min(20);
-    let doubled = config.first_delay.saturating_mul(1 << doublings);
-    doubled
+    doubling(config, errors).max(regular(config, elapsed))
+}
+
+/// `first_delay` after one failure, doubled with each further one, capped at the slow end.
+pub fn doubling(config: &PollConfig, failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(20);
+    config
+        .first_delay
+        .saturating_mul(1 << doublings)
         .min(config.slow_delay())
-        .max(regular(config, elapsed))
 }
 
 /// Shortens `delay` by a random 0..=`jitter_percent` % (at most half of it).

@@ -37,6 +37,11 @@
 //!   last check is placed exactly at the deadline.
 //! * Hidden: no requests. Visible: at once if the planned check is overdue, else the rest of
 //!   the delay. Offline: nothing until `Online`, then a check at once.
+//! * Push (the `events` stream, see [`Push`]): an order that arrives on the stream is an
+//!   answer like a poll's (`Unchanged`, `Changed`, `Terminal`). While the stream is healthy
+//!   (`StreamUp`) checks are a safety net, at least `safety_delay` (60 s) apart, inside the
+//!   same budget; when it fails (`StreamDown`) the regular schedule is back at once, with a
+//!   check at once.
 //!
 //! # Driving loop
 //! ```
@@ -59,6 +64,7 @@
 mod backoff;
 mod budget;
 mod config;
+mod push;
 mod retry_after;
 mod schedule;
 pub mod simulate;
@@ -69,6 +75,7 @@ use crate::error::ErrorKind;
 use crate::model::Status;
 
 pub use config::{MaxWaitPreset, PollConfig, UnknownPreset};
+pub use push::{Failure, Push};
 pub use retry_after::parse_retry_after;
 pub use schedule::Schedule;
 
@@ -97,6 +104,10 @@ pub enum Outcome {
     Online,
     /// The customer asked for a check.
     Manual,
+    /// The event stream delivered an order: polls are only a safety net now.
+    StreamUp,
+    /// The event stream failed: back to the regular schedule.
+    StreamDown,
 }
 
 /// When to check next.

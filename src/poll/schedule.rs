@@ -37,6 +37,8 @@ pub struct Schedule {
     in_flight: bool,
     hidden: bool,
     offline: bool,
+    /// The event stream is healthy: checks are `safety_delay` apart.
+    pushed: bool,
     stopped: Option<StopReason>,
 }
 
@@ -58,6 +60,7 @@ impl Schedule {
             in_flight: false,
             hidden: false,
             offline: false,
+            pushed: false,
             stopped: None,
         }
     }
@@ -118,6 +121,21 @@ impl Schedule {
                 // A click only happens on a visible page.
                 self.hidden = false;
                 self.check_at_once(now);
+                self.resume(now)
+            }
+            Outcome::StreamUp => {
+                self.pushed = true;
+                if let (Some(due), Some(last)) = (self.due, self.last_checked) {
+                    let safety = last.saturating_add(millis(self.config.safety_delay));
+                    self.due = Some(due.max(safety).min(self.deadline()));
+                }
+                self.resume(now)
+            }
+            Outcome::StreamDown => {
+                if self.pushed {
+                    self.pushed = false;
+                    self.check_at_once(now);
+                }
                 self.resume(now)
             }
         }
@@ -214,11 +232,14 @@ impl Schedule {
     }
 
     fn plan(&mut self, delay: Duration, now: Millis) -> Next {
-        let deadline = self.origin.saturating_add(millis(self.config.max_wait));
+        let deadline = self.deadline();
         if now >= deadline {
             return self.stop(StopReason::MaxWait);
         }
-        let delay = backoff::jitter(&self.config, delay, &mut self.rng);
+        let mut delay = backoff::jitter(&self.config, delay, &mut self.rng);
+        if self.pushed {
+            delay = delay.max(self.config.safety_delay);
+        }
         // One last check exactly at the deadline rather than none after it.
         self.due = Some(now.saturating_add(millis(delay)).min(deadline));
         self.resume(now)
@@ -259,6 +280,11 @@ impl Schedule {
             )
     }
 
+    /// `max_wait` after the round start or the last change.
+    fn deadline(&self) -> Millis {
+        self.origin.saturating_add(millis(self.config.max_wait))
+    }
+
     fn elapsed(&self, now: Millis) -> Millis {
         now.saturating_sub(self.origin)
     }
@@ -267,6 +293,8 @@ impl Schedule {
         self.stopped = Some(reason);
         self.due = None;
         self.in_flight = false;
+        // The widget closes its event stream when polling stops.
+        self.pushed = false;
         Next::Stop(reason)
     }
 }
