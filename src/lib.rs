@@ -39,6 +39,8 @@ pub mod intl;
 #[cfg(feature = "widget")]
 mod poller;
 #[cfg(feature = "widget")]
+pub mod push;
+#[cfg(feature = "widget")]
 pub mod state;
 #[cfg(feature = "widget")]
 pub mod ui;
@@ -57,9 +59,11 @@ mod entry {
     use crate::clock::{BrowserClock, Clock, SharedClock};
     use crate::config::{Config, RawConfig};
     use crate::fetch::{FetchTransport, Transport};
+    use crate::push::{EventSourceStreams, Streams};
     use crate::ui::{Remote, Widget, WidgetProps};
 
-    /// A mounted widget. `destroy()` stops its timers and requests and empties the element.
+    /// A mounted widget. `destroy()` stops its timers, requests and event stream and empties
+    /// the element.
     #[wasm_bindgen]
     pub struct WidgetHandle {
         app: Option<AppHandle<Widget>>,
@@ -108,22 +112,25 @@ mod entry {
             element,
             config,
             Rc::new(transport),
+            Rc::new(EventSourceStreams),
             Rc::new(BrowserClock),
         ))
     }
 
-    /// Mounts a widget with any transport and clock (tests serve bodies without a server
-    /// and advance time by hand).
+    /// Mounts a widget with any transport, event streams and clock (tests serve bodies
+    /// without a server, push events by hand and advance time by hand).
     pub fn mount_with(
         element: Element,
         config: Config,
         transport: Rc<dyn Transport>,
+        streams: Rc<dyn Streams>,
         clock: Rc<dyn Clock>,
     ) -> WidgetHandle {
         let remote = Remote::default();
         let props = WidgetProps {
             config: Rc::new(config),
             transport,
+            streams,
             clock: SharedClock(clock),
             host: element.clone(),
             remote: remote.clone(),

@@ -13,6 +13,7 @@ use order_widget::clock::{BrowserClock, Clock, ManualClock};
 use order_widget::config::{Config, RawConfig};
 use order_widget::error::FetchError;
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
+use order_widget::push::EventSourceStreams;
 use order_widget::{mount_with, WidgetHandle};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -141,6 +142,7 @@ async fn start(
         element.clone(),
         config(),
         transport.clone(),
+        Rc::new(EventSourceStreams),
         Rc::new(clock.clone()),
     );
     settle().await;
@@ -188,7 +190,13 @@ async fn polls_on_real_timers() {
         vec![order("pending", 0), order("delivered", 1)],
         clock.clone(),
     );
-    let mut handle = mount_with(element.clone(), config(), transport.clone(), clock);
+    let mut handle = mount_with(
+        element.clone(),
+        config(),
+        transport.clone(),
+        Rc::new(EventSourceStreams),
+        clock,
+    );
     let shown = element.clone();
     assert!(wait_until(1000, move || status(&shown).as_deref() == Some("pending")).await);
     let shown = element.clone();

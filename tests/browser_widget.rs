@@ -12,6 +12,7 @@ use order_widget::clock::ManualClock;
 use order_widget::config::{Config, RawConfig};
 use order_widget::error::{ErrorKind, FetchError};
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
+use order_widget::push::EventSourceStreams;
 use order_widget::{mount, mount_with, WidgetHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -139,6 +140,7 @@ async fn show_on(
         element.clone(),
         config,
         transport.clone(),
+        Rc::new(EventSourceStreams),
         Rc::new(clock.clone()),
     );
     settle().await;
@@ -513,6 +515,7 @@ async fn events_reach_the_host_page() {
         element.clone(),
         config(""),
         transport,
+        Rc::new(EventSourceStreams),
         Rc::new(clock.clone()),
     );
     settle().await;
@@ -568,6 +571,7 @@ async fn a_request_answered_after_destroy_changes_nothing() {
         element.clone(),
         config(""),
         transport.clone(),
+        Rc::new(EventSourceStreams),
         Rc::new(clock),
     );
     settle().await;

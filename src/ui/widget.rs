@@ -1,4 +1,4 @@
-//! The widget: fetches the order, keeps it in a [`WidgetState`] reducer and renders it.
+//! The widget: fetches (and, with `events`, hears) the order, keeps it in a [`WidgetState`] reducer and renders it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,6 +19,7 @@ use crate::events::WidgetEvent;
 use crate::fetch::Transport;
 use crate::labels::Labels;
 use crate::poller::Poller;
+use crate::push::Streams;
 use crate::state::{Action, WidgetState};
 
 impl Reducible for WidgetState {
@@ -60,6 +61,7 @@ impl PartialEq for Remote {
 pub struct WidgetProps {
     pub config: Rc<Config>,
     pub transport: Rc<dyn Transport>,
+    pub streams: Rc<dyn Streams>,
     pub clock: SharedClock,
     /// Where events are dispatched (they bubble out of the shadow root).
     pub host: Element,
@@ -70,6 +72,7 @@ impl PartialEq for WidgetProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.config, &other.config)
             && Rc::ptr_eq(&self.transport, &other.transport)
+            && Rc::ptr_eq(&self.streams, &other.streams)
             && self.clock == other.clock
             && self.host == other.host
             && self.remote == other.remote
@@ -92,10 +95,11 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let poller = poller.clone();
         let remote = props.remote.clone();
         let transport = props.transport.clone();
+        let streams = props.streams.clone();
         let clock = props.clock.clone();
         let dispatch = state.dispatcher();
         use_effect_with(config.clone(), move |config| {
-            let running = Poller::start(config.clone(), transport, clock, dispatch);
+            let running = Poller::start(config.clone(), transport, streams, clock, dispatch);
             let manual = running.clone();
             remote.connect(Some(Callback::from(move |()| manual.manual())));
             *poller.borrow_mut() = Some(running);

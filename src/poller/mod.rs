@@ -1,9 +1,10 @@
 //! Runs the checks of one widget: the first fetch, then the [`Schedule`]'s answers with the
-//! widget's [`Clock`], fed by page visibility, `online`/`offline` and "Check again".
+//! widget's [`Clock`], fed by page visibility, `online`/`offline` and "Check again"; and,
+//! with `events`, the order's event stream, whose orders are answers like a poll's.
 //!
-//! The schedule decides *when*, `fetch` knows *how*, the reducer keeps *what*. Dropping
-//! the timer, the listeners and the request is all [`Poller::stop`] has to do, so nothing
-//! runs after a widget is destroyed.
+//! The schedule (and [`Push`] for the stream) decides *when*, `fetch` and `push` know
+//! *how*, the reducer keeps *what*. Dropping the timers, the listeners, the request and
+//! the stream is all [`Poller::stop`] has to do, so nothing runs after a widget is destroyed.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -16,9 +17,13 @@ use crate::config::Config;
 use crate::error::FetchError;
 use crate::fetch::{classify, Cancel, Request, Response, Transport};
 use crate::model::Order;
-use crate::poll::{Millis, Next, Outcome, Schedule};
+use crate::poll::{Millis, Next, Outcome, Push, Schedule};
 use crate::providers::Provider;
+use crate::push::Streams;
 use crate::state::{outcome, Action, Stopped, WidgetState};
+use stream::{open_stream, Stream};
+
+mod stream;
 
 type Dispatch = UseReducerDispatcher<WidgetState>;
 
@@ -30,6 +35,7 @@ struct Inner {
     schedule: Schedule,
     config: Rc<Config>,
     transport: Rc<dyn Transport>,
+    streams: Rc<dyn Streams>,
     clock: SharedClock,
     dispatch: Dispatch,
     /// The order last received, to tell the schedule whether it changed.
@@ -40,6 +46,8 @@ struct Inner {
     /// The next check was asked for by the customer: show it.
     visible_next: bool,
     last_checked_unix_ms: Option<u64>,
+    /// The event stream, when `events` is configured.
+    stream: Option<Stream>,
     /// The widget is gone: nothing may run any more.
     destroyed: bool,
 }
@@ -56,16 +64,20 @@ impl Poller {
     pub fn start(
         config: Rc<Config>,
         transport: Rc<dyn Transport>,
+        streams: Rc<dyn Streams>,
         clock: SharedClock,
         dispatch: Dispatch,
     ) -> Poller {
         // Jitter only needs customers to differ, not unpredictability.
         let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
         let started = clock.monotonic_ms().max(0.0) as Millis;
+        let push = Push::new(config.poll, seed.wrapping_add(1));
+        let stream = config.events.clone().map(|url| Stream::new(url, push));
         let inner = Rc::new(RefCell::new(Inner {
             schedule: Schedule::new(config.poll, seed, started),
             config,
             transport,
+            streams,
             clock,
             dispatch,
             last: None,
@@ -74,6 +86,7 @@ impl Poller {
             listeners: Vec::new(),
             visible_next: true,
             last_checked_unix_ms: None,
+            stream,
             destroyed: false,
         }));
         let listeners = listen(&Rc::downgrade(&inner));
@@ -87,12 +100,14 @@ impl Poller {
             }
         }
         check(&Rc::downgrade(&inner));
+        open_stream(&Rc::downgrade(&inner));
         Poller(inner)
     }
 
     /// "Check again" (or `handle.refresh()`): at once when the budget allows, else when it
     /// does; after a stop, a new round.
     pub fn manual(&self) {
+        let restarted;
         let next = {
             let mut inner = self.0.borrow_mut();
             if inner.destroyed {
@@ -100,7 +115,8 @@ impl Poller {
             }
             let now = inner.now();
             inner.visible_next = true;
-            if inner.schedule.stopped().is_some() {
+            restarted = inner.schedule.stopped().is_some();
+            if restarted {
                 inner.schedule.restart(now)
             } else {
                 if let Err(at) = inner.schedule.manual_allowed(now) {
@@ -115,13 +131,17 @@ impl Poller {
             }
         };
         execute(&Rc::downgrade(&self.0), next);
+        if restarted {
+            open_stream(&Rc::downgrade(&self.0));
+        }
     }
 
-    /// Stops everything: the timer, the listeners and any request in flight.
+    /// Stops everything: the timers, the listeners, the stream and any request in flight.
     pub fn stop(&self) {
         let mut inner = self.0.borrow_mut();
         inner.destroyed = true;
         inner.timer = None;
+        inner.stream = None;
         inner.listeners.clear();
         if let Some(cancel) = inner.in_flight.take() {
             cancel.cancel();
@@ -196,6 +216,10 @@ fn execute(weak: &Weak<RefCell<Inner>>, next: Next) {
             inner.timer = Some(inner.clock.after(delay, Box::new(move || check(&weak))));
         }
         Next::Stop(reason) => {
+            // The stream runs while the schedule does: "Check again" opens it again.
+            if let Some(stream) = &mut inner.stream {
+                stream.close();
+            }
             let stopped = Stopped {
                 reason,
                 last_checked_unix_ms: inner.last_checked_unix_ms,
@@ -249,8 +273,18 @@ fn answered(
     provider: Provider,
     now_unix_ms: u64,
 ) {
-    let Some(rc) = weak.upgrade() else { return };
     let answer = response.and_then(|response| classify(response, provider, now_unix_ms));
+    take_answer(weak, answer, None);
+}
+
+/// Shows an answer, polled or pushed, and tells the schedule what it means (after `first`,
+/// when the stream has just come up).
+fn take_answer(
+    weak: &Weak<RefCell<Inner>>,
+    answer: Result<Order, FetchError>,
+    first: Option<Outcome>,
+) {
+    let Some(rc) = weak.upgrade() else { return };
     let (action, told, dispatch) = {
         let mut inner = rc.borrow_mut();
         if inner.destroyed {
@@ -285,6 +319,9 @@ fn answered(
             return;
         }
         let now = inner.now();
+        if let Some(first) = first {
+            let _ = inner.schedule.on(first, now);
+        }
         inner.schedule.on(told, now)
     };
     execute(weak, next);
