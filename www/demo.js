@@ -1,6 +1,7 @@
 // The demo storefront: shows the widget for
-// ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>],
-// or the scenario picker. A real shop's backend embeds the order token in its page;
+// ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>][&live=0],
+// or the scenario picker. The widget hears each change on the order's event stream;
+// live=0 leaves it polling only. A real shop's backend embeds the order token in its page;
 // here the mock-only endpoint /demo/token/{id} plays that part. The page loads
 // embed.js on its own, as a shop's page does, so the token request does not wait for
 // the widget's files; <order-widget> elements made before it runs are upgraded then.
@@ -15,6 +16,7 @@ localeSelect.addEventListener("change", () => {
 });
 
 const order = params.get("order");
+const live = params.get("live") !== "0";
 // The customer's order first: the scenario list waits until the widget has shown
 // something (or a few seconds), so it never competes with the order for the network.
 const widgetShown = order
@@ -33,6 +35,7 @@ async function showOrder(id) {
   const widget = document.createElement("order-widget");
   widget.setAttribute("order-id", id);
   widget.setAttribute("proxy", "/api/orders/{id}");
+  if (live) widget.setAttribute("events", "/api/orders/{id}/events");
   widget.setAttribute("token", token);
   widget.setAttribute("locale", params.get("locale") || "en");
   for (const name of ["provider", "reveal-timeout"]) {
@@ -83,6 +86,7 @@ async function listScenarios() {
       const link = document.createElement("a");
       const query = new URLSearchParams({ order: scenario.id, provider: scenario.provider });
       if (params.get("locale")) query.set("locale", params.get("locale"));
+      if (!live) query.set("live", "0");
       link.href = `/?${query}`;
       link.textContent = scenario.title;
       if (scenario.id === order) link.setAttribute("aria-current", "page");

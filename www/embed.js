@@ -3,7 +3,7 @@
 //   <script type="module" src="/order-widget/embed.js"></script>
 //   <order-widget proxy="/api/orders/{id}" order-id="A1B2C3D4E5F6" token="…"></order-widget>
 //
-// Attributes: order-id, proxy, provider, token, locale, currency, credentials, timeout,
+// Attributes: order-id, proxy, provider, token, events, locale, currency, credentials, timeout,
 // reveal-timeout, max-wait. Options without an attribute (headers, labels) go through the
 // `config` property: `element.config = { headers: {...}, labels: {...} }`.
 // The widget renders in an open shadow root; its stylesheet is a file (CSP-safe).
@@ -28,6 +28,7 @@ const ATTRIBUTES = {
   proxy: 'proxy',
   provider: 'provider',
   token: 'token',
+  events: 'events',
   locale: 'locale',
   currency: 'currency',
   credentials: 'credentials',
