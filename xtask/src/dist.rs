@@ -14,7 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{command, root, run, target_dir, Result};
+use crate::cmd::{cargo_home, command, root, run, target_dir, Result};
 use crate::compress;
 use crate::setup;
 
@@ -40,19 +40,21 @@ pub fn build_widget() -> Result<Bundle> {
 
 /// Builds `package` into `out_dir`.
 pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
-    run(command("cargo").args([
-        "rustc",
-        "--quiet",
-        "-p",
-        package,
-        "--lib",
-        "--crate-type",
-        "cdylib",
-        "--profile",
-        "wasm-release",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
+    run(command("cargo")
+        .args([
+            "rustc",
+            "--quiet",
+            "-p",
+            package,
+            "--lib",
+            "--crate-type",
+            "cdylib",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CARGO_ENCODED_RUSTFLAGS", remapped_paths()))?;
     let stem = package.replace('-', "_");
     let raw = target_dir()
         .join("wasm32-unknown-unknown")
@@ -77,6 +79,20 @@ pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
         wasm,
         js: out_dir.join(format!("{stem}.js")),
     })
+}
+
+/// Panic locations in the wasm name source files: named without this machine's
+/// directories (cargo's home, the checkout), so the shipped files do not carry them.
+/// `CARGO_ENCODED_RUSTFLAGS` separates flags with 0x1f, so paths may hold spaces.
+fn remapped_paths() -> String {
+    let mut flags = vec![format!(
+        "--remap-path-prefix={}=/order-widget",
+        root().display()
+    )];
+    if let Some(home) = cargo_home() {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    flags.join("\x1f")
 }
 
 /// Writes the deployable folder from a fresh build and the sources in `www/`.
