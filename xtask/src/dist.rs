@@ -10,12 +10,13 @@
 //! every load), the glue, the wasm and the stylesheet under content-hashed names
 //! (cacheable forever), `labels/`, a Brotli and a gzip sibling of each of those,
 //! and `manifest.json` naming the hashed files for a server that renders
-//! preload hints.
+//! preload hints. The npm package (`npm.rs`) is made from the same build.
 
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo_home, command, root, run, target_dir, Result};
 use crate::compress;
+use crate::npm;
 use crate::setup;
 
 pub struct Bundle {
@@ -28,13 +29,14 @@ const GLUE: &str = "order_widget.js";
 const WASM: &str = "order_widget_bg.wasm";
 const STYLESHEET: &str = "order-widget.css";
 
-/// The widget's deployable folder, `www/pkg/`.
+/// The widget's deployable folder, `www/pkg/`, and its npm package (`target/npm/`).
 pub fn build_widget() -> Result<Bundle> {
     setup::ensure(setup::Needs::BUILD)?;
     let built = build("order-widget", &target_dir().join("dist").join("widget"))?;
     let out = root().join("www").join("pkg");
     let bundle = assemble(&built, &out)?;
     println!("dist: {}", out.display());
+    npm::pack(&built)?;
     Ok(bundle)
 }
 
@@ -198,7 +200,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {path:?}: {e}"))
 }
 
-fn copy(from: &Path, to: &Path) -> Result {
+pub fn copy(from: &Path, to: &Path) -> Result {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| format!("cannot copy {from:?} to {to:?}: {e}"))
