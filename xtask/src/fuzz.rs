@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz --cases N`: generated bodies through the native parser, counting
 //! panics. The bodies are mutations of the fixtures (bytes changed, or a value replaced by
 //! random JSON) and random JSON of bounded depth, read as a random provider. Deterministic:
-//! the same seed gives the same cases. Runs optimized (it rebuilds itself with `--release`).
+//! the same seed gives the same cases. `cargo xtask fuzz` runs optimized (it rebuilds itself
+//! with `--release`); `cargo xtask test` runs a short round in the test build it already has.
 
 use std::panic;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ const SEED: u64 = 0x0de7_2025;
 /// Random JSON nests at most this deep (a few cases test the parser's own depth limit).
 const MAX_DEPTH: u32 = 6;
 
-/// Runs `cases` cases; fails if any panicked.
+/// `cargo xtask fuzz`: runs `cases` cases optimized; fails if any panicked.
 pub fn run_cases(cases: u64) -> Result {
     if cfg!(debug_assertions) {
         // Unoptimized, parsing is about ten times slower: run the release build instead.
@@ -34,6 +35,11 @@ pub fn run_cases(cases: u64) -> Result {
             &cases.to_string(),
         ]));
     }
+    fuzz(cases)
+}
+
+/// Runs `cases` cases in this build, optimized or not; fails if any panicked.
+pub fn fuzz(cases: u64) -> Result {
     let corpus = fixtures()?;
     let mut rng = Rng::with_seed(SEED);
     // A panic is counted, not printed once per case; the first one is kept to report.
