@@ -40,7 +40,7 @@ pub fn items(order: &Order, view: &ViewContext) -> Html {
         let state = item_state(item);
         html! {
             <li key={index} class="ow-item" part="item" data-state={state.map(|(modifier, _)| modifier)}>
-                <span class="ow-item-name">{ name.to_owned() }</span>
+                <span class="ow-item-name" dir="auto">{ name.to_owned() }</span>
                 <span class="ow-item-details">
                     if let Some(quantity) = quantity {
                         <span class="ow-item-quantity">{ quantity }</span>

@@ -80,7 +80,8 @@ pub fn status_badge(order: &Order, labels: &Labels, badge: NodeRef) -> Html {
                 <span class="ow-badge-label">{ label }</span>
             </span>
             if let Some(message) = &order.status_message {
-                <p class="ow-status-message" part="status-message">{ message.clone() }</p>
+                // The vendor's own words, in the vendor's language: their direction is their own.
+                <p class="ow-status-message" part="status-message" dir="auto">{ message.clone() }</p>
             }
         </div>
     }
