@@ -38,8 +38,11 @@ const ATTRIBUTES = {
 };
 const NUMBERS = new Set(['timeout', 'revealTimeout']);
 const STYLESHEET = new URL('./order-widget.css', import.meta.url).href;
-/** Languages with a label set in ./labels/. */
-const TRANSLATED = new Set(['bn', 'ar']);
+/** The label sets in ./labels/, by language: static URLs, which bundlers copy with the module. */
+const TRANSLATIONS = {
+  bn: new URL('./labels/bn.json', import.meta.url),
+  ar: new URL('./labels/ar.json', import.meta.url),
+};
 const TOKEN_HEADER = 'X-Order-Token';
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const LOADING = 'Loading your order…';
@@ -60,10 +63,9 @@ const translations = new Map();
  *  English, other languages, or when it cannot be loaded (the widget then shows English). */
 function translation(locale) {
   const language = String(locale).split(/[-_]/)[0].toLowerCase();
-  if (!TRANSLATED.has(language)) return Promise.resolve({});
+  if (!Object.hasOwn(TRANSLATIONS, language)) return Promise.resolve({});
   if (!translations.has(language)) {
-    const url = new URL(`./labels/${language}.json`, import.meta.url);
-    const labels = fetch(url)
+    const labels = fetch(TRANSLATIONS[language])
       .then((response) => (response.ok ? response.json() : {}))
       .then(onlyStrings)
       .catch(() => ({}));

@@ -84,6 +84,16 @@ impl Demo {
         })
     }
 
+    /// The widget on a page that another server serves at `base` (a storefront app
+    /// whose `/api` goes to `proxy`), in `session`.
+    pub fn on_page(base: String, proxy: Proxy, session: Session) -> Demo {
+        Demo {
+            base,
+            session,
+            _proxy: proxy,
+        }
+    }
+
     pub fn client(&self) -> &Client {
         &self.session.client
     }

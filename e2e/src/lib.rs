@@ -1,17 +1,20 @@
 //! A harness for end-to-end tests and the page benchmark: starts
 //! `order-proxy serve --mock` and a headless browser (Chromium or Firefox) on free
-//! loopback ports, and reads the widget through its shadow root. Everything is
-//! stopped when dropped.
+//! loopback ports, and reads the widget through its shadow root; builds and serves the
+//! Vite app that installs the npm package. Everything is stopped when dropped.
 
 pub mod axe;
 pub mod browser;
 pub mod cdp;
 mod demo;
+pub mod http;
 pub mod process;
+pub mod vite_app;
 
 pub use browser::{Browser, Session, Viewport};
 pub use demo::{proxy_binary, Demo, Proxy, ONE_AT_A_TIME};
 pub use process::repo_root;
+pub use vite_app::{Preview, ViteApp};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 

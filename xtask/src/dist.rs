@@ -10,12 +10,13 @@
 //! every load), the glue, the wasm and the stylesheet under content-hashed names
 //! (cacheable forever), `labels/`, a Brotli and a gzip sibling of each of those,
 //! and `manifest.json` naming the hashed files for a server that renders
-//! preload hints.
+//! preload hints. The npm package (`npm.rs`) is made from the same build.
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{command, root, run, target_dir, Result};
+use crate::cmd::{cargo_home, command, root, run, target_dir, Result};
 use crate::compress;
+use crate::npm;
 use crate::setup;
 
 pub struct Bundle {
@@ -28,31 +29,34 @@ const GLUE: &str = "order_widget.js";
 const WASM: &str = "order_widget_bg.wasm";
 const STYLESHEET: &str = "order-widget.css";
 
-/// The widget's deployable folder, `www/pkg/`.
+/// The widget's deployable folder, `www/pkg/`, and its npm package (`target/npm/`).
 pub fn build_widget() -> Result<Bundle> {
     setup::ensure(setup::Needs::BUILD)?;
     let built = build("order-widget", &target_dir().join("dist").join("widget"))?;
     let out = root().join("www").join("pkg");
     let bundle = assemble(&built, &out)?;
     println!("dist: {}", out.display());
+    npm::pack(&built)?;
     Ok(bundle)
 }
 
 /// Builds `package` into `out_dir`.
 pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
-    run(command("cargo").args([
-        "rustc",
-        "--quiet",
-        "-p",
-        package,
-        "--lib",
-        "--crate-type",
-        "cdylib",
-        "--profile",
-        "wasm-release",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
+    run(command("cargo")
+        .args([
+            "rustc",
+            "--quiet",
+            "-p",
+            package,
+            "--lib",
+            "--crate-type",
+            "cdylib",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CARGO_ENCODED_RUSTFLAGS", remapped_paths()))?;
     let stem = package.replace('-', "_");
     let raw = target_dir()
         .join("wasm32-unknown-unknown")
@@ -77,6 +81,20 @@ pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
         wasm,
         js: out_dir.join(format!("{stem}.js")),
     })
+}
+
+/// Panic locations in the wasm name source files: named without this machine's
+/// directories (cargo's home, the checkout), so the shipped files do not carry them.
+/// `CARGO_ENCODED_RUSTFLAGS` separates flags with 0x1f, so paths may hold spaces.
+fn remapped_paths() -> String {
+    let mut flags = vec![format!(
+        "--remap-path-prefix={}=/order-widget",
+        root().display()
+    )];
+    if let Some(home) = cargo_home() {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    flags.join("\x1f")
 }
 
 /// Writes the deployable folder from a fresh build and the sources in `www/`.
@@ -182,7 +200,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {path:?}: {e}"))
 }
 
-fn copy(from: &Path, to: &Path) -> Result {
+pub fn copy(from: &Path, to: &Path) -> Result {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| format!("cannot copy {from:?} to {to:?}: {e}"))

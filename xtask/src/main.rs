@@ -8,6 +8,7 @@ mod compress;
 mod demo;
 mod dist;
 mod fuzz;
+mod npm;
 mod poll_report;
 mod readme;
 mod setup;
@@ -35,7 +36,8 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
     },
-    /// Build the distributable widget (wasm + JS glue + .d.ts) into www/pkg/.
+    /// Build the distributable widget (wasm + JS glue + .d.ts) into www/pkg/, and its
+    /// npm package into target/npm/.
     Dist,
     /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 3×.
     Size,

@@ -36,8 +36,11 @@ pub fn run_all() -> Result {
             "warnings",
         ]))
     })?;
-    // The end-to-end tests serve the built widget, so build it first.
-    step("widget release build", || dist::build_widget().map(|_| ()))?;
+    // The end-to-end tests serve the built widget and install its npm package, so
+    // build both first.
+    step("widget release build and npm package", || {
+        dist::build_widget().map(|_| ())
+    })?;
     step("native, property, proxy and end-to-end tests", || {
         run(command("cargo").args(["test", "--workspace"]))
     })?;
