@@ -555,12 +555,12 @@ async fn copy_all_copies_every_code_with_its_pin() {
     let widget = Mounted::new(order(vec![first, voucher("COPYALL-BBBB-0002"), credential]));
     settle().await;
 
-    widget.click(".ow-copy-all").await;
+    widget.click("[part~=copy-all-button]").await;
     assert_eq!(
         clipboard_writes(),
         ["COPYALL-AAAA-0001  PIN: 1234\nCOPYALL-BBBB-0002\nme@example.com:pa55word"]
     );
-    assert!(widget.text(".ow-copy-all").starts_with("Copied"));
+    assert!(widget.text("[part~=copy-all-button]").starts_with("Copied"));
     for secret in ["COPYALL-AAAA-0001", "1234", "pa55word"] {
         assert_absent(secret);
     }
@@ -581,7 +581,7 @@ async fn copy_all_failing_shows_every_code_selected() {
         voucher("ALLFAIL-BBBB-0002"),
     ]));
     settle().await;
-    widget.click(".ow-copy-all").await;
+    widget.click("[part~=copy-all-button]").await;
     settle().await;
     let text = widget
         .one(".ow-copy-all-text")
@@ -593,7 +593,7 @@ async fn copy_all_failing_shows_every_code_selected() {
         text.selection_end().unwrap(),
         Some(text.value().len() as u32)
     );
-    assert!(widget.text(".ow-copy-all").starts_with("Press Ctrl+C"));
+    assert!(widget.text("[part~=copy-all-button]").starts_with("Press Ctrl+C"));
 
     widget.click(".ow-reveal-all").await;
     assert!(widget.root.query_selector("textarea").unwrap().is_none());
@@ -613,7 +613,7 @@ async fn events_never_carry_a_code() {
     widget.click(".ow-code .ow-copy").await;
     widget.click(".ow-pin .ow-copy").await;
     widget.click(".ow-reveal-all").await;
-    widget.click(".ow-copy-all").await;
+    widget.click("[part~=copy-all-button]").await;
     let events = widget.events.borrow().clone();
     assert!(events.len() >= 4);
     let debug = format!("{events:?}");

@@ -89,7 +89,6 @@ pub fn Codes(props: &CodesProps) -> Html {
         label: labels.get("copy_all"),
         context: None,
         feedback: reveal.feedback_for(&copy_all_source),
-        class: " ow-copy-all",
         part: "button copy-button copy-all-button",
     };
     let first_kind = order

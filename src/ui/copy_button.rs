@@ -17,8 +17,6 @@ pub struct CopyButton<'a> {
     pub context: Option<&'a str>,
     /// `Some(true)` after a copy that worked, `Some(false)` after one that failed.
     pub feedback: Option<bool>,
-    /// Extra classes after `ow-button ow-copy`.
-    pub class: &'static str,
     pub part: &'static str,
 }
 
@@ -32,7 +30,7 @@ impl CopyButton<'_> {
         html! {
             <button
                 type="button"
-                class={format!("ow-button ow-copy{}", self.class)}
+                class="ow-button ow-copy"
                 part={self.part}
                 data-state={state}
                 {onclick}

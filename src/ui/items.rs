@@ -50,7 +50,7 @@ pub fn items(order: &Order, view: &ViewContext) -> Html {
                     }
                 </span>
                 if let Some((modifier, key)) = state {
-                    <span class={format!("ow-item-state ow-item-state-{modifier}")}>
+                    <span class="ow-item-state" data-state={modifier}>
                         { labels.get(key) }
                     </span>
                 }

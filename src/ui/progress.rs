@@ -40,7 +40,8 @@ pub fn progress(status: Status, labels: &Labels) -> Html {
         html! {
             <li
                 key={index}
-                class={format!("ow-step ow-step-{state}")}
+                class="ow-step"
+                data-state={state}
                 aria-current={current.then_some("step")}
             >
                 <span class="ow-step-dot" aria-hidden="true"></span>

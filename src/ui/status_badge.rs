@@ -72,7 +72,8 @@ pub fn status_badge(order: &Order, labels: &Labels, badge: NodeRef) -> Html {
         <div class="ow-status" part="status">
             <span
                 ref={badge}
-                class={format!("ow-badge ow-badge-{}", tone(status))}
+                class="ow-badge"
+                data-tone={tone(status)}
                 part="badge"
                 data-status={status.as_str()}
             >

@@ -67,7 +67,6 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
             label,
             context: Some(context),
             feedback: state.feedback_for(&source),
-            class: "",
             part: "button copy-button",
         };
         button.view(labels, actions.copy(source, text.into(), voucher.kind, 1))
@@ -214,13 +213,13 @@ fn expiry(expires_at: Option<&str>, labels: &Labels, locale: &str, now: f64) -> 
         },
         Expiry::Soon(at) => html! {
             <p class="ow-code-expiry ow-code-expiry-soon" data-expiry="soon">
-                <span class="ow-badge ow-badge-warning" part="expiry-badge">{ labels.get("expires_soon") }</span>
+                <span class="ow-badge" data-tone="warning" part="expiry-badge">{ labels.get("expires_soon") }</span>
                 { " " }{ relative(&at) }{ " · " }{ day() }
             </p>
         },
         Expiry::Expired(_) => html! {
             <p class="ow-code-expiry ow-code-expiry-expired" data-expiry="expired">
-                <span class="ow-badge ow-badge-danger" part="expiry-badge">{ labels.get("expired") }</span>
+                <span class="ow-badge" data-tone="danger" part="expiry-badge">{ labels.get("expired") }</span>
                 { " " }{ day() }
             </p>
         },
