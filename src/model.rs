@@ -7,10 +7,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The normalized order status. The serialized names are a stable contract
-/// (canonical JSON, `order-widget:status` events, CSS classes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The normalized order status. The serialized names ([`Status::as_str`]) are a stable
+/// contract (canonical JSON, `order-widget:status` events, `data-status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     /// Order created, payment not yet confirmed.
     Initiated,
@@ -27,7 +26,7 @@ pub enum Status {
     Failed,
     Cancelled,
     Refunded,
-    #[serde(other)]
+    /// Any name not above.
     Unknown,
 }
 
@@ -116,8 +115,7 @@ impl Item {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VoucherKind {
     /// A gift-card or voucher code.
     Code,
@@ -130,6 +128,13 @@ pub enum VoucherKind {
 }
 
 impl VoucherKind {
+    pub const ALL: [VoucherKind; 4] = [
+        VoucherKind::Code,
+        VoucherKind::Credential,
+        VoucherKind::PickupCode,
+        VoucherKind::ReturnCode,
+    ];
+
     /// The serialized name (`"pickup_code"`, …), also the kind's label key.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -189,8 +194,7 @@ impl fmt::Debug for Voucher {
 }
 
 /// Which vendor format an order was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Vendor {
     Hsmail,
     VoucherApi,
@@ -199,6 +203,14 @@ pub enum Vendor {
 }
 
 impl Vendor {
+    pub const ALL: [Vendor; 4] = [
+        Vendor::Hsmail,
+        Vendor::VoucherApi,
+        Vendor::Shop,
+        Vendor::Bdvoucher,
+    ];
+
+    /// The serialized name (`"voucher-api"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Vendor::Hsmail => "hsmail",
@@ -208,6 +220,33 @@ impl Vendor {
         }
     }
 }
+
+/// `Status`, `VoucherKind` and `Vendor` are written in JSON as their `as_str` names, so each
+/// name is spelled once. An unknown name reads as `$unknown`, or is refused when `None`.
+macro_rules! serde_by_name {
+    ($name:ident, $unknown:expr) => {
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(deserializer)?;
+                $name::ALL
+                    .into_iter()
+                    .find(|value| value.as_str() == name)
+                    .or($unknown)
+                    .ok_or_else(|| serde::de::Error::custom(concat!("not a ", stringify!($name))))
+            }
+        }
+    };
+}
+
+serde_by_name!(Status, Some(Status::Unknown));
+serde_by_name!(VoucherKind, None);
+serde_by_name!(Vendor, None);
 
 /// The canonical order: what the UI renders, the poller compares and
 /// `order-proxy normalize` / `serve --normalize` print.
@@ -318,16 +357,20 @@ mod tests {
     }
 
     #[test]
-    fn voucher_kind_names_are_the_serialized_ones() {
-        for kind in [
-            VoucherKind::Code,
-            VoucherKind::Credential,
-            VoucherKind::PickupCode,
-            VoucherKind::ReturnCode,
-        ] {
+    fn kind_and_vendor_names_round_trip_and_unknown_ones_are_refused() {
+        for kind in VoucherKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<VoucherKind>(&json).unwrap(), kind);
         }
+        for vendor in Vendor::ALL {
+            let json = serde_json::to_string(&vendor).unwrap();
+            assert_eq!(json, format!("\"{}\"", vendor.as_str()));
+            assert_eq!(serde_json::from_str::<Vendor>(&json).unwrap(), vendor);
+        }
+        assert!(serde_json::from_str::<VoucherKind>("\"coupon\"").is_err());
+        assert!(serde_json::from_str::<Vendor>("\"acme\"").is_err());
+        assert!(serde_json::from_str::<Status>("7").is_err());
     }
 
     #[test]

@@ -593,7 +593,9 @@ async fn copy_all_failing_shows_every_code_selected() {
         text.selection_end().unwrap(),
         Some(text.value().len() as u32)
     );
-    assert!(widget.text("[part~=copy-all-button]").starts_with("Press Ctrl+C"));
+    assert!(widget
+        .text("[part~=copy-all-button]")
+        .starts_with("Press Ctrl+C"));
 
     widget.click(".ow-reveal-all").await;
     assert!(widget.root.query_selector("textarea").unwrap().is_none());

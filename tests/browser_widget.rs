@@ -236,7 +236,10 @@ async fn each_status_renders_its_badge_and_message() {
         assert!(element.query_selector(".ow-progress").unwrap().is_some());
         let ended = matches!(status, "failed" | "cancelled" | "refunded");
         assert_eq!(
-            element.query_selector(".ow-step[data-state=ended]").unwrap().is_some(),
+            element
+                .query_selector(".ow-step[data-state=ended]")
+                .unwrap()
+                .is_some(),
             ended,
             "{status}"
         );
