@@ -7,8 +7,6 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use std::time::Duration;
-
 use order_widget::clock::{BrowserClock, Clock, ManualClock};
 use order_widget::config::{Config, RawConfig};
 use order_widget::error::FetchError;
@@ -18,6 +16,9 @@ use order_widget::{mount_with, WidgetHandle};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::Element;
+
+mod browser_support;
+use browser_support::{host, pass, settle, status, wait_until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -56,13 +57,6 @@ impl Transport for Scripted {
     }
 }
 
-fn host() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
 fn config() -> Config {
     let json = r#"{"proxy": "/api/orders/{id}", "orderId": "7", "provider": "order"}"#;
     let raw = RawConfig::from_js(&js_sys::JSON::parse(json).unwrap()).unwrap();
@@ -87,48 +81,6 @@ fn order(status: &str, codes: usize) -> Result<Response, FetchError> {
         "vouchers": [{}]}}"#,
         vouchers.join(",")
     )))
-}
-
-/// Lets promises, 0 ms timers and Yew's renders run; no time passes on a manual clock.
-async fn settle() {
-    for _ in 0..3 {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        yew::scheduler::flush().await;
-    }
-}
-
-/// Moves the clock forward by `ms`, from one due timer to the next, letting the checks each
-/// timer starts be answered (and set the next timer) before going on.
-async fn pass(clock: &ManualClock, ms: u64) {
-    let mut left = Duration::from_millis(ms);
-    loop {
-        let step = clock.until_next().map_or(left, |next| next.min(left));
-        clock.advance(step);
-        settle().await;
-        left -= step;
-        if left.is_zero() {
-            break;
-        }
-    }
-}
-
-/// Waits on the real clock (up to `ms`) until `done` holds.
-async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
-    for _ in 0..ms / 50 {
-        if done() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-        yew::scheduler::flush().await;
-    }
-    done()
-}
-
-fn status(element: &Element) -> Option<String> {
-    element
-        .query_selector(".ow-badge")
-        .unwrap()
-        .and_then(|badge| badge.get_attribute("data-status"))
 }
 
 /// Mounts a widget on a manual clock and lets its first check answer.

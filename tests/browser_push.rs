@@ -8,7 +8,6 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::time::Duration;
 
 use gloo_events::EventListener;
 use order_widget::clock::ManualClock;
@@ -17,10 +16,12 @@ use order_widget::error::FetchError;
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
 use order_widget::push::{Connection, EventSourceStreams, Heard, Streams};
 use order_widget::{mount_with, WidgetHandle};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{CustomEvent, Element, MutationObserver, MutationObserverInit};
+use web_sys::{CustomEvent, Element};
+
+mod browser_support;
+use browser_support::{host, pass, settle, status, wait_until, Mutations};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -122,13 +123,6 @@ impl Pushed {
     }
 }
 
-fn host() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
 fn config(events: &str) -> Config {
     let json = format!(
         r#"{{"proxy": "/api/orders/{{id}}", "orderId": "7", "provider": "order",
@@ -158,48 +152,6 @@ fn order(status: &str, codes: usize) -> String {
         vouchers.join(",")
     );
     body.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Lets promises, 0 ms timers and Yew's renders run; no time passes on a manual clock.
-async fn settle() {
-    for _ in 0..3 {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        yew::scheduler::flush().await;
-    }
-}
-
-/// Moves the clock forward by `ms`, from one due timer to the next, letting what each
-/// timer starts run before going on.
-async fn pass(clock: &ManualClock, ms: u64) {
-    let mut left = Duration::from_millis(ms);
-    loop {
-        let step = clock.until_next().map_or(left, |next| next.min(left));
-        clock.advance(step);
-        settle().await;
-        left -= step;
-        if left.is_zero() {
-            break;
-        }
-    }
-}
-
-/// Waits on the real clock (up to `ms`) until `done` holds.
-async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
-    for _ in 0..ms / 50 {
-        if done() {
-            return true;
-        }
-        gloo_timers::future::TimeoutFuture::new(50).await;
-        yew::scheduler::flush().await;
-    }
-    done()
-}
-
-fn status(element: &Element) -> Option<String> {
-    element
-        .query_selector(".ow-badge")
-        .unwrap()
-        .and_then(|badge| badge.get_attribute("data-status"))
 }
 
 struct Mounted {
@@ -244,41 +196,6 @@ async fn healthy() -> (Mounted, Rc<Pushed>) {
     assert_eq!(status(&mounted.element).as_deref(), Some("pending"));
     assert_eq!(mounted.polls.count.get(), 1);
     (mounted, streams)
-}
-
-/// Counts every DOM mutation under an element.
-struct Mutations {
-    observer: MutationObserver,
-    count: Rc<Cell<u32>>,
-    _callback: Closure<dyn FnMut(js_sys::Array, MutationObserver)>,
-}
-
-impl Mutations {
-    fn observe(element: &Element) -> Mutations {
-        let count = Rc::new(Cell::new(0));
-        let counter = count.clone();
-        let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
-            move |records: js_sys::Array, _| counter.set(counter.get() + records.length()),
-        );
-        let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
-        let options = MutationObserverInit::new();
-        options.set_subtree(true);
-        options.set_child_list(true);
-        options.set_attributes(true);
-        options.set_character_data(true);
-        observer.observe_with_options(element, &options).unwrap();
-        Mutations {
-            observer,
-            count,
-            _callback: callback,
-        }
-    }
-
-    fn stop(self) -> u32 {
-        let pending = self.observer.take_records().length();
-        self.observer.disconnect();
-        self.count.get() + pending
-    }
 }
 
 // ---------------------------------------------------------------- driven streams

@@ -5,8 +5,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use std::time::Duration;
-
 use gloo_events::EventListener;
 use order_widget::clock::ManualClock;
 use order_widget::config::{Config, RawConfig};
@@ -14,11 +12,13 @@ use order_widget::error::{ErrorKind, FetchError};
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
 use order_widget::push::EventSourceStreams;
 use order_widget::{mount, mount_with, WidgetHandle};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{CustomEvent, Element, HtmlElement, MutationObserver, MutationObserverInit};
+use web_sys::{CustomEvent, Element, HtmlElement};
+
+mod browser_support;
+use browser_support::{host, pass, settle, Mutations};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -81,13 +81,6 @@ fn window() -> web_sys::Window {
     web_sys::window().unwrap()
 }
 
-fn host() -> Element {
-    let document = window().document().unwrap();
-    let div = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
-}
-
 fn config(extra: &str) -> Config {
     let json =
         format!(r#"{{"proxy": "/api/orders/{{id}}", "orderId": "7", "provider": "order"{extra}}}"#);
@@ -111,13 +104,6 @@ fn order(status: &str, extra: &str) -> String {
 
 fn ok(body: String) -> Result<Response, FetchError> {
     Ok(Response::json(body))
-}
-
-async fn settle() {
-    for _ in 0..3 {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        yew::scheduler::flush().await;
-    }
 }
 
 /// Mounts a widget on a clock that moves only when a test advances it, and lets its first
@@ -145,21 +131,6 @@ async fn show_on(
     );
     settle().await;
     (element, handle, transport)
-}
-
-/// Moves the clock forward by `ms`, from one due timer to the next, letting the checks each
-/// timer starts be answered (and set the next timer) before going on.
-async fn pass(clock: &ManualClock, ms: u64) {
-    let mut left = Duration::from_millis(ms);
-    loop {
-        let step = clock.until_next().map_or(left, |next| next.min(left));
-        clock.advance(step);
-        settle().await;
-        left -= step;
-        if left.is_zero() {
-            break;
-        }
-    }
 }
 
 fn text(root: &Element, selector: &str) -> Option<String> {
@@ -609,41 +580,6 @@ async fn widgets_on_one_page_are_independent() {
         text(&second, ".ow-badge-label").as_deref(),
         Some("Delivered")
     );
-}
-
-/// Counts every DOM mutation under an element.
-struct Mutations {
-    observer: MutationObserver,
-    count: Rc<Cell<u32>>,
-    _callback: Closure<dyn FnMut(js_sys::Array, MutationObserver)>,
-}
-
-impl Mutations {
-    fn observe(element: &Element) -> Mutations {
-        let count = Rc::new(Cell::new(0));
-        let counter = count.clone();
-        let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
-            move |records: js_sys::Array, _| counter.set(counter.get() + records.length()),
-        );
-        let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
-        let options = MutationObserverInit::new();
-        options.set_subtree(true);
-        options.set_child_list(true);
-        options.set_attributes(true);
-        options.set_character_data(true);
-        observer.observe_with_options(element, &options).unwrap();
-        Mutations {
-            observer,
-            count,
-            _callback: callback,
-        }
-    }
-
-    fn stop(self) -> u32 {
-        let pending = self.observer.take_records().length();
-        self.observer.disconnect();
-        self.count.get() + pending
-    }
 }
 
 // ---------------------------------------------------------------- quiet polls

@@ -1,0 +1,100 @@
+//! Helpers the widget's browser tests share: a host element, letting the page settle,
+//! moving a `ManualClock`, and counting DOM mutations.
+// Each test file is its own crate and uses only some of these.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use order_widget::clock::ManualClock;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MutationObserver, MutationObserverInit};
+
+/// A new `<div>` at the end of the page's body.
+pub fn host() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+/// Lets promises, 0 ms timers and Yew's renders run; no time passes on a manual clock.
+pub async fn settle() {
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        yew::scheduler::flush().await;
+    }
+}
+
+/// Moves the clock forward by `ms`, from one due timer to the next, letting what each
+/// timer starts (a check, its answer, the next timer) run before going on.
+pub async fn pass(clock: &ManualClock, ms: u64) {
+    let mut left = Duration::from_millis(ms);
+    loop {
+        let step = clock.until_next().map_or(left, |next| next.min(left));
+        clock.advance(step);
+        settle().await;
+        left -= step;
+        if left.is_zero() {
+            break;
+        }
+    }
+}
+
+/// Waits on the real clock (up to `ms`) until `done` holds.
+pub async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
+    for _ in 0..ms / 50 {
+        if done() {
+            return true;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
+    }
+    done()
+}
+
+/// The status the badge shows (`data-status`), if there is a badge.
+pub fn status(element: &Element) -> Option<String> {
+    element
+        .query_selector(".ow-badge")
+        .unwrap()
+        .and_then(|badge| badge.get_attribute("data-status"))
+}
+
+/// Counts every DOM mutation under an element.
+pub struct Mutations {
+    observer: MutationObserver,
+    count: Rc<Cell<u32>>,
+    _callback: Closure<dyn FnMut(js_sys::Array, MutationObserver)>,
+}
+
+impl Mutations {
+    pub fn observe(element: &Element) -> Mutations {
+        let count = Rc::new(Cell::new(0));
+        let counter = count.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
+            move |records: js_sys::Array, _| counter.set(counter.get() + records.length()),
+        );
+        let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+        let options = MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_attributes(true);
+        options.set_character_data(true);
+        observer.observe_with_options(element, &options).unwrap();
+        Mutations {
+            observer,
+            count,
+            _callback: callback,
+        }
+    }
+
+    /// Stops counting; the mutations seen, including those not yet delivered.
+    pub fn stop(self) -> u32 {
+        let pending = self.observer.take_records().length();
+        self.observer.disconnect();
+        self.count.get() + pending
+    }
+}
