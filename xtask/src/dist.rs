@@ -30,14 +30,15 @@ const WASM: &str = "order_widget_bg.wasm";
 const STYLESHEET: &str = "order-widget.css";
 
 /// The widget's deployable folder, `www/pkg/`, and its npm package (`target/npm/`).
+/// Returns the build they were made from: wasm-bindgen's unhashed glue and wasm.
 pub fn build_widget() -> Result<Bundle> {
     setup::ensure(setup::Needs::BUILD)?;
     let built = build("order-widget", &target_dir().join("dist").join("widget"))?;
     let out = root().join("www").join("pkg");
-    let bundle = assemble(&built, &out)?;
+    assemble(&built, &out)?;
     println!("dist: {}", out.display());
     npm::pack(&built)?;
-    Ok(bundle)
+    Ok(built)
 }
 
 /// Builds `package` into `out_dir`.
@@ -98,7 +99,7 @@ fn remapped_paths() -> String {
 }
 
 /// Writes the deployable folder from a fresh build and the sources in `www/`.
-fn assemble(built: &Bundle, out: &Path) -> Result<Bundle> {
+fn assemble(built: &Bundle, out: &Path) -> Result {
     let sources = root().join("www");
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {out:?}: {e}"))?;
@@ -146,11 +147,7 @@ fn assemble(built: &Bundle, out: &Path) -> Result<Bundle> {
         &out.join("manifest.json"),
         format!("{manifest:#}\n").as_bytes(),
     )?;
-    compress::siblings(out)?;
-    Ok(Bundle {
-        wasm: out.join(wasm),
-        js: out.join(glue),
-    })
+    compress::siblings(out)
 }
 
 /// Writes `bytes` as `<stem>-<hash>.<ext>` and returns that name. The hash is the

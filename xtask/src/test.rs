@@ -38,9 +38,7 @@ pub fn run_all() -> Result {
     })?;
     // The end-to-end tests serve the built widget and install its npm package, so
     // build both first.
-    step("widget release build and npm package", || {
-        dist::build_widget().map(|_| ())
-    })?;
+    let widget = step("widget release build and npm package", dist::build_widget)?;
     step("native, property, proxy and end-to-end tests", || {
         run(command("cargo").args(["test", "--workspace"]))
     })?;
@@ -53,7 +51,9 @@ pub fn run_all() -> Result {
     step("browser tests (headless Firefox)", || {
         browser_tests(Browser::Firefox)
     })?;
-    step("size (budget 3.0× the hello-world Yew app)", size::run)?;
+    step("size (budget 3.0× the hello-world Yew app)", || {
+        size::check(&widget)
+    })?;
     println!(
         "xtask test: all steps passed in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -98,10 +98,10 @@ fn browser_tests(browser: Browser) -> Result {
     run(&mut wasm_pack)
 }
 
-fn step(name: &str, action: impl FnOnce() -> Result) -> Result {
+fn step<T>(name: &str, action: impl FnOnce() -> Result<T>) -> Result<T> {
     println!("\n==> {name}");
     let started = Instant::now();
-    action().map_err(|e| format!("{name}: {e}"))?;
+    let done = action().map_err(|e| format!("{name}: {e}"))?;
     println!("==> {name}: ok ({:.0} s)", started.elapsed().as_secs_f64());
-    Ok(())
+    Ok(done)
 }
