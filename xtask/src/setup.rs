@@ -6,8 +6,7 @@ use std::process::Command;
 
 use crate::cmd::{command, output, root, run, tools_dir, Result};
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const WASM_PACK_VERSION: &str = "0.15.1";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const BINARYEN_VERSION: &str = "132";
 const GECKODRIVER_VERSION: &str = "0.37.1";
 const AXE_CORE_VERSION: &str = "4.14.1";
@@ -23,8 +22,6 @@ pub struct Needs {
     /// Headless Chromium and chromedriver, Firefox ESR and geckodriver, and
     /// axe-core, for browser and end-to-end tests and the page benchmark.
     pub browser: bool,
-    /// wasm-pack, for running the browser tests.
-    pub wasm_pack: bool,
     /// Debian's redis-server, which order-proxy's tests start on a free port.
     pub redis_server: bool,
 }
@@ -32,13 +29,11 @@ pub struct Needs {
 impl Needs {
     pub const ALL: Needs = Needs {
         browser: true,
-        wasm_pack: true,
         redis_server: true,
     };
     /// Enough to build the shipped wasm.
     pub const BUILD: Needs = Needs {
         browser: false,
-        wasm_pack: false,
         redis_server: false,
     };
 }
@@ -47,9 +42,6 @@ pub fn ensure(needs: Needs) -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
     wasm_opt()?;
-    if needs.wasm_pack {
-        wasm_pack()?;
-    }
     if needs.browser {
         chromium()?;
         firefox()?;
@@ -99,14 +91,6 @@ fn wasm_bindgen_cli() -> Result {
         "--version",
         &version,
     ]))
-}
-
-fn wasm_pack() -> Result {
-    let installed = output(command("wasm-pack").arg("--version")).unwrap_or_default();
-    if installed.starts_with("wasm-pack ") {
-        return skip("wasm-pack", &installed);
-    }
-    run(command("cargo").args(["install", "wasm-pack", "--version", WASM_PACK_VERSION]))
 }
 
 /// Debian's binaryen is too old for wasm-bindgen's output; npm has the current one.
