@@ -39,20 +39,21 @@ pub fn run_all() -> Result {
     // The end-to-end tests serve the built widget and install its npm package, so
     // build both first.
     let widget = step("widget release build and npm package", dist::build_widget)?;
-    step("native, property, proxy and end-to-end tests", || {
-        run(command("cargo").args(["test", "--workspace"]))
+    // Quick checks that fail often first: the size is close to its budget.
+    step("size (budget 3.0× the hello-world Yew app)", || {
+        size::check(&widget)
     })?;
     // In this (unoptimized) build: an optimized one would compile xtask's whole
     // dependency tree again for a few seconds of cases.
     step("fuzz (20,000 cases)", || fuzz::fuzz(20_000))?;
+    step("native, property, proxy and end-to-end tests", || {
+        run(command("cargo").args(["test", "--workspace"]))
+    })?;
     step("browser tests (headless Chromium)", || {
         browser_tests(Browser::Chromium)
     })?;
     step("browser tests (headless Firefox)", || {
         browser_tests(Browser::Firefox)
-    })?;
-    step("size (budget 3.0× the hello-world Yew app)", || {
-        size::check(&widget)
     })?;
     println!(
         "xtask test: all steps passed in {:.0} s",
