@@ -39,32 +39,68 @@ impl Needs {
 }
 
 pub fn ensure(needs: Needs) -> Result {
+    // Downloads and installs from apt and npm run while cargo compiles its tools.
+    std::thread::scope(|scope| {
+        let packages = scope.spawn(|| apt_and_npm_tools(needs));
+        let compiled = cargo_tools(needs);
+        let packages = packages
+            .join()
+            .unwrap_or_else(|_| Err("installing the apt and npm tools panicked".into()));
+        compiled.and(packages)
+    })
+}
+
+/// The rust target and the tools `cargo install` compiles.
+fn cargo_tools(needs: Needs) -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
-    wasm_opt()?;
     if needs.browser {
-        chromium()?;
-        firefox()?;
         geckodriver()?;
-        axe_core()?;
+    }
+    Ok(())
+}
+
+/// Debian's packages first (npm itself may come from there), then the npm ones.
+fn apt_and_npm_tools(needs: Needs) -> Result {
+    let mut packages = Vec::new();
+    if needs.browser {
+        packages.extend([
+            ("chromium", CHROMIUM),
+            ("chromium-driver", CHROMEDRIVER),
+            ("firefox-esr", FIREFOX),
+        ]);
     }
     if needs.redis_server {
-        apt_tool("redis-server", REDIS_SERVER, &["redis-server"])?;
+        packages.push(("redis-server", REDIS_SERVER));
+    }
+    apt_tools(&packages)?;
+    wasm_opt()?;
+    if needs.browser {
+        axe_core()?;
     }
     Ok(())
 }
 
 /// nginx (the baseline) and wrk (the load) for `cargo xtask bench proxy`.
 pub fn bench_tools() -> Result {
-    apt_tool("nginx", NGINX, &["nginx"])?;
-    apt_tool("wrk", WRK, &["wrk"])
+    apt_tools(&[("nginx", NGINX), ("wrk", WRK)])
 }
 
-fn apt_tool(what: &str, binary: &str, packages: &[&str]) -> Result {
-    if Path::new(binary).exists() {
-        return skip(what, binary);
+/// Installs the `(package, file it installs)` pairs whose file is missing, with one
+/// `apt-get update` and one `apt-get install`.
+fn apt_tools(packages: &[(&str, &str)]) -> Result {
+    let mut missing = Vec::new();
+    for &(package, binary) in packages {
+        if Path::new(binary).exists() {
+            skip(package, binary)?;
+        } else {
+            missing.push(package);
+        }
     }
-    apt_install(packages)
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(&missing)
 }
 
 fn wasm_target() -> Result {
@@ -130,13 +166,6 @@ pub fn geckodriver_path() -> PathBuf {
     cargo_home.join("bin").join("geckodriver")
 }
 
-fn firefox() -> Result {
-    if Path::new(FIREFOX).exists() {
-        return skip("firefox-esr", FIREFOX);
-    }
-    apt_install(&["firefox-esr"])
-}
-
 /// Mozilla's WebDriver server for Firefox: from crates.io (it downloads nothing).
 /// Built unoptimized (`--debug`): it only relays WebDriver commands to Firefox, and
 /// skipping the optimizer shortens a cold CI run.
@@ -164,13 +193,6 @@ fn axe_core() -> Result {
         return skip("axe-core", AXE_CORE_VERSION);
     }
     npm_install(&format!("axe-core@{AXE_CORE_VERSION}"))
-}
-
-fn chromium() -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return skip("chromium + chromedriver", "/usr/bin");
-    }
-    apt_install(&["chromium", "chromium-driver"])
 }
 
 fn apt_install(packages: &[&str]) -> Result {
