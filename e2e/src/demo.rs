@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -58,8 +59,13 @@ impl Proxy {
     }
 }
 
-/// Builds (a no-op when fresh) and returns the debug proxy binary.
+/// The debug proxy binary, built (a no-op when fresh) by the first test that asks.
 pub fn proxy_binary() -> Result<PathBuf> {
+    static BUILT: OnceLock<Result<PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(build_proxy).clone()
+}
+
+fn build_proxy() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", "-p", "order-proxy"])
