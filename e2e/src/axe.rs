@@ -15,6 +15,9 @@ use crate::Result;
 /// WCAG 2.1 level A and AA rules.
 pub const WCAG_21_AA: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+/// How long one `axe.run` may take.
+const AXE_TIMEOUT: Duration = Duration::from_secs(120);
+
 fn source() -> Result<String> {
     let path = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path)
@@ -30,15 +33,17 @@ pub async fn violations(client: &Client) -> Result<Vec<Value>> {
     if injected != json!("function") {
         return Err(format!("axe-core did not load: {injected}"));
     }
-    // A long page (500 codes) takes axe a while, more so in a throttled CI.
-    client
-        .update_timeouts(TimeoutConfiguration::new(
-            Some(Duration::from_secs(120)),
-            None,
-            None,
-        ))
+    // A long page (500 codes) takes axe a while, more so in a throttled CI; the browser
+    // keeps its own timeouts for whatever the test does next.
+    let timeouts = client
+        .get_timeouts()
         .await
-        .map_err(|e| format!("cannot set the script timeout: {e}"))?;
+        .map_err(|e| format!("cannot read the script timeout: {e}"))?;
+    set_timeouts(
+        client,
+        TimeoutConfiguration::new(Some(AXE_TIMEOUT), None, None),
+    )
+    .await?;
     let result = client
         .execute_async(
             "const [tags, done] = arguments;\n\
@@ -50,9 +55,18 @@ pub async fn violations(client: &Client) -> Result<Vec<Value>> {
             vec![json!(WCAG_21_AA)],
         )
         .await
-        .map_err(|e| format!("axe.run failed: {e}"))?;
+        .map_err(|e| format!("axe.run failed: {e}"));
+    set_timeouts(client, timeouts).await?;
+    let result = result?;
     match result {
         Value::Array(violations) => Ok(violations),
         other => Err(format!("axe.run failed: {other}")),
     }
+}
+
+async fn set_timeouts(client: &Client, timeouts: TimeoutConfiguration) -> Result {
+    client
+        .update_timeouts(timeouts)
+        .await
+        .map_err(|e| format!("cannot set the script timeout: {e}"))
 }

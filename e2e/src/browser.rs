@@ -3,14 +3,14 @@
 //! `cargo xtask setup` with `cargo install`). Both run on free loopback ports.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Map, Value};
 
 use crate::cdp;
-use crate::process::{free_port, in_own_group, wait_for_port, GroupGuard};
+use crate::process::{free_port, spawn_group_until_exit, wait_for_port, GroupGuard};
 use crate::Result;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -24,7 +24,7 @@ pub enum Browser {
 }
 
 /// The page's viewport: its size in CSS pixels and the device pixels per CSS pixel.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Viewport {
     pub width: u32,
     pub height: u32,
@@ -59,24 +59,18 @@ impl Browser {
         }
     }
 
-    fn driver(self, port: u16) -> Result<Command> {
-        let mut command = match self {
-            Browser::Chromium => {
-                let mut command = Command::new(CHROMEDRIVER);
-                command.arg(format!("--port={port}"));
-                command
-            }
+    /// The WebDriver server's program and arguments, listening on `port`.
+    fn driver(self, port: u16) -> Result<(PathBuf, Vec<String>)> {
+        Ok(match self {
+            Browser::Chromium => (CHROMEDRIVER.into(), vec![format!("--port={port}")]),
             Browser::Firefox => {
-                let mut command = Command::new(geckodriver()?);
-                command
-                    .args(["--port", &port.to_string()])
-                    // Its BiDi port defaults to 9222: one per run, like every other port.
-                    .args(["--websocket-port", &free_port()?.to_string()]);
-                command
+                let port = port.to_string();
+                // Its BiDi port defaults to 9222: one per run, like every other port.
+                let bidi_port = free_port()?.to_string();
+                let args: [&str; 4] = ["--port", &port, "--websocket-port", &bidi_port];
+                (geckodriver()?, args.map(str::to_owned).to_vec())
             }
-        };
-        command.stdout(Stdio::null()).stderr(Stdio::null());
-        Ok(command)
+        })
     }
 
     fn capabilities(self, viewport: Viewport) -> Map<String, Value> {
@@ -131,23 +125,38 @@ fn geckodriver() -> Result<PathBuf> {
 pub struct Session {
     pub browser: Browser,
     pub client: Client,
-    _driver: GroupGuard,
+    viewport: Viewport,
+    webdriver: String,
+    driver: GroupGuard,
 }
 
+/// A browser that a test handed back, waiting for the next test of the same test binary.
+struct Idle {
+    browser: Browser,
+    viewport: Viewport,
+    webdriver: String,
+    session_id: String,
+    driver: GroupGuard,
+}
+
+/// Every test runs on a runtime of its own, and a client lives on the runtime that made
+/// it: an idle browser is kept as its WebDriver session, which the next test reconnects to.
+static IDLE: Mutex<Vec<Idle>> = Mutex::new(Vec::new());
+
 impl Session {
+    /// A new browser, with a WebDriver server of its own, for this session alone.
     pub async fn start(browser: Browser, viewport: Viewport) -> Result<Session> {
         if browser == Browser::Firefox && viewport.is_phone() {
             return Err("headless Firefox cannot be narrower than 500 CSS px".into());
         }
         let port = free_port()?;
-        let driver = in_own_group(&mut browser.driver(port)?)
-            .spawn()
-            .map_err(|e| format!("cannot start the {} driver: {e}", browser.name()))?;
-        let driver = GroupGuard(driver);
+        let (program, args) = browser.driver(port)?;
+        let driver = spawn_group_until_exit(&program, &args)?;
         wait_for_port(port, "the WebDriver server").await?;
+        let webdriver = format!("http://127.0.0.1:{port}");
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(browser.capabilities(viewport))
-            .connect(&format!("http://127.0.0.1:{port}"))
+            .connect(&webdriver)
             .await
             .map_err(|e| format!("cannot open a {} session: {e}", browser.name()))?;
         if browser == Browser::Chromium && viewport.is_phone() {
@@ -166,8 +175,45 @@ impl Session {
         Ok(Session {
             browser,
             client,
-            _driver: driver,
+            viewport,
+            webdriver,
+            driver,
         })
+    }
+
+    /// A browser for one test: the one an earlier test of this test binary handed back
+    /// (starting a browser takes seconds, Firefox's the most), else a new one.
+    pub async fn for_test(browser: Browser, viewport: Viewport) -> Result<Session> {
+        match take_idle(browser, viewport)? {
+            Some(idle) => idle.resume().await,
+            None => Session::start(browser, viewport).await,
+        }
+    }
+
+    /// Leaves the browser open on a blank page for the next test of this test binary.
+    /// A test that fails before this drops its session, and with it its browser.
+    pub async fn hand_back(self) -> Result {
+        let failed = |e: fantoccini::error::CmdError| format!("cannot hand the browser back: {e}");
+        self.client.goto("about:blank").await.map_err(failed)?;
+        let session_id = self
+            .client
+            .session_id()
+            .await
+            .map_err(failed)?
+            .ok_or("the browser has no WebDriver session")?;
+        // Dropping the client must not end the WebDriver session.
+        self.client.persist().await.map_err(failed)?;
+        let idle = Idle {
+            browser: self.browser,
+            viewport: self.viewport,
+            webdriver: self.webdriver,
+            session_id,
+            driver: self.driver,
+        };
+        IDLE.lock()
+            .map_err(|_| "the idle browsers' lock is poisoned")?
+            .push(idle);
+        Ok(())
     }
 
     pub async fn close(self) -> Result {
@@ -175,5 +221,31 @@ impl Session {
             .close()
             .await
             .map_err(|e| format!("cannot close the session: {e}"))
+    }
+}
+
+fn take_idle(browser: Browser, viewport: Viewport) -> Result<Option<Idle>> {
+    let mut idle_browsers = IDLE
+        .lock()
+        .map_err(|_| "the idle browsers' lock is poisoned")?;
+    let found = idle_browsers
+        .iter()
+        .position(|idle| idle.browser == browser && idle.viewport == viewport);
+    Ok(found.map(|index| idle_browsers.swap_remove(index)))
+}
+
+impl Idle {
+    async fn resume(self) -> Result<Session> {
+        let client =
+            Client::with_existing_session(&self.webdriver, &self.session_id, HttpConnector::new())
+                .await
+                .map_err(|e| format!("cannot resume the {} session: {e}", self.browser.name()))?;
+        Ok(Session {
+            browser: self.browser,
+            client,
+            viewport: self.viewport,
+            webdriver: self.webdriver,
+            driver: self.driver,
+        })
     }
 }

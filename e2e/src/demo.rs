@@ -82,7 +82,7 @@ impl Demo {
     /// The demo served by the debug proxy, in `browser` at `viewport`.
     pub async fn start(browser: Browser, viewport: Viewport) -> Result<Demo> {
         let proxy = Proxy::start(&proxy_binary()?, &[]).await?;
-        let session = Session::start(browser, viewport).await?;
+        let session = Session::for_test(browser, viewport).await?;
         Ok(Demo {
             base: proxy.base.clone(),
             session,
@@ -322,8 +322,9 @@ impl Demo {
             .map_err(|e| format!("cannot press a key: {e}"))
     }
 
+    /// Stops the proxy and hands the browser back for the next test.
     pub async fn close(self) -> Result {
-        self.session.close().await
+        self.session.hand_back().await
     }
 }
 

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::Result;
@@ -28,6 +28,29 @@ pub struct GroupGuard(pub Child);
 /// Makes the command's process the leader of a new process group.
 pub fn in_own_group(command: &mut Command) -> &mut Command {
     command.process_group(0)
+}
+
+/// The shell that runs a program for [`spawn_group_until_exit`]: the program in the
+/// background, then `read` waits for the end of stdin, then the whole group is killed.
+const KILL_GROUP_AT_END_OF_STDIN: &str = "\"$@\" & read -r end; kill -KILL 0";
+
+/// Starts `program` in a process group of its own, like [`in_own_group`], that is also
+/// killed when this process exits without dropping the guard (a browser kept open for the
+/// next test of a test binary is still open when its last test ends): the group's shell
+/// holds the read end of a pipe whose write end only this process has.
+pub fn spawn_group_until_exit(program: &Path, args: &[String]) -> Result<GroupGuard> {
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", KILL_GROUP_AT_END_OF_STDIN, "sh"])
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    in_own_group(&mut command)
+        .spawn()
+        .map(GroupGuard)
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))
 }
 
 impl Drop for GroupGuard {

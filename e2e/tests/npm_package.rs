@@ -182,7 +182,7 @@ async fn vite_app_shows_delivered_orders(browser: Browser) {
     let changing_token = demo_token(&proxy, CHANGING_ORDER).await;
     let instant_token = demo_token(&proxy, INSTANT_ORDER).await;
 
-    let session = Session::start(browser, Viewport::DESKTOP).await.unwrap();
+    let session = Session::for_test(browser, Viewport::DESKTOP).await.unwrap();
     let demo = Demo::on_page(preview.base.clone(), proxy, session);
 
     // <order-widget> in a React component.
