@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// Built-in mock vendors and the demo endpoints (the default without --upstream).
     #[arg(long)]
     pub mock: bool,
+    /// The mock vendors play every order's lifecycle this many times faster.
+    #[arg(long, default_value_t = 1, conflicts_with = "upstream",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub mock_speed: u32,
     /// Directory with index.html and www/ (default: the repository root).
     #[arg(long)]
     pub assets: Option<PathBuf>,
@@ -291,6 +295,7 @@ impl ServeArgs {
         config.api_secret = api_secret;
         config.allow_origin = self.allow_origin;
         config.normalize = self.normalize;
+        config.mock_speed = self.mock_speed;
         config.assets = self.assets.unwrap_or_else(default_assets);
         config.terminal_ttl = self.terminal_ttl;
         config.live_ttl = self.live_ttl;

@@ -101,6 +101,8 @@ pub struct Config {
     pub token_secret: Secret,
     pub allow_origin: Option<String>,
     pub normalize: bool,
+    /// How many times faster than scripted the mock vendors play their orders' lifecycles.
+    pub mock_speed: u32,
     /// Holds `index.html` and `www/`.
     pub assets: PathBuf,
     pub terminal_ttl: Duration,
@@ -125,6 +127,7 @@ impl Config {
             token_secret,
             allow_origin: None,
             normalize: false,
+            mock_speed: 1,
             assets: default_assets(),
             terminal_ttl: Duration::from_secs(600),
             live_ttl: Duration::from_secs(1),

@@ -91,6 +91,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
                     url: format!("http://{addr}/hooks/order"),
                     secret,
                 }),
+                config.mock_speed,
             )
             .await?;
             (Targets::Mock(mock.targets()), Some(mock))

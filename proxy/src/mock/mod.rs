@@ -84,6 +84,8 @@ struct MockState {
     orders: Mutex<HashMap<String, OrderLog>>,
     notify: Option<Notify>,
     client: reqwest::Client,
+    /// How many times faster than their timelines the orders move.
+    speed: u32,
 }
 
 /// A running mock vendor server; dropped with the process (or [`MockHandle::stop`]).
@@ -118,9 +120,12 @@ impl MockHandle {
     }
 }
 
+/// Starts the mock vendors; every order's lifecycle runs `speed` times faster than its
+/// timeline says (1: as scripted).
 pub async fn start(
     credentials: Credentials,
     notify: Option<Notify>,
+    speed: u32,
 ) -> std::io::Result<MockHandle> {
     let client = reqwest::Client::builder()
         .no_proxy()
@@ -132,6 +137,7 @@ pub async fn start(
         orders: Mutex::new(HashMap::new()),
         notify,
         client,
+        speed,
     });
     let router = Router::new()
         .route(
@@ -186,7 +192,7 @@ async fn answer(
         let first = *log.first_served.get_or_insert_with(Instant::now);
         (
             log.served,
-            first.elapsed().as_secs(),
+            (first.elapsed() * state.speed).as_secs(),
             clock_started.then_some(first),
         )
     };
@@ -219,7 +225,7 @@ async fn answer(
 async fn notify_phase_changes(state: Arc<MockState>, scenario: &'static Scenario, first: Instant) {
     let Some(notify) = &state.notify else { return };
     for (from, _) in scenario.timeline.iter().filter(|(from, _)| *from > 0) {
-        let due = first + std::time::Duration::from_secs(*from);
+        let due = first + std::time::Duration::from_secs(*from) / state.speed;
         tokio::time::sleep_until(due.into()).await;
         let body = serde_json::json!({ "order_id": scenario.id }).to_string();
         let signature = crate::webhook::sign(
