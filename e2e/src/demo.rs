@@ -78,10 +78,22 @@ fn build_proxy() -> Result<PathBuf> {
     Ok(target_dir().join("debug").join("order-proxy"))
 }
 
+/// `--mock-speed` for tests that wait for an order to change but do not time the change.
+pub const FAST_MOCK_ORDERS: [&str; 2] = ["--mock-speed", "4"];
+
 impl Demo {
     /// The demo served by the debug proxy, in `browser` at `viewport`.
     pub async fn start(browser: Browser, viewport: Viewport) -> Result<Demo> {
-        let proxy = Proxy::start(&proxy_binary()?, &[]).await?;
+        Demo::start_with(browser, viewport, &[]).await
+    }
+
+    /// The demo with its mock orders' lifecycles [`FAST_MOCK_ORDERS`].
+    pub async fn start_fast(browser: Browser, viewport: Viewport) -> Result<Demo> {
+        Demo::start_with(browser, viewport, &FAST_MOCK_ORDERS).await
+    }
+
+    async fn start_with(browser: Browser, viewport: Viewport, flags: &[&str]) -> Result<Demo> {
+        let proxy = Proxy::start(&proxy_binary()?, flags).await?;
         let session = Session::for_test(browser, viewport).await?;
         Ok(Demo {
             base: proxy.base.clone(),

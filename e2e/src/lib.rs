@@ -12,7 +12,7 @@ pub mod process;
 pub mod vite_app;
 
 pub use browser::{Browser, Session, Viewport};
-pub use demo::{proxy_binary, Demo, Proxy, ONE_AT_A_TIME};
+pub use demo::{proxy_binary, Demo, Proxy, FAST_MOCK_ORDERS, ONE_AT_A_TIME};
 pub use process::repo_root;
 pub use vite_app::{Preview, ViteApp};
 

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use e2e::{http, in_both_browsers, proxy_binary, repo_root, Browser, Demo, Proxy, Session};
-use e2e::{Viewport, ViteApp, ONE_AT_A_TIME};
+use e2e::{Viewport, ViteApp, FAST_MOCK_ORDERS, ONE_AT_A_TIME};
 use order_widget::config::{Credentials, RawConfig};
 use order_widget::error::ErrorKind;
 use order_widget::events::WidgetEvent;
@@ -28,7 +28,8 @@ in_both_browsers!(vite_app_shows_delivered_orders);
 const NO_ATTRIBUTE: [&str; 2] = ["headers", "labels"];
 /// `order-widget:error` types that `<order-widget>` (embed.js) adds to the widget's own.
 const ELEMENT_ERRORS: [&str; 2] = ["config", "load"];
-/// The mock bdvoucher order that starts `initiated` and is delivered after ~10 s: its
+/// The mock bdvoucher order that starts `initiated` and is delivered after ~10 s (at the
+/// test's mock speed, ~2.5 s): its
 /// first status comes with `order-widget:ready`, so the page can only learn
 /// `delivered` from an `order-widget:status` event.
 const CHANGING_ORDER: &str = "20250010";
@@ -165,7 +166,10 @@ fn app_type_checks_and_a_wrong_attribute_does_not() {
 async fn vite_app_shows_delivered_orders(browser: Browser) {
     let app = built_app();
     let _turn = ONE_AT_A_TIME.lock().await;
-    let proxy = Proxy::start(&proxy_binary().unwrap(), &[]).await.unwrap();
+    // The page must learn of the change, whenever it comes.
+    let proxy = Proxy::start(&proxy_binary().unwrap(), &FAST_MOCK_ORDERS)
+        .await
+        .unwrap();
     // The demo's policy, as order-proxy sends it with every response.
     let csp = http::get(&format!("{}/healthz", proxy.base))
         .await
