@@ -2,9 +2,9 @@
 //! `--target web` glue with TypeScript declarations, then `wasm-opt -Oz`), and
 //! assembles the widget's deployable folder `www/pkg/`.
 //!
-//! `cargo rustc --crate-type cdylib` is used instead of `wasm-pack build`
-//! because LTO is silently skipped for a `["cdylib", "rlib"]` crate otherwise;
-//! the output files are the same as wasm-pack's.
+//! `cargo rustc --crate-type cdylib` makes the wasm of the crate (an rlib in its
+//! Cargo.toml); `wasm-pack build` would need both crate types there, and LTO is
+//! silently skipped for such a crate. The output files are the same as wasm-pack's.
 //!
 //! The deployable folder holds `embed.js` (the only entry point, revalidated on
 //! every load), the glue, the wasm and the stylesheet under content-hashed names
