@@ -67,7 +67,13 @@ pub fn proxy_binary() -> Result<PathBuf> {
 
 fn build_proxy() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_for_this_test) {
+            command.env_remove(name);
+        }
+    }
+    let status = command
         .args(["build", "--quiet", "-p", "order-proxy"])
         .current_dir(repo_root())
         .status()
@@ -80,6 +86,21 @@ fn build_proxy() -> Result<PathBuf> {
 
 /// `--mock-speed` for tests that wait for an order to change but do not time the change.
 pub const FAST_MOCK_ORDERS: [&str; 2] = ["--mock-speed", "4"];
+
+/// The variables `cargo test` sets for the test itself (its package's name, version,
+/// directory…). Build scripts watch some of them (ring's does): a build that inherits them
+/// and `cargo test`'s own would each find ring changed and rebuild it and all above it.
+fn is_set_for_this_test(name: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+        ]
+        .contains(&name)
+}
 
 impl Demo {
     /// The demo served by the debug proxy, in `browser` at `viewport`.
