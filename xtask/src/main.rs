@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install what is missing: wasm target, wasm-bindgen-cli, wasm-opt,
+    /// Install what is missing: wasm target, wasm-bindgen-cli, wasm-pack, wasm-opt,
     /// chromium + chromedriver, firefox-esr + geckodriver, axe-core.
     Setup,
     /// The whole check: fmt, clippy, native, property, proxy, browser and end-to-end tests, size.

@@ -6,7 +6,8 @@ use std::process::Command;
 
 use crate::cmd::{command, output, root, run, tools_dir, Result};
 
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_PACK_VERSION: &str = "0.15.1";
 const BINARYEN_VERSION: &str = "132";
 const GECKODRIVER_VERSION: &str = "0.37.1";
 const AXE_CORE_VERSION: &str = "4.14.1";
@@ -22,6 +23,8 @@ pub struct Needs {
     /// Headless Chromium and chromedriver, Firefox ESR and geckodriver, and
     /// axe-core, for browser and end-to-end tests and the page benchmark.
     pub browser: bool,
+    /// wasm-pack, for running the browser tests.
+    pub wasm_pack: bool,
     /// Debian's redis-server, which order-proxy's tests start on a free port.
     pub redis_server: bool,
 }
@@ -29,11 +32,13 @@ pub struct Needs {
 impl Needs {
     pub const ALL: Needs = Needs {
         browser: true,
+        wasm_pack: true,
         redis_server: true,
     };
     /// Enough to build the shipped wasm.
     pub const BUILD: Needs = Needs {
         browser: false,
+        wasm_pack: false,
         redis_server: false,
     };
 }
@@ -54,6 +59,9 @@ pub fn ensure(needs: Needs) -> Result {
 fn cargo_tools(needs: Needs) -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
+    if needs.wasm_pack {
+        wasm_pack()?;
+    }
     if needs.browser {
         geckodriver()?;
     }
@@ -127,6 +135,14 @@ fn wasm_bindgen_cli() -> Result {
         "--version",
         &version,
     ]))
+}
+
+fn wasm_pack() -> Result {
+    let installed = output(command("wasm-pack").arg("--version")).unwrap_or_default();
+    if installed.starts_with("wasm-pack ") {
+        return skip("wasm-pack", &installed);
+    }
+    run(command("cargo").args(["install", "wasm-pack", "--version", WASM_PACK_VERSION]))
 }
 
 /// Debian's binaryen is too old for wasm-bindgen's output; npm has the current one.

@@ -67,9 +67,7 @@ enum Browser {
     Firefox,
 }
 
-/// Every `tests/browser_*.rs` in a headless browser: `cargo test` for wasm32 with
-/// wasm-bindgen's test runner, which drives the browser through its WebDriver server
-/// (what `wasm-pack test --headless` runs, without wasm-pack).
+/// Every `tests/browser_*.rs` through wasm-pack in a headless browser.
 fn browser_tests(browser: Browser) -> Result {
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
         .map_err(|e| format!("cannot list tests/: {e}"))?
@@ -82,27 +80,23 @@ fn browser_tests(browser: Browser) -> Result {
     if names.is_empty() {
         return Err("no tests/browser_*.rs found".into());
     }
-    let mut cargo = command("cargo");
-    cargo
-        .args(["test", "--target", setup::WASM_TARGET])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
-    // The runner picks the browser whose driver it is given.
+    let mut wasm_pack = command("wasm-pack");
+    wasm_pack.args(["test", "--headless"]);
     match browser {
-        Browser::Chromium => cargo
-            .env("CHROMEDRIVER", setup::CHROMEDRIVER)
-            .env_remove("GECKODRIVER"),
-        Browser::Firefox => cargo
-            .env("GECKODRIVER", setup::geckodriver_path())
-            .env_remove("CHROMEDRIVER"),
+        Browser::Chromium => wasm_pack
+            .args(["--chrome", "--chromedriver"])
+            .arg(setup::CHROMEDRIVER),
+        Browser::Firefox => wasm_pack
+            .args(["--firefox", "--geckodriver"])
+            .arg(setup::geckodriver_path()),
     };
+    wasm_pack
+        .args(["--mode", "no-install", "--"])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
     for name in &names {
-        cargo.args(["--test", name]);
+        wasm_pack.args(["--test", name]);
     }
-    run(&mut cargo)
+    run(&mut wasm_pack)
 }
 
 fn step<T>(name: &str, action: impl FnOnce() -> Result<T>) -> Result<T> {
