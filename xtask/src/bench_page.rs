@@ -160,7 +160,7 @@ pub fn run() -> Result {
     Ok(())
 }
 
-/// The table, and the timelines of the median cold phone loads, as Markdown.
+/// The table, and the timelines of the median cold loads (desktop and phone), as Markdown.
 fn report(results: &Results, load_before: &str, load_after: &str) -> String {
     let mut out = format!(
         "Measured by `cargo xtask bench` (headless Chromium {}; load average {load_before} \
@@ -185,12 +185,10 @@ fn report(results: &Results, load_before: &str, load_after: &str) -> String {
         ));
     }
     for (measure, widget, vanilla) in results {
-        if measure.profile.name == "phone"
-            && measure.cache == Cache::Cold
-            && measure.codes.is_none()
-        {
-            out.push_str(&timeline_table("widget", median_load(widget)));
-            out.push_str(&timeline_table("vanilla page", median_load(vanilla)));
+        if measure.cache == Cache::Cold && measure.codes.is_none() {
+            let profile = measure.profile.name;
+            out.push_str(&timeline_table(profile, "widget", median_load(widget)));
+            out.push_str(&timeline_table(profile, "vanilla page", median_load(vanilla)));
         }
     }
     out
@@ -378,9 +376,9 @@ fn median_load(loads: &[Load]) -> &Load {
         .unwrap_or(&loads[0])
 }
 
-fn timeline_table(page: &str, load: &Load) -> String {
+fn timeline_table(profile: &str, page: &str, load: &Load) -> String {
     let mut out = format!(
-        "\nTimeline of the median cold phone load, {page} (ms from navigation start; \
+        "\nTimeline of the median cold {profile} load, {page} (ms from navigation start; \
          requests and the widget's performance marks, by end):\n\n\
          | request or mark | start | end |\n|---|---:|---:|\n"
     );
