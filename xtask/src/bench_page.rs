@@ -188,7 +188,11 @@ fn report(results: &Results, load_before: &str, load_after: &str) -> String {
         if measure.cache == Cache::Cold && measure.codes.is_none() {
             let profile = measure.profile.name;
             out.push_str(&timeline_table(profile, "widget", median_load(widget)));
-            out.push_str(&timeline_table(profile, "vanilla page", median_load(vanilla)));
+            out.push_str(&timeline_table(
+                profile,
+                "vanilla page",
+                median_load(vanilla),
+            ));
         }
     }
     out
