@@ -27,6 +27,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::NotAllowed,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimit,
+        ErrorKind::Server,
+        ErrorKind::BadResponse,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Network => "network",
@@ -76,15 +86,17 @@ mod tests {
 
     #[test]
     fn names_are_the_serialized_ones() {
-        for kind in [
-            ErrorKind::Network,
-            ErrorKind::Timeout,
-            ErrorKind::NotAllowed,
-            ErrorKind::NotFound,
-            ErrorKind::RateLimit,
-            ErrorKind::Server,
-            ErrorKind::BadResponse,
-        ] {
+        for kind in ErrorKind::ALL {
+            // Fails to compile when a kind is added: add it to `ALL` too.
+            match kind {
+                ErrorKind::Network
+                | ErrorKind::Timeout
+                | ErrorKind::NotAllowed
+                | ErrorKind::NotFound
+                | ErrorKind::RateLimit
+                | ErrorKind::Server
+                | ErrorKind::BadResponse => {}
+            }
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }

@@ -18,7 +18,7 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod browser_support;
-use browser_support::{host, pass, settle, status, wait_until};
+use browser_support::{canonical_order, host, pass, settle, status, wait_until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -72,15 +72,7 @@ fn voucher(n: usize) -> String {
 
 fn order(status: &str, codes: usize) -> Result<Response, FetchError> {
     let vouchers: Vec<String> = (0..codes).map(voucher).collect();
-    Ok(Response::json(format!(
-        r#"{{"vendor": "shop", "id": "7", "number": "A-7", "status": "{status}", "terminal": false,
-        "status_label": null, "status_message": null, "status_colors": null, "total": null,
-        "created_at": null, "is_service": false,
-        "items": [{{"name": "Gift card", "quantity": 1, "unit_price": null, "fulfilled": null,
-                    "fulfillment_status": null}}],
-        "vouchers": [{}]}}"#,
-        vouchers.join(",")
-    )))
+    Ok(Response::json(canonical_order(status, &vouchers)))
 }
 
 /// Mounts a widget on a manual clock and lets its first check answer.

@@ -21,7 +21,7 @@ use wasm_bindgen_test::*;
 use web_sys::{CustomEvent, Element};
 
 mod browser_support;
-use browser_support::{host, pass, settle, status, wait_until, Mutations};
+use browser_support::{canonical_order, host, pass, settle, status, wait_until, Mutations};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -142,16 +142,7 @@ fn voucher(n: usize) -> String {
 /// A canonical order body on one line, as a stream's `data` carries it.
 fn order(status: &str, codes: usize) -> String {
     let vouchers: Vec<String> = (0..codes).map(voucher).collect();
-    let body = format!(
-        r#"{{"vendor": "shop", "id": "7", "number": "A-7", "status": "{status}", "terminal": false,
-        "status_label": null, "status_message": null, "status_colors": null, "total": null,
-        "created_at": null, "is_service": false,
-        "items": [{{"name": "Gift card", "quantity": 1, "unit_price": null, "fulfilled": null,
-                    "fulfillment_status": null}}],
-        "vouchers": [{}]}}"#,
-        vouchers.join(",")
-    );
-    body.split_whitespace().collect::<Vec<_>>().join(" ")
+    canonical_order(status, &vouchers)
 }
 
 struct Mounted {

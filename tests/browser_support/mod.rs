@@ -55,6 +55,21 @@ pub async fn wait_until(ms: u32, done: impl Fn() -> bool) -> bool {
     done()
 }
 
+/// A canonical `shop` order (id 7, one item) with `vouchers` (canonical voucher objects),
+/// on one line, as an event stream's `data` carries it.
+pub fn canonical_order(status: &str, vouchers: &[String]) -> String {
+    let body = format!(
+        r#"{{"vendor": "shop", "id": "7", "number": "A-7", "status": "{status}", "terminal": false,
+        "status_label": null, "status_message": null, "status_colors": null, "total": null,
+        "created_at": null, "is_service": false,
+        "items": [{{"name": "Gift card", "quantity": 1, "unit_price": null, "fulfilled": null,
+                    "fulfillment_status": null}}],
+        "vouchers": [{}]}}"#,
+        vouchers.join(",")
+    );
+    body.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The status the badge shows (`data-status`), if there is a badge.
 pub fn status(element: &Element) -> Option<String> {
     element
