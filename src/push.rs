@@ -74,7 +74,7 @@ mod browser {
             let mut heartbeats = source.subscribe("heartbeat").ok()?;
             // gloo-net reports an error only once the browser has given up (CLOSED). A
             // dropped connection, which the browser would retry (CONNECTING), is an `error`
-            // event too: this hears every one.
+            // event too: this reports every one.
             let mut errors = source.subscribe("error").ok()?;
             let closed = Cancel::default();
             let listening = closed.clone();

@@ -109,22 +109,22 @@ impl Pushed {
         self.open.borrow().get()
     }
 
-    fn hear(&self, heard: StreamEvent) {
+    fn send(&self, event: StreamEvent) {
         assert!(self.is_open(), "the stream is closed");
         let listener = self.listener.borrow().clone().expect("a stream was opened");
-        listener(heard);
+        listener(event);
     }
 
     fn push(&self, body: String) {
-        self.hear(StreamEvent::Order(body));
+        self.send(StreamEvent::Order(body));
     }
 
     fn heartbeat(&self, data: &str) {
-        self.hear(StreamEvent::Heartbeat(data.to_owned()));
+        self.send(StreamEvent::Heartbeat(data.to_owned()));
     }
 
     fn fail(&self) {
-        self.hear(StreamEvent::Failed);
+        self.send(StreamEvent::Failed);
     }
 }
 
@@ -522,10 +522,10 @@ async fn no_code_or_token_reaches_the_events_or_the_console() {
 
 // ---------------------------------------------------------------- the browser's EventSource
 
-/// The browser's streams, noting what each one heard before the widget does.
+/// The browser's streams, noting what each one reports before the widget gets it.
 #[derive(Default)]
 struct Noting {
-    heard: Rc<RefCell<Vec<StreamEvent>>>,
+    reported: Rc<RefCell<Vec<StreamEvent>>>,
 }
 
 impl Streams for Noting {
@@ -535,9 +535,9 @@ impl Streams for Noting {
         credentials: Credentials,
         listener: Box<dyn Fn(StreamEvent)>,
     ) -> Option<Connection> {
-        let heard = self.heard.clone();
+        let reported = self.reported.clone();
         let noting = move |event: StreamEvent| {
-            heard.borrow_mut().push(event.clone());
+            reported.borrow_mut().push(event.clone());
             listener(event);
         };
         EventSourceStreams.open(url, credentials, Box::new(noting))
@@ -561,14 +561,14 @@ fn is_firefox() -> bool {
     agent.unwrap_or_default().contains("Firefox")
 }
 
-/// Chromium streams `data:` URLs: the order is pushed, the heartbeat heard, and the end of
+/// Chromium streams `data:` URLs: the order is pushed, the heartbeat reported, and the end of
 /// the stream (which the browser would reconnect) is a failure: polling at once. Firefox refuses `data:`
 /// for `EventSource` (readyState CLOSED at once): a failure before any order, retried.
 #[wasm_bindgen_test]
 async fn the_browsers_event_source_pushes_an_order_and_a_heartbeat_and_its_end_falls_back_to_polling(
 ) {
     let streams = Rc::new(Noting::default());
-    let heard = streams.heard.clone();
+    let reported = streams.reported.clone();
     let events = data_stream(&order("processing", 0));
     let config = {
         let json = format!(
@@ -592,12 +592,12 @@ async fn the_browsers_event_source_pushes_an_order_and_a_heartbeat_and_its_end_f
         streams,
         Rc::new(clock.clone()),
     );
-    let noted = heard.clone();
+    let noted = reported.clone();
     assert!(wait_until(5_000, move || noted.borrow().contains(&StreamEvent::Failed)).await);
     settle().await;
-    let heard = heard.borrow().clone();
+    let reported = reported.borrow().clone();
     if is_firefox() {
-        assert_eq!(heard, [StreamEvent::Failed]);
+        assert_eq!(reported, [StreamEvent::Failed]);
         assert_eq!(status(&element).as_deref(), Some("pending"));
         assert_eq!(
             polls.count.get(),
@@ -610,7 +610,7 @@ async fn the_browsers_event_source_pushes_an_order_and_a_heartbeat_and_its_end_f
             StreamEvent::Heartbeat("15".to_owned()),
             StreamEvent::Failed,
         ];
-        assert_eq!(heard, expected);
+        assert_eq!(reported, expected);
         assert_eq!(status(&element).as_deref(), Some("processing"));
         assert_eq!(polls.count.get(), 2, "a poll at once when the stream ended");
     }
@@ -626,18 +626,18 @@ async fn the_browsers_event_source_pushes_an_order_and_a_heartbeat_and_its_end_f
 #[wasm_bindgen_test]
 async fn a_stream_the_browser_refuses_is_a_failure() {
     let streams = Rc::new(Noting::default());
-    let heard = streams.heard.clone();
+    let reported = streams.reported.clone();
     let mounted = mount_pushed(streams, "data:text/plain,{id}", vec![order("pending", 0)]).await;
-    let noted = heard.clone();
+    let noted = reported.clone();
     assert!(wait_until(5_000, move || !noted.borrow().is_empty()).await);
     settle().await;
-    assert_eq!(heard.borrow()[..], [StreamEvent::Failed]);
+    assert_eq!(reported.borrow()[..], [StreamEvent::Failed]);
     assert_eq!(status(&mounted.element).as_deref(), Some("pending"));
     let Mounted {
         mut handle, clock, ..
     } = mounted;
     pass(&clock, 2_000).await;
-    let noted = heard.clone();
+    let noted = reported.clone();
     assert!(
         wait_until(5_000, move || noted.borrow().len() == 2).await,
         "reopened after 2 s"

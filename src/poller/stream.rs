@@ -147,7 +147,7 @@ fn heartbeat(weak: &Weak<RefCell<Inner>>, interval: Option<Duration>) {
 }
 
 /// The stream failed or fell silent: it is closed, opened again later, and the schedule
-/// hears of it.
+/// is told.
 fn stream_failed(weak: &Weak<RefCell<Inner>>) {
     let Some(rc) = weak.upgrade() else { return };
     let next = {
