@@ -39,7 +39,8 @@
 //! * `max_wait` after the round start (or last change) polling stops with `MaxWait`; the
 //!   last check is placed exactly at the deadline (none while the stream is healthy).
 //! * Hidden: no requests. Visible: at once if the planned check is overdue, else the rest of
-//!   the delay. Offline: nothing until `Online`, then a check at once.
+//!   the delay. Offline: nothing until `Online`, then a check at once (none while the
+//!   stream is healthy: if it died meanwhile, its failure brings the checks back).
 //! * Push (the `events` stream, see [`Push`]): an order that arrives on the stream is an
 //!   answer like a poll's (`Unchanged`, `Changed`, `Terminal`). While the stream is healthy
 //!   (`StreamUp`) no check is planned at all (`AwaitPush`): order-proxy polls the vendor for
