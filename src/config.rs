@@ -9,7 +9,7 @@
 //! | `orderId`       | string                                 | required             | The order to show. |
 //! | `provider`      | `auto` `hsmail` `voucher-api` `shop` `bdvoucher` `order` | `auto` | The vendor format the proxy answers with (`order`: the canonical JSON of `order-proxy serve --normalize`). |
 //! | `token`         | string                                 | none                 | The signed order token the shop issued; sent as `X-Order-Token` (and as the `token` query parameter of `events`). Never a vendor API key. |
-//! | `events`        | string, must contain `{id}`            | none (polling only)  | URL template of the order's event stream, e.g. `/api/orders/{id}/events`. While it is healthy, polling slows to a safety check a minute. |
+//! | `events`        | string, must contain `{id}`            | none (polling only)  | URL template of the order's event stream, e.g. `/api/orders/{id}/events`. While it is healthy (an order or a heartbeat at least every two heartbeat intervals) the widget does not poll; when it is not, polling takes over at once. |
 //! | `headers`       | object of strings                      | `{}`                 | Extra request headers (not sent with `events`: `EventSource` cannot). |
 //! | `credentials`   | `same-origin` or `include`             | `same-origin`        | Whether cookies go with the request (and the event stream: `withCredentials`). |
 //! | `currency`      | ISO 4217 code                          | none                 | Currency of amounts whose vendor names none. |

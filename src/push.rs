@@ -1,7 +1,7 @@
 //! The only code that opens the order's event stream (gloo-net's `EventSource`).
 //!
-//! [`Streams`] opens a stream and reports what it hears; the poller decides what that
-//! means (`poll::Push`) and reads each order through the same parse path as a poll. The
+//! [`Streams`] opens a stream and reports its events; the poller decides what they mean
+//! (`poll::Push`) and reads each order through the same parse path as a poll. The
 //! browser's streams are [`EventSourceStreams`]; tests push events by hand.
 
 use std::any::Any;
@@ -10,23 +10,27 @@ use crate::config::Credentials;
 
 /// What an open stream reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Heard {
+pub enum StreamEvent {
     /// The `data` of an `order` event: exactly the body of a poll.
     Order(String),
+    /// The `data` of a `heartbeat` event: the stream's heartbeat interval in seconds
+    /// (`poll::parse_heartbeat` reads it).
+    Heartbeat(String),
     /// The stream failed or ended. It reports nothing more.
     Failed,
 }
 
 /// Opens event streams.
 pub trait Streams {
-    /// Opens the stream at `url` (it carries the token: never log it). `listener` hears
-    /// each order and then, at most once, the failure; never after the [`Connection`] is
-    /// dropped, and never from inside `open`. `None` when it cannot be opened.
+    /// Opens the stream at `url` (it carries the token: never log it). `listener` gets
+    /// each order and heartbeat and then, at most once, the failure; never after the
+    /// [`Connection`] is dropped, and never from inside `open`. `None` when it cannot be
+    /// opened.
     fn open(
         &self,
         url: &str,
         credentials: Credentials,
-        listener: Box<dyn Fn(Heard)>,
+        listener: Box<dyn Fn(StreamEvent)>,
     ) -> Option<Connection>;
 }
 
@@ -42,9 +46,11 @@ mod browser {
     use std::task::Poll;
 
     use futures_core::Stream;
-    use gloo_net::eventsource::futures::{EventSource, EventSourceBuilder};
+    use gloo_net::eventsource::futures::{
+        EventSource, EventSourceBuilder, EventSourceSubscription,
+    };
 
-    use super::{Connection, Heard, Streams};
+    use super::{Connection, StreamEvent, Streams};
     use crate::config::Credentials;
     use crate::fetch::Cancel;
 
@@ -58,51 +64,66 @@ mod browser {
             &self,
             url: &str,
             credentials: Credentials,
-            listener: Box<dyn Fn(Heard)>,
+            listener: Box<dyn Fn(StreamEvent)>,
         ) -> Option<Connection> {
             let mut source = EventSourceBuilder::new()
                 .with_credentials(credentials == Credentials::Include)
                 .build(url)
                 .ok()?;
             let mut orders = source.subscribe("order").ok()?;
+            let mut heartbeats = source.subscribe("heartbeat").ok()?;
             // gloo-net reports an error only once the browser has given up (CLOSED). A
             // dropped connection, which the browser would retry (CONNECTING), is an `error`
-            // event too: this hears every one.
+            // event too: this reports every one.
             let mut errors = source.subscribe("error").ok()?;
             let closed = Cancel::default();
-            let hearing = closed.clone();
-            let heard = async move {
+            let listening = closed.clone();
+            let reporting = async move {
                 loop {
-                    let heard = poll_fn(|cx| {
+                    let event = poll_fn(|cx| {
                         if let Poll::Ready(order) = Pin::new(&mut orders).poll_next(cx) {
-                            let data = order
-                                .and_then(Result::ok)
-                                .and_then(|(_, event)| event.data().as_string());
-                            return Poll::Ready(data.map_or(Heard::Failed, Heard::Order));
+                            return Poll::Ready(
+                                data_of(order).map_or(StreamEvent::Failed, StreamEvent::Order),
+                            );
                         }
-                        Pin::new(&mut errors).poll_next(cx).map(|_| Heard::Failed)
+                        if let Poll::Ready(heartbeat) = Pin::new(&mut heartbeats).poll_next(cx) {
+                            return Poll::Ready(
+                                data_of(heartbeat)
+                                    .map_or(StreamEvent::Failed, StreamEvent::Heartbeat),
+                            );
+                        }
+                        Pin::new(&mut errors)
+                            .poll_next(cx)
+                            .map(|_| StreamEvent::Failed)
                     })
                     .await;
-                    // The listener may have closed the stream while hearing the last one.
-                    if hearing.is_cancelled() {
+                    // The listener may have closed the stream while taking the last one.
+                    if listening.is_cancelled() {
                         return;
                     }
-                    let failed = heard == Heard::Failed;
-                    listener(heard);
+                    let failed = event == StreamEvent::Failed;
+                    listener(event);
                     if failed {
                         return;
                     }
                 }
             };
-            let heard = closed.wrap(heard);
+            let reporting = closed.wrap(reporting);
             wasm_bindgen_futures::spawn_local(async move {
-                heard.await;
+                reporting.await;
             });
             Some(Connection(Box::new(Open { closed, source })))
         }
     }
 
-    /// Stops hearing, then closes the source (fields drop after `drop`).
+    /// The `data` of a subscription's next event; `None` when the subscription ended or
+    /// failed.
+    fn data_of(next: Option<<EventSourceSubscription as Stream>::Item>) -> Option<String> {
+        next.and_then(Result::ok)
+            .and_then(|(_, event)| event.data().as_string())
+    }
+
+    /// Stops reporting, then closes the source (fields drop after `drop`).
     struct Open {
         closed: Cancel,
         #[allow(dead_code)]

@@ -1,9 +1,10 @@
 #![cfg(target_arch = "wasm32")]
 //! The order's event stream (`events`) in headless Chromium and Firefox: pushed orders
-//! rendered through the normal parse path, the safety poll while the stream is healthy,
-//! polling at once when it fails, reopening with backoff, closing on a terminal order and
-//! on destroy, and no code or token in events or on the console. Streams the test drives
-//! by hand, on a clock the tests advance; and the browser's own `EventSource`.
+//! rendered through the normal parse path, no polling at all while the stream is healthy,
+//! polling at once when it fails or falls silent (the heartbeat watchdog), reopening with
+//! backoff, closing on a terminal order, at the maximum wait and on destroy, and no code or
+//! token in events or on the console. Streams the test drives by hand, on a clock the
+//! tests advance; and the browser's own `EventSource`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -14,7 +15,7 @@ use order_widget::clock::ManualClock;
 use order_widget::config::{Config, Credentials, RawConfig};
 use order_widget::error::FetchError;
 use order_widget::fetch::{PendingResponse, Request, Response, Transport};
-use order_widget::push::{Connection, EventSourceStreams, Heard, Streams};
+use order_widget::push::{Connection, EventSourceStreams, StreamEvent, Streams};
 use order_widget::{mount_with, WidgetHandle};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -63,7 +64,7 @@ impl Transport for Polls {
     }
 }
 
-type Listener = Rc<dyn Fn(Heard)>;
+type Listener = Rc<dyn Fn(StreamEvent)>;
 
 /// Event streams the test drives: it sees each one opened, pushes orders into the open
 /// one and fails it.
@@ -89,7 +90,7 @@ impl Streams for Pushed {
         &self,
         url: &str,
         _credentials: Credentials,
-        listener: Box<dyn Fn(Heard)>,
+        listener: Box<dyn Fn(StreamEvent)>,
     ) -> Option<Connection> {
         self.urls.borrow_mut().push(url.to_owned());
         *self.listener.borrow_mut() = Some(Rc::from(listener));
@@ -108,18 +109,22 @@ impl Pushed {
         self.open.borrow().get()
     }
 
-    fn hear(&self, heard: Heard) {
+    fn send(&self, event: StreamEvent) {
         assert!(self.is_open(), "the stream is closed");
         let listener = self.listener.borrow().clone().expect("a stream was opened");
-        listener(heard);
+        listener(event);
     }
 
     fn push(&self, body: String) {
-        self.hear(Heard::Order(body));
+        self.send(StreamEvent::Order(body));
+    }
+
+    fn heartbeat(&self, data: &str) {
+        self.send(StreamEvent::Heartbeat(data.to_owned()));
     }
 
     fn fail(&self) {
-        self.hear(Heard::Failed);
+        self.send(StreamEvent::Failed);
     }
 }
 
@@ -173,6 +178,22 @@ async fn mount_pushed(streams: Rc<dyn Streams>, events: &str, polled: Vec<String
     }
 }
 
+/// Lets `ms` pass on `clock` with a heartbeat (`data: 15`) every 15 s.
+async fn keep_alive(streams: &Pushed, clock: &ManualClock, ms: u64) {
+    let mut left = ms;
+    while left > 0 {
+        let step = left.min(15_000);
+        pass(clock, step).await;
+        streams.heartbeat("15");
+        left -= step;
+    }
+}
+
+/// Whether the widget says "This is taking longer than usual".
+fn taking_longer(element: &Element) -> bool {
+    element.query_selector(".ow-notice-slow").unwrap().is_some()
+}
+
 /// A widget with a healthy stream: the first poll and the stream's first order (pending).
 async fn healthy() -> (Mounted, Rc<Pushed>) {
     let streams = Rc::new(Pushed::default());
@@ -192,25 +213,35 @@ async fn healthy() -> (Mounted, Rc<Pushed>) {
 // ---------------------------------------------------------------- driven streams
 
 #[wasm_bindgen_test]
-async fn a_pushed_update_is_rendered_and_polling_slows_to_a_safety_check() {
+async fn a_healthy_stream_with_heartbeats_is_never_polled() {
     let (mut mounted, streams) = healthy().await;
     assert_eq!(
         streams.urls.borrow()[..],
         ["/api/orders/7/events?token=v1.1795431080.TOKEN%2B%2F%3D"]
     );
+    assert_eq!(
+        mounted.clock.pending(),
+        2,
+        "the watchdog and the end of the maximum wait, no poll"
+    );
 
     streams.push(order("processing", 0));
     settle().await;
     assert_eq!(status(&mounted.element).as_deref(), Some("processing"));
-    // Without the stream the widget would have polled about 20 times by now.
-    pass(&mounted.clock, 59_000).await;
+    // Without the stream the widget would have polled about 40 times by now.
+    keep_alive(&streams, &mounted.clock, 5 * 60_000).await;
+    // A change restarts the maximum wait: twelve minutes in all, without a poll.
+    streams.push(order("processing", 1));
+    settle().await;
+    keep_alive(&streams, &mounted.clock, 7 * 60_000).await;
     assert_eq!(
         mounted.polls.count.get(),
         1,
         "no poll while the stream is healthy"
     );
-    pass(&mounted.clock, 2_000).await;
-    assert_eq!(mounted.polls.count.get(), 2, "the safety poll, a minute on");
+    assert!(streams.is_open());
+    assert!(!taking_longer(&mounted.element));
+    assert_eq!(streams.opened(), 1);
 
     // A terminal order: the stream is closed and nothing is left to run.
     streams.push(order("delivered", 2));
@@ -218,6 +249,89 @@ async fn a_pushed_update_is_rendered_and_polling_slows_to_a_safety_check() {
     assert_eq!(status(&mounted.element).as_deref(), Some("delivered"));
     assert!(!streams.is_open());
     assert_eq!(mounted.clock.pending(), 0);
+    mounted.handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_order_that_does_not_move_on_a_healthy_stream_stops_at_the_maximum_wait_without_a_poll()
+{
+    let (mut mounted, streams) = healthy().await;
+    keep_alive(&streams, &mounted.clock, 585_000).await;
+    assert!(!taking_longer(&mounted.element));
+    pass(&mounted.clock, 15_000).await;
+    // Ten minutes after the order last moved: "taking longer than usual", the stream closed.
+    assert!(taking_longer(&mounted.element));
+    assert!(!streams.is_open());
+    assert_eq!(mounted.polls.count.get(), 1);
+    assert_eq!(mounted.clock.pending(), 0);
+
+    // "Check again": a poll at once, and the stream is opened again.
+    mounted.handle.refresh();
+    settle().await;
+    assert_eq!(mounted.polls.count.get(), 2);
+    assert_eq!(streams.opened(), 2);
+    assert!(!taking_longer(&mounted.element));
+    mounted.handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_silent_for_two_heartbeats_falls_back_at_once_and_is_reopened_after_the_backoff() {
+    let (mut mounted, streams) = healthy().await;
+    // Two default intervals (15 s) after the stream's last order, it has failed.
+    pass(&mounted.clock, 29_999).await;
+    assert!(streams.is_open());
+    assert_eq!(mounted.polls.count.get(), 1);
+    pass(&mounted.clock, 1).await;
+    assert!(!streams.is_open(), "the watchdog closed the silent stream");
+    assert_eq!(mounted.polls.count.get(), 2, "a poll at once");
+
+    // Reopened after 2 s, less up to 10 % jitter; healthy again, no more polls.
+    pass(&mounted.clock, 1_799).await;
+    assert_eq!(streams.opened(), 1, "reopened too soon");
+    pass(&mounted.clock, 201).await;
+    assert_eq!(streams.opened(), 2);
+    streams.push(order("pending", 0));
+    settle().await;
+    let polled = mounted.polls.count.get();
+    keep_alive(&streams, &mounted.clock, 120_000).await;
+    assert_eq!(mounted.polls.count.get(), polled);
+    assert!(streams.is_open());
+    mounted.handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_heartbeat_sets_the_watchdogs_interval_and_a_malformed_one_keeps_it() {
+    let (mut mounted, streams) = healthy().await;
+    // `data: 5`: silent after 10 s.
+    streams.heartbeat("5");
+    pass(&mounted.clock, 9_999).await;
+    assert!(streams.is_open());
+    pass(&mounted.clock, 1).await;
+    assert!(!streams.is_open(), "two 5 s intervals");
+    let polled = mounted.polls.count.get();
+    assert_eq!(polled, 2, "a poll at once");
+
+    // `data: 60` on the reopened stream: silent after 2 minutes, even through heartbeats
+    // that name no valid interval.
+    pass(&mounted.clock, 2_000).await;
+    assert_eq!(streams.opened(), 2);
+    streams.push(order("pending", 0));
+    streams.heartbeat("60");
+    settle().await;
+    let polled = mounted.polls.count.get();
+    pass(&mounted.clock, 60_000).await;
+    for malformed in ["", "soon", "0", "100000", "-15", "1.5"] {
+        streams.heartbeat(malformed);
+    }
+    pass(&mounted.clock, 119_999).await;
+    assert!(
+        streams.is_open(),
+        "a malformed heartbeat kept the 60 s interval"
+    );
+    assert_eq!(mounted.polls.count.get(), polled);
+    pass(&mounted.clock, 1).await;
+    assert!(!streams.is_open());
+    assert_eq!(mounted.polls.count.get(), polled + 1, "a poll at once");
     mounted.handle.destroy();
 }
 
@@ -238,7 +352,7 @@ async fn an_unchanged_pushed_order_does_not_touch_the_dom() {
 #[wasm_bindgen_test]
 async fn a_failed_stream_falls_back_to_polling_at_once_and_is_reopened_with_backoff() {
     let (mut mounted, streams) = healthy().await;
-    pass(&mounted.clock, 30_000).await;
+    keep_alive(&streams, &mounted.clock, 30_000).await;
     assert_eq!(mounted.polls.count.get(), 1);
 
     // The stream drops: a poll at once, then the regular schedule (every 3 s at first).
@@ -252,7 +366,8 @@ async fn a_failed_stream_falls_back_to_polling_at_once_and_is_reopened_with_back
     assert_eq!(streams.opened(), 1, "reopened too soon");
     pass(&mounted.clock, 201).await;
     assert_eq!(streams.opened(), 2);
-    // It is refused at once, twice: reopened after 4 s, then 8 s.
+    // It is refused at once (`429 too_many_streams` is an error to `EventSource`), twice:
+    // reopened after 4 s, then 8 s.
     streams.fail();
     pass(&mounted.clock, 3_599).await;
     assert_eq!(streams.opened(), 2);
@@ -267,10 +382,11 @@ async fn a_failed_stream_falls_back_to_polling_at_once_and_is_reopened_with_back
     assert!(polled >= 5, "{polled} polls in 14 s without a stream");
     assert_eq!(status(&mounted.element).as_deref(), Some("processing"));
 
-    // Healthy again: back to the safety poll.
+    // Healthy again: no more polls.
     streams.push(order("processing", 0));
     settle().await;
-    pass(&mounted.clock, 55_000).await;
+    let polled = mounted.polls.count.get();
+    keep_alive(&streams, &mounted.clock, 120_000).await;
     assert_eq!(mounted.polls.count.get(), polled);
     mounted.handle.destroy();
 }
@@ -279,13 +395,19 @@ async fn a_failed_stream_falls_back_to_polling_at_once_and_is_reopened_with_back
 async fn destroy_closes_the_stream_and_cancels_its_reopening() {
     let (mut mounted, streams) = healthy().await;
     let listener = streams.listener.borrow().clone().unwrap();
+    assert_eq!(
+        mounted.clock.pending(),
+        2,
+        "the watchdog and the end of the maximum wait"
+    );
     mounted.handle.destroy();
     settle().await;
     assert!(!streams.is_open(), "destroy closed the stream");
-    assert_eq!(mounted.clock.pending(), 0);
+    assert_eq!(mounted.clock.pending(), 0, "destroy dropped the watchdog");
     // Even a stream that broke its promise and spoke after closing changes nothing.
-    listener(Heard::Order(order("delivered", 1)));
-    listener(Heard::Failed);
+    listener(StreamEvent::Heartbeat("15".to_owned()));
+    listener(StreamEvent::Order(order("delivered", 1)));
+    listener(StreamEvent::Failed);
     pass(&mounted.clock, 120_000).await;
     assert_eq!(mounted.element.child_element_count(), 0);
     assert_eq!(streams.opened(), 1);
@@ -298,7 +420,7 @@ async fn destroy_closes_the_stream_and_cancels_its_reopening() {
     assert_eq!(
         mounted.clock.pending(),
         2,
-        "the next poll and the reopening"
+        "the next poll and the reopening; no watchdog"
     );
     mounted.handle.destroy();
     settle().await;
@@ -400,10 +522,10 @@ async fn no_code_or_token_reaches_the_events_or_the_console() {
 
 // ---------------------------------------------------------------- the browser's EventSource
 
-/// The browser's streams, noting what each one heard before the widget does.
+/// The browser's streams, noting what each one reports before the widget gets it.
 #[derive(Default)]
 struct Noting {
-    heard: Rc<RefCell<Vec<Heard>>>,
+    reported: Rc<RefCell<Vec<StreamEvent>>>,
 }
 
 impl Streams for Noting {
@@ -411,25 +533,26 @@ impl Streams for Noting {
         &self,
         url: &str,
         credentials: Credentials,
-        listener: Box<dyn Fn(Heard)>,
+        listener: Box<dyn Fn(StreamEvent)>,
     ) -> Option<Connection> {
-        let heard = self.heard.clone();
-        let noting = move |event: Heard| {
-            heard.borrow_mut().push(event.clone());
+        let reported = self.reported.clone();
+        let noting = move |event: StreamEvent| {
+            reported.borrow_mut().push(event.clone());
             listener(event);
         };
         EventSourceStreams.open(url, credentials, Box::new(noting))
     }
 }
 
-/// A `data:` URL serving one `order` event with `body`, in which `{id}` stands for the id.
+/// A `data:` URL serving one `order` event with `body`, in which `{id}` stands for the id,
+/// then a `heartbeat` event naming a 15 s interval.
 fn data_stream(body: &str) -> String {
     let (before, after) = body.split_once(r#""id": "7""#).unwrap();
     let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
     format!(
         "data:text/event-stream,{}{{id}}{}",
         encode(&format!("event: order\ndata: {before}\"id\": \"")),
-        encode(&format!("\"{after}\n\n"))
+        encode(&format!("\"{after}\n\nevent: heartbeat\ndata: 15\n\n"))
     )
 }
 
@@ -438,13 +561,14 @@ fn is_firefox() -> bool {
     agent.unwrap_or_default().contains("Firefox")
 }
 
-/// Chromium streams `data:` URLs: the order is pushed, and the end of the stream (which
-/// the browser would reconnect) is a failure: polling at once. Firefox refuses `data:`
+/// Chromium streams `data:` URLs: the order is pushed, the heartbeat reported, and the end of
+/// the stream (which the browser would reconnect) is a failure: polling at once. Firefox refuses `data:`
 /// for `EventSource` (readyState CLOSED at once): a failure before any order, retried.
 #[wasm_bindgen_test]
-async fn the_browsers_event_source_pushes_an_order_and_its_end_falls_back_to_polling() {
+async fn the_browsers_event_source_pushes_an_order_and_a_heartbeat_and_its_end_falls_back_to_polling(
+) {
     let streams = Rc::new(Noting::default());
-    let heard = streams.heard.clone();
+    let reported = streams.reported.clone();
     let events = data_stream(&order("processing", 0));
     let config = {
         let json = format!(
@@ -468,12 +592,12 @@ async fn the_browsers_event_source_pushes_an_order_and_its_end_falls_back_to_pol
         streams,
         Rc::new(clock.clone()),
     );
-    let noted = heard.clone();
-    assert!(wait_until(5_000, move || noted.borrow().contains(&Heard::Failed)).await);
+    let noted = reported.clone();
+    assert!(wait_until(5_000, move || noted.borrow().contains(&StreamEvent::Failed)).await);
     settle().await;
-    let heard = heard.borrow().clone();
+    let reported = reported.borrow().clone();
     if is_firefox() {
-        assert_eq!(heard, [Heard::Failed]);
+        assert_eq!(reported, [StreamEvent::Failed]);
         assert_eq!(status(&element).as_deref(), Some("pending"));
         assert_eq!(
             polls.count.get(),
@@ -481,14 +605,19 @@ async fn the_browsers_event_source_pushes_an_order_and_its_end_falls_back_to_pol
             "it never came up: the schedule is unchanged"
         );
     } else {
-        assert_eq!(heard, [Heard::Order(order("processing", 0)), Heard::Failed]);
+        let expected = [
+            StreamEvent::Order(order("processing", 0)),
+            StreamEvent::Heartbeat("15".to_owned()),
+            StreamEvent::Failed,
+        ];
+        assert_eq!(reported, expected);
         assert_eq!(status(&element).as_deref(), Some("processing"));
         assert_eq!(polls.count.get(), 2, "a poll at once when the stream ended");
     }
     assert_eq!(
         clock.pending(),
         2,
-        "the next poll and the stream's reopening"
+        "the next poll and the stream's reopening; no watchdog"
     );
     handle.destroy();
 }
@@ -497,18 +626,18 @@ async fn the_browsers_event_source_pushes_an_order_and_its_end_falls_back_to_pol
 #[wasm_bindgen_test]
 async fn a_stream_the_browser_refuses_is_a_failure() {
     let streams = Rc::new(Noting::default());
-    let heard = streams.heard.clone();
+    let reported = streams.reported.clone();
     let mounted = mount_pushed(streams, "data:text/plain,{id}", vec![order("pending", 0)]).await;
-    let noted = heard.clone();
+    let noted = reported.clone();
     assert!(wait_until(5_000, move || !noted.borrow().is_empty()).await);
     settle().await;
-    assert_eq!(heard.borrow()[..], [Heard::Failed]);
+    assert_eq!(reported.borrow()[..], [StreamEvent::Failed]);
     assert_eq!(status(&mounted.element).as_deref(), Some("pending"));
     let Mounted {
         mut handle, clock, ..
     } = mounted;
     pass(&clock, 2_000).await;
-    let noted = heard.clone();
+    let noted = reported.clone();
     assert!(
         wait_until(5_000, move || noted.borrow().len() == 2).await,
         "reopened after 2 s"

@@ -37,7 +37,10 @@ fn error(kind: ErrorKind) -> Outcome {
 /// when it fires, and the responder's outcome at the same instant.
 struct Driver {
     schedule: Schedule,
+    /// When the planned check runs.
     timer: Option<Millis>,
+    /// When the maximum wait ends while the stream does the checking (`AwaitPush`).
+    max_wait_timer: Option<Millis>,
     requests: Vec<Millis>,
     last: Next,
 }
@@ -47,6 +50,7 @@ impl Driver {
         Driver {
             schedule: Schedule::new(config, seed, 0),
             timer: Some(0),
+            max_wait_timer: None,
             requests: Vec::new(),
             last: Next::After(Duration::ZERO),
         }
@@ -64,15 +68,29 @@ impl Driver {
             }
             _ => None,
         };
+        self.max_wait_timer = match next {
+            Next::AwaitPush { max_wait_left } => {
+                assert_eq!(self.schedule.next_check_at(), None, "nothing planned");
+                Some(now + ms(max_wait_left))
+            }
+            _ => None,
+        };
     }
 
     /// Fires every timer up to and including `end`.
     fn run_until(&mut self, end: Millis, respond: &mut dyn FnMut(Millis) -> Outcome) {
-        while let Some(at) = self.timer.filter(|&at| at <= end) {
-            self.schedule.on_request(at);
-            self.requests.push(at);
-            let next = self.schedule.on(respond(at), at);
-            self.apply(next, at);
+        loop {
+            if let Some(at) = self.timer.filter(|&at| at <= end) {
+                self.schedule.on_request(at);
+                self.requests.push(at);
+                let next = self.schedule.on(respond(at), at);
+                self.apply(next, at);
+            } else if let Some(at) = self.max_wait_timer.filter(|&at| at <= end) {
+                let next = self.schedule.on(Outcome::MaxWaitPassed, at);
+                self.apply(next, at);
+            } else {
+                break;
+            }
         }
     }
 
@@ -639,32 +657,135 @@ fn last_checked_and_next_check_at() {
 
 // --- the event stream ----------------------------------------------------------------
 
-#[test]
-fn a_healthy_stream_leaves_one_safety_check_a_minute() {
-    let mut driver = Driver::new(PollConfig::default(), 3);
-    // The stream's first order comes right after the first check.
-    let next = driver.event(Outcome::StreamUp, 300, &mut unchanged);
-    assert_eq!(next, Next::After(Duration::from_millis(59_700)));
-    driver.run_until(HOUR, &mut unchanged);
-    // Until the maximum wait, as without the stream, then a stop.
-    assert_eq!(driver.last, Next::Stop(StopReason::MaxWait));
-    assert!(
-        driver.gaps().iter().all(|&gap| gap == 60_000),
-        "{:?}",
-        driver.requests
-    );
-    assert_eq!(driver.requests.last(), Some(&600_000));
+/// What a healthy stream answers at `now` when nothing moved since `origin`.
+fn await_push(origin: Millis, now: Millis) -> Next {
+    Next::AwaitPush {
+        max_wait_left: Duration::from_millis(origin + 600_000 - now),
+    }
 }
 
 #[test]
-fn a_check_in_flight_when_the_stream_comes_up_is_followed_by_the_safety_check() {
+fn a_healthy_stream_plans_no_check_and_ends_the_wait_without_one() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    // The stream's first order comes right after the first check.
+    let next = driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    assert_eq!(next, await_push(0, 300));
+    assert_eq!(driver.schedule.next_check_at(), None);
+    driver.run_until(HOUR, &mut unchanged);
+    // The order did not move for the maximum wait: a stop, as without the stream, but
+    // without a single check after the first.
+    assert_eq!(driver.last, Next::Stop(StopReason::MaxWait));
+    assert_eq!(driver.requests, [0]);
+    assert_eq!(driver.schedule.stopped(), Some(StopReason::MaxWait));
+    // "Check again": a new round with a check at once.
+    assert_eq!(driver.schedule.restart(HOUR), Next::After(Duration::ZERO));
+}
+
+#[test]
+fn a_check_in_flight_when_the_stream_comes_up_is_the_last_one() {
     let mut schedule = Schedule::new(PollConfig::default(), 1, 0);
     schedule.on_request(0);
     assert_eq!(schedule.on(Outcome::StreamUp, 100), Next::AwaitResponse);
+    assert_eq!(schedule.on(Outcome::Unchanged, 200), await_push(0, 200));
+    let failed = Outcome::Error {
+        kind: ErrorKind::Server,
+        retry_after: None,
+    };
+    schedule.on_request(300);
+    assert_eq!(schedule.on(failed, 400), await_push(0, 400), "nor an error");
+}
+
+#[test]
+fn pushed_orders_are_answers_a_change_restarts_the_wait_and_terminal_stops() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    // An unchanged order keeps the wait; a change at 9 min restarts it from there.
     assert_eq!(
-        schedule.on(Outcome::Unchanged, 200),
-        Next::After(Duration::from_secs(60))
+        driver.event(Outcome::Unchanged, 60_000, &mut unchanged),
+        await_push(0, 60_000)
     );
+    let processing = Outcome::Changed {
+        status: Status::Processing,
+    };
+    assert_eq!(
+        driver.event(processing, 540_000, &mut unchanged),
+        await_push(540_000, 540_000)
+    );
+    driver.run_until(1_139_999, &mut unchanged);
+    assert_eq!(driver.last, await_push(540_000, 540_000), "still waiting");
+    let next = driver.event(Outcome::Terminal, 1_000_000, &mut unchanged);
+    assert_eq!(next, Next::Stop(StopReason::Terminal));
+    assert_eq!(driver.requests, [0]);
+}
+
+#[test]
+fn a_max_wait_timer_that_fires_early_or_off_the_stream_changes_nothing() {
+    let mut schedule = Schedule::new(no_jitter(), 1, 0);
+    schedule.on_request(0);
+    schedule.on(Outcome::StreamUp, 0);
+    assert_eq!(schedule.on(Outcome::Unchanged, 0), await_push(0, 0));
+    assert_eq!(
+        schedule.on(Outcome::MaxWaitPassed, 599_999),
+        await_push(0, 599_999)
+    );
+    assert_eq!(
+        schedule.on(Outcome::MaxWaitPassed, 600_000),
+        Next::Stop(StopReason::MaxWait)
+    );
+
+    let mut schedule = Schedule::new(no_jitter(), 1, 0);
+    schedule.on_request(0);
+    assert_eq!(
+        schedule.on(Outcome::Unchanged, 0),
+        Next::After(Duration::from_secs(2))
+    );
+    assert_eq!(
+        schedule.on(Outcome::MaxWaitPassed, 500),
+        Next::After(Duration::from_millis(1_500))
+    );
+}
+
+#[test]
+fn a_manual_check_while_streaming_is_one_request() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    assert_eq!(
+        driver.event(Outcome::Manual, 100_000, &mut unchanged),
+        Next::After(Duration::ZERO)
+    );
+    driver.run_until(100_000, &mut unchanged);
+    assert_eq!(driver.last, await_push(0, 100_000));
+    driver.run_until(599_999, &mut unchanged);
+    assert_eq!(driver.requests, [0, 100_000]);
+}
+
+#[test]
+fn page_and_network_events_while_streaming_do_not_poll() {
+    let mut driver = Driver::new(PollConfig::default(), 3);
+    driver.event(Outcome::StreamUp, 300, &mut unchanged);
+    assert_eq!(
+        driver.event(Outcome::Hidden, 1_000, &mut unchanged),
+        Next::WaitForVisible
+    );
+    assert_eq!(
+        driver.event(Outcome::Visible, 5_000, &mut unchanged),
+        await_push(0, 5_000)
+    );
+    assert_eq!(
+        driver.event(Outcome::Offline, 6_000, &mut unchanged),
+        Next::WaitForOnline
+    );
+    assert_eq!(
+        driver.event(Outcome::Online, 7_000, &mut unchanged),
+        await_push(0, 7_000)
+    );
+    // The maximum wait passed while the page was hidden: it ends when it is visible again.
+    driver.event(Outcome::Hidden, 8_000, &mut unchanged);
+    assert_eq!(
+        driver.event(Outcome::Visible, 700_000, &mut unchanged),
+        Next::Stop(StopReason::MaxWait)
+    );
+    assert_eq!(driver.requests, [0]);
 }
 
 #[test]
@@ -684,6 +805,38 @@ fn a_failed_stream_brings_the_regular_schedule_back_with_a_check_at_once() {
 }
 
 #[test]
+fn the_check_after_a_failed_stream_obeys_retry_after_and_the_budget() {
+    let mut schedule = Schedule::new(no_jitter(), 3, 0);
+    schedule.on_request(0);
+    let limited = Outcome::Error {
+        kind: ErrorKind::RateLimit,
+        retry_after: Some(Duration::from_secs(30)),
+    };
+    schedule.on(limited, 0);
+    assert_eq!(schedule.on(Outcome::StreamUp, 1_000), await_push(0, 1_000));
+    assert_eq!(
+        schedule.on(Outcome::StreamDown, 5_000),
+        Next::After(Duration::from_secs(25))
+    );
+
+    // Twenty manual checks in the same 10 s: the fallback check waits for the window.
+    let mut schedule = Schedule::new(PollConfig::default(), 3, 0);
+    schedule.on(Outcome::StreamUp, 0);
+    for at in 0..20 {
+        assert_eq!(
+            schedule.on(Outcome::Manual, at),
+            Next::After(Duration::ZERO)
+        );
+        schedule.on_request(at);
+        schedule.on(Outcome::Unchanged, at);
+    }
+    assert_eq!(
+        schedule.on(Outcome::StreamDown, 100),
+        Next::After(Duration::from_millis(9_900))
+    );
+}
+
+#[test]
 fn a_failure_of_a_stream_that_never_came_up_changes_nothing() {
     let mut schedule = Schedule::new(no_jitter(), 1, 0);
     schedule.on_request(0);
@@ -695,25 +848,7 @@ fn a_failure_of_a_stream_that_never_came_up_changes_nothing() {
 }
 
 #[test]
-fn pushed_orders_are_answers_a_change_restarts_the_wait_and_terminal_stops() {
-    let mut driver = Driver::new(PollConfig::default(), 3);
-    driver.event(Outcome::StreamUp, 300, &mut unchanged);
-    // A pushed change at 9 min: the maximum wait counts from it; the safety check is a
-    // minute after it.
-    let processing = Outcome::Changed {
-        status: Status::Processing,
-    };
-    let next = driver.event(processing, 540_000, &mut unchanged);
-    assert_eq!(next, Next::After(Duration::from_secs(60)));
-    driver.run_until(1_000_000, &mut unchanged);
-    assert!(matches!(driver.last, Next::After(_)), "{:?}", driver.last);
-    let next = driver.event(Outcome::Terminal, 1_000_000, &mut unchanged);
-    assert_eq!(next, Next::Stop(StopReason::Terminal));
-    assert!(driver.gaps().iter().all(|&gap| gap >= 60_000));
-}
-
-#[test]
-fn safety_checks_stay_within_the_budget_whatever_the_stream_does() {
+fn checks_stay_within_the_budget_whatever_the_stream_does() {
     let mut driver = Driver::new(PollConfig::default(), 11);
     let mut rng = fastrand::Rng::with_seed(5);
     let mut at = 0;

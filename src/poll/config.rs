@@ -26,9 +26,6 @@ pub struct PollConfig {
     /// Each delay is shortened by a random 0..=this percent (never lengthened, so the
     /// detection bound holds), so customers who paid in the same second spread out.
     pub jitter_percent: u32,
-    /// While the order's event stream is healthy, checks are only a safety net: at
-    /// least this far apart.
-    pub safety_delay: Duration,
 }
 
 impl Default for PollConfig {
@@ -42,7 +39,6 @@ impl Default for PollConfig {
             growth_percent: 10,
             max_delay: Duration::from_secs(60),
             jitter_percent: 10,
-            safety_delay: Duration::from_secs(60),
         }
     }
 }

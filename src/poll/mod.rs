@@ -14,6 +14,9 @@
 //!   - [`Next::WaitForVisible`] / [`Next::WaitForOnline`]: no timer; report `Visible` /
 //!     `Online` when it happens.
 //!   - [`Next::AwaitResponse`]: a request is in flight; its outcome gives the next answer.
+//!   - [`Next::AwaitPush`]: the event stream is healthy and its orders are the checks: no
+//!     request is planned. Set a timer for `max_wait_left` and report
+//!     [`Outcome::MaxWaitPassed`] when it fires (the order did not move for `max_wait`).
 //!   - [`Next::Stop`]`(reason)`: polling is over. For `MaxWait` (and `NotFound`) the UI
 //!     offers "Check again", which calls [`Schedule::restart`] and executes its answer.
 //!     Once stopped, `on` answers the same `Stop` until `restart`.
@@ -34,14 +37,17 @@
 //!   and bad responses back off (2 s doubling, never shorter than the regular delay, capped
 //!   at the slow end). A `Retry-After` is obeyed exactly: no request before it, manual or not.
 //! * `max_wait` after the round start (or last change) polling stops with `MaxWait`; the
-//!   last check is placed exactly at the deadline.
+//!   last check is placed exactly at the deadline (none while the stream is healthy).
 //! * Hidden: no requests. Visible: at once if the planned check is overdue, else the rest of
-//!   the delay. Offline: nothing until `Online`, then a check at once.
+//!   the delay. Offline: nothing until `Online`, then a check at once (none while the
+//!   stream is healthy: if it died meanwhile, its failure brings the checks back).
 //! * Push (the `events` stream, see [`Push`]): an order that arrives on the stream is an
 //!   answer like a poll's (`Unchanged`, `Changed`, `Terminal`). While the stream is healthy
-//!   (`StreamUp`) checks are a safety net, at least `safety_delay` (60 s) apart, inside the
-//!   same budget; when it fails (`StreamDown`) the regular schedule is back at once, with a
-//!   check at once.
+//!   (`StreamUp`) no check is planned at all (`AwaitPush`): order-proxy polls the vendor for
+//!   every open stream and pushes each change. Only the customer (`Manual`) causes a request
+//!   then; `max_wait` still counts, and ends without one (`MaxWaitPassed`). When the stream
+//!   fails (`StreamDown`) the regular schedule is back at once, with a check at once (within
+//!   the budget and any `Retry-After`). [`Push`] decides when the stream has failed.
 //!
 //! # Driving loop
 //! ```
@@ -75,7 +81,7 @@ use crate::error::ErrorKind;
 use crate::model::Status;
 
 pub use config::{MaxWaitPreset, PollConfig, UnknownPreset};
-pub use push::{Failure, Push};
+pub use push::{parse_heartbeat, Failure, Push, DEFAULT_HEARTBEAT, HEARTBEAT_SECONDS};
 pub use retry_after::parse_retry_after;
 pub use schedule::Schedule;
 
@@ -104,10 +110,12 @@ pub enum Outcome {
     Online,
     /// The customer asked for a check.
     Manual,
-    /// The event stream delivered an order: polls are only a safety net now.
+    /// The event stream delivered its first order: it does the checking now.
     StreamUp,
     /// The event stream failed: back to the regular schedule.
     StreamDown,
+    /// The timer of [`Next::AwaitPush`] fired: `max_wait` passed with nothing pushed.
+    MaxWaitPassed,
 }
 
 /// When to check next.
@@ -118,6 +126,11 @@ pub enum Next {
     WaitForVisible,
     WaitForOnline,
     AwaitResponse,
+    /// The healthy event stream does the checking: no request is planned. Unless something
+    /// is told first, report [`Outcome::MaxWaitPassed`] after `max_wait_left`.
+    AwaitPush {
+        max_wait_left: Duration,
+    },
 }
 
 /// Why polling stopped.

@@ -32,12 +32,13 @@ pub struct Schedule {
     /// No request before this (`Retry-After`).
     not_before: Millis,
     last_checked: Option<Millis>,
-    /// When the next check is planned; `None` while a request is in flight or after a stop.
+    /// When the next check is planned; `None` while a request is in flight, while the
+    /// stream does the checking, or after a stop.
     due: Option<Millis>,
     in_flight: bool,
     hidden: bool,
     offline: bool,
-    /// The event stream is healthy: checks are `safety_delay` apart.
+    /// The event stream is healthy: it does the checking, none is planned.
     pushed: bool,
     stopped: Option<StopReason>,
 }
@@ -120,24 +121,26 @@ impl Schedule {
             Outcome::Manual => {
                 // A click only happens on a visible page.
                 self.hidden = false;
-                self.check_at_once(now);
+                if !self.in_flight {
+                    self.due = Some(now);
+                }
                 self.resume(now)
             }
             Outcome::StreamUp => {
                 self.pushed = true;
-                if let (Some(due), Some(last)) = (self.due, self.last_checked) {
-                    let safety = last.saturating_add(millis(self.config.safety_delay));
-                    self.due = Some(due.max(safety).min(self.deadline()));
-                }
+                self.due = None;
                 self.resume(now)
             }
             Outcome::StreamDown => {
                 if self.pushed {
                     self.pushed = false;
-                    self.check_at_once(now);
+                    if !self.in_flight {
+                        self.due = Some(now);
+                    }
                 }
                 self.resume(now)
             }
+            Outcome::MaxWaitPassed => self.resume(now),
         }
     }
 
@@ -236,10 +239,11 @@ impl Schedule {
         if now >= deadline {
             return self.stop(StopReason::MaxWait);
         }
-        let mut delay = backoff::jitter(&self.config, delay, &mut self.rng);
         if self.pushed {
-            delay = delay.max(self.config.safety_delay);
+            self.due = None;
+            return self.resume(now);
         }
+        let delay = backoff::jitter(&self.config, delay, &mut self.rng);
         // One last check exactly at the deadline rather than none after it.
         self.due = Some(now.saturating_add(millis(delay)).min(deadline));
         self.resume(now)
@@ -267,7 +271,19 @@ impl Schedule {
                 self.due = Some(at);
                 Next::After(Duration::from_millis(at.saturating_sub(now)))
             }
+            None if self.pushed && !self.in_flight => self.await_push(now),
             None => Next::AwaitResponse,
+        }
+    }
+
+    /// Nothing planned while the stream does the checking, until `max_wait` is over.
+    fn await_push(&mut self, now: Millis) -> Next {
+        let deadline = self.deadline();
+        if now >= deadline {
+            return self.stop(StopReason::MaxWait);
+        }
+        Next::AwaitPush {
+            max_wait_left: Duration::from_millis(deadline - now),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Runs the checks of one widget: the first fetch, then the [`Schedule`]'s answers with the
 //! widget's [`Clock`], fed by page visibility, `online`/`offline` and "Check again"; and,
-//! with `events`, the order's event stream, whose orders are answers like a poll's.
+//! with `events`, the order's event stream, whose orders are answers like a poll's: while
+//! it is healthy the widget does not poll at all.
 //!
 //! The schedule (and [`Push`] for the stream) decides *when*, `fetch` and `push` know
 //! *how*, the reducer keeps *what*. Dropping the timers, the listeners, the request and
@@ -214,6 +215,12 @@ fn execute(weak: &Weak<RefCell<Inner>>, next: Next) {
         Next::After(delay) => {
             let weak = weak.clone();
             inner.timer = Some(inner.clock.after(delay, Box::new(move || check(&weak))));
+        }
+        // The stream does the checking; the timer only ends the maximum wait.
+        Next::AwaitPush { max_wait_left } => {
+            let weak = weak.clone();
+            let passed = move || tell(&weak, Outcome::MaxWaitPassed);
+            inner.timer = Some(inner.clock.after(max_wait_left, Box::new(passed)));
         }
         Next::Stop(reason) => {
             // The stream runs while the schedule does: "Check again" opens it again.

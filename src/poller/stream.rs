@@ -1,22 +1,26 @@
-//! The event stream's part of the poller: opens it, hears it, and opens it again after a
-//! failure, as [`Push`] decides. Its orders are answers like a poll's ([`take_answer`]).
+//! The event stream's part of the poller: opens it, takes its events, watches for its
+//! silence, and opens it again after a failure, as [`Push`] decides. Its orders are answers
+//! like a poll's ([`take_answer`]).
 
 use std::cell::RefCell;
 use std::rc::Weak;
+use std::time::Duration;
 
 use super::{execute, take_answer, Inner};
-use crate::clock::Timer;
+use crate::clock::{SharedClock, Timer};
 use crate::model::Order;
-use crate::poll::Push;
+use crate::poll::{parse_heartbeat, Millis, Push};
 use crate::providers;
-use crate::push::{Connection, Heard};
+use crate::push::{Connection, StreamEvent};
 
-/// The event stream: what [`Push`] decided, the open connection and the timer that opens
-/// it again. It runs while the schedule does.
+/// The event stream: what [`Push`] decided, the open connection, the watchdog that fails
+/// it when it falls silent, and the timer that opens it again. It runs while the schedule
+/// does.
 pub(super) struct Stream {
     url: String,
     push: Push,
     connection: Option<Connection>,
+    watchdog: Option<Timer>,
     reopen: Option<Timer>,
 }
 
@@ -27,14 +31,25 @@ impl Stream {
             url,
             push,
             connection: None,
+            watchdog: None,
             reopen: None,
         }
     }
 
-    /// Closes the stream and cancels its reopening.
+    /// Closes the stream and cancels its watchdog and its reopening.
     pub fn close(&mut self) {
         self.connection = None;
+        self.watchdog = None;
         self.reopen = None;
+        self.push.on_close();
+    }
+
+    /// (Re)starts the watchdog: the stream fails at [`Push::silent_at`] unless it speaks
+    /// before.
+    fn watch(&mut self, clock: &SharedClock, weak: &Weak<RefCell<Inner>>, now: Millis) {
+        let silent_in = Duration::from_millis(self.push.silent_at().saturating_sub(now));
+        let weak = weak.clone();
+        self.watchdog = Some(clock.after(silent_in, Box::new(move || stream_failed(&weak))));
     }
 }
 
@@ -43,11 +58,13 @@ pub(super) fn open_stream(weak: &Weak<RefCell<Inner>>) {
     let Some(rc) = weak.upgrade() else { return };
     let opened = {
         let mut inner = rc.borrow_mut();
+        let now = inner.now();
         let Inner {
             config,
             streams,
             schedule,
             stream,
+            clock,
             destroyed,
             ..
         } = &mut *inner;
@@ -58,9 +75,13 @@ pub(super) fn open_stream(weak: &Weak<RefCell<Inner>>) {
         stream.reopen = None;
         let listener = {
             let weak = weak.clone();
-            Box::new(move |heard| hear(&weak, heard))
+            Box::new(move |event| on_stream_event(&weak, event))
         };
         stream.connection = streams.open(&stream.url, config.credentials, listener);
+        if stream.connection.is_some() {
+            stream.push.on_open(now);
+            stream.watch(clock, weak, now);
+        }
         stream.connection.is_some()
     };
     if !opened {
@@ -68,17 +89,21 @@ pub(super) fn open_stream(weak: &Weak<RefCell<Inner>>) {
     }
 }
 
-/// What the stream heard: an order goes through the parse path of a poll's body; a body
-/// that is not an order fails the stream (the polls then report what they see).
-fn hear(weak: &Weak<RefCell<Inner>>, heard: Heard) {
+/// An event of the stream: an order goes through the parse path of a poll's body (a body
+/// that is not an order fails the stream: the polls then report what they see); a
+/// heartbeat keeps the stream alive.
+fn on_stream_event(weak: &Weak<RefCell<Inner>>, event: StreamEvent) {
     let Some(rc) = weak.upgrade() else { return };
-    let order = match heard {
-        Heard::Order(body) => providers::parse(&body, rc.borrow().config.provider).ok(),
-        Heard::Failed => None,
-    };
-    match order {
-        Some(order) => pushed(weak, order),
-        None => stream_failed(weak),
+    match event {
+        StreamEvent::Order(body) => {
+            let order = providers::parse(&body, rc.borrow().config.provider);
+            match order {
+                Ok(order) => pushed(weak, order),
+                Err(_) => stream_failed(weak),
+            }
+        }
+        StreamEvent::Heartbeat(data) => heartbeat(weak, parse_heartbeat(&data)),
+        StreamEvent::Failed => stream_failed(weak),
     }
 }
 
@@ -94,15 +119,35 @@ fn pushed(weak: &Weak<RefCell<Inner>>, order: Order) {
             cancel.cancel();
         }
         let now = inner.now();
-        inner
-            .stream
-            .as_mut()
-            .and_then(|stream| stream.push.on_order(now))
+        inner.last_checked_unix_ms = Some(inner.clock.unix_ms().max(0.0) as u64);
+        let Inner { stream, clock, .. } = &mut *inner;
+        let Some(stream) = stream else { return };
+        let first = stream.push.on_order(now);
+        stream.watch(clock, weak, now);
+        first
     };
     take_answer(weak, Ok(order), first);
 }
 
-/// The stream failed: it is closed, opened again later, and the schedule hears of it.
+/// A heartbeat: the stream is alive, and says how often it will say so.
+fn heartbeat(weak: &Weak<RefCell<Inner>>, interval: Option<Duration>) {
+    let Some(rc) = weak.upgrade() else { return };
+    let mut inner = rc.borrow_mut();
+    if inner.destroyed {
+        return;
+    }
+    let now = inner.now();
+    // The stream is the check while it is alive: "last checked" is now.
+    inner.last_checked_unix_ms = Some(inner.clock.unix_ms().max(0.0) as u64);
+    let Inner { stream, clock, .. } = &mut *inner;
+    if let Some(stream) = stream {
+        stream.push.on_heartbeat(interval, now);
+        stream.watch(clock, weak, now);
+    }
+}
+
+/// The stream failed or fell silent: it is closed, opened again later, and the schedule
+/// is told.
 fn stream_failed(weak: &Weak<RefCell<Inner>>) {
     let Some(rc) = weak.upgrade() else { return };
     let next = {
@@ -120,6 +165,7 @@ fn stream_failed(weak: &Weak<RefCell<Inner>>) {
             return;
         }
         stream.connection = None;
+        stream.watchdog = None;
         let failure = stream.push.on_failure(now);
         let reopen = weak.clone();
         stream.reopen =

@@ -1,4 +1,4 @@
-//! The widget: fetches (and, with `events`, hears) the order, keeps it in a [`WidgetState`] reducer and renders it.
+//! The widget: fetches (and, with `events`, receives) the order, keeps it in a [`WidgetState`] reducer and renders it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
