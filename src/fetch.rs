@@ -448,7 +448,7 @@ mod tests {
         let body = r#"{"error": "not_found", "message": "Order not found"}"#;
         let error = classify(
             answer(404, "application/json", body),
-            Provider::VoucherApi,
+            Provider::Vendor(crate::model::Vendor::VoucherApi),
             0,
         )
         .unwrap_err();

@@ -20,7 +20,6 @@ pub mod error;
 pub mod events;
 pub mod labels;
 pub mod model;
-mod object;
 pub mod poll;
 pub mod providers;
 
