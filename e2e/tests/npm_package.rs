@@ -361,7 +361,7 @@ fn contract() -> String {
         .iter()
         .map(|provider| provider.as_str())
         .collect();
-    let mut errors: Vec<&str> = ErrorKind::ALL.map(ErrorKind::as_str).to_vec();
+    let mut errors: Vec<&str> = ErrorKind::ALL.iter().map(|kind| kind.as_str()).collect();
     errors.extend(ELEMENT_ERRORS);
 
     let mut ts = String::from(
@@ -423,7 +423,12 @@ fn contract() -> String {
         "codeKinds",
         format!(
             "Same<OrderWidgetCodeKind, {}>",
-            union(&VoucherKind::ALL.map(VoucherKind::as_str))
+            union(
+                &VoucherKind::ALL
+                    .iter()
+                    .map(|kind| kind.as_str())
+                    .collect::<Vec<_>>()
+            )
         ),
     );
     check(

@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn every_key_has_an_english_label() {
         let labels = Labels::new("en", Default::default());
-        for kind in ErrorKind::ALL {
+        for &kind in ErrorKind::ALL {
             assert_ne!(labels.get(error_key(kind)), error_key(kind));
         }
     }

@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn every_status_has_an_english_label() {
         let labels = Labels::new("en", Default::default());
-        for status in Status::ALL {
+        for &status in Status::ALL {
             let key = label_key(status);
             assert_ne!(labels.get(&key), key);
         }
