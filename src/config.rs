@@ -378,47 +378,32 @@ impl TryFrom<Text> for Locale {
     }
 }
 
-/// `timeout`: of each request, 1–120 s (15 s by default).
+/// A whole number of seconds within 1..=`MAX`, `DEFAULT` when absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[serde(try_from = "Number")]
-pub struct Timeout(pub Duration);
+pub struct Seconds<const MAX: u64, const DEFAULT: u64>(pub Duration);
 
-impl Default for Timeout {
+/// `timeout`: of each request.
+pub type Timeout = Seconds<120, 15>;
+/// `revealTimeout`: how long a revealed code stays shown.
+pub type RevealTimeout = Seconds<3600, 60>;
+
+impl<const MAX: u64, const DEFAULT: u64> Default for Seconds<MAX, DEFAULT> {
     fn default() -> Self {
-        Timeout(Duration::from_secs(15))
+        Seconds(Duration::from_secs(DEFAULT))
     }
 }
 
-impl TryFrom<Number> for Timeout {
-    type Error = &'static str;
+impl<const MAX: u64, const DEFAULT: u64> TryFrom<Number> for Seconds<MAX, DEFAULT> {
+    type Error = String;
 
     fn try_from(Number(seconds): Number) -> Result<Self, Self::Error> {
-        within(seconds, 120)
-            .map(Timeout)
-            .ok_or("must be between 1 and 120 seconds")
-    }
-}
-
-/// `revealTimeout`: how long a revealed code stays shown, 1–3600 s (60 s by default).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
-#[serde(try_from = "Number")]
-pub struct RevealTimeout(pub Duration);
-
-impl Default for RevealTimeout {
-    fn default() -> Self {
-        RevealTimeout(Duration::from_secs(60))
-    }
-}
-
-impl TryFrom<Number> for RevealTimeout {
-    type Error = &'static str;
-
-    fn try_from(Number(seconds): Number) -> Result<Self, Self::Error> {
-        within(seconds, 3600)
-            .map(RevealTimeout)
-            .ok_or("must be between 1 and 3600 seconds")
+        if (1..=MAX).contains(&seconds) {
+            Ok(Seconds(Duration::from_secs(seconds)))
+        } else {
+            Err(format!("must be between 1 and {MAX} seconds"))
+        }
     }
 }
 

@@ -8,7 +8,17 @@ use strum::{IntoStaticStr, VariantArray};
 
 /// The kind of a failed check. The serialized names are the `type` of the
 /// `order-widget:error` event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, IntoStaticStr, VariantArray)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    IntoStaticStr,
+    VariantArray
+)]
 #[serde(into = "&'static str")]
 #[strum(serialize_all = "snake_case")]
 pub enum ErrorKind {

@@ -11,19 +11,8 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 /// The normalized order status. The serialized names ([`Status::as_str`]) are a stable
 /// contract (canonical JSON, `order-widget:status` events, `data-status`); a name this
 /// version does not know reads as `Unknown`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    VariantArray,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(into = "&'static str", from = "String")]
 #[strum(serialize_all = "snake_case")]
 pub enum Status {
@@ -58,6 +47,7 @@ impl Status {
 }
 
 crate::names::names!(Status, VoucherKind, Vendor);
+crate::names::parsed_by_name!(VoucherKind, Vendor);
 
 impl From<String> for Status {
     fn from(name: String) -> Status {
@@ -109,19 +99,8 @@ impl Item {
 }
 
 /// What a delivered secret is; the serialized name is also the kind's label key.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    VariantArray,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(into = "&'static str", try_from = "String")]
 #[strum(serialize_all = "snake_case")]
 pub enum VoucherKind {
@@ -182,28 +161,9 @@ impl fmt::Debug for Voucher {
     }
 }
 
-impl TryFrom<String> for VoucherKind {
-    type Error = strum::ParseError;
-
-    fn try_from(name: String) -> Result<Self, Self::Error> {
-        name.parse()
-    }
-}
-
 /// Which vendor an order comes from (and which format its body has).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    VariantArray,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(into = "&'static str", try_from = "String")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Vendor {
@@ -211,14 +171,6 @@ pub enum Vendor {
     VoucherApi,
     Shop,
     Bdvoucher,
-}
-
-impl TryFrom<String> for Vendor {
-    type Error = strum::ParseError;
-
-    fn try_from(name: String) -> Result<Self, Self::Error> {
-        name.parse()
-    }
 }
 
 /// The canonical order: what the UI renders, the poller compares and

@@ -20,4 +20,17 @@ macro_rules! names {
     )*};
 }
 
-pub(crate) use names;
+/// `TryFrom<String>` by name, for serde's `try_from = "String"`: an unknown name is refused.
+macro_rules! parsed_by_name {
+    ($($name:ident),*) => {$(
+        impl TryFrom<String> for $name {
+            type Error = strum::ParseError;
+
+            fn try_from(name: String) -> Result<Self, Self::Error> {
+                name.parse()
+            }
+        }
+    )*};
+}
+
+pub(crate) use {names, parsed_by_name};
