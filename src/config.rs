@@ -463,13 +463,6 @@ impl TryFrom<PresetOrNumber> for MaxWait {
     }
 }
 
-/// `seconds` as a duration when it is within 1..=`max`.
-fn within(seconds: u64, max: u64) -> Option<Duration> {
-    (1..=max)
-        .contains(&seconds)
-        .then(|| Duration::from_secs(seconds))
-}
-
 /// True when `value` would end a header line early.
 fn breaks_header_line(value: &str) -> bool {
     value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0)
