@@ -23,12 +23,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use js_sys::Array;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::object::Object;
 use crate::poll::{MaxWaitPreset, PollConfig};
 use crate::providers::Provider;
 
@@ -55,60 +52,179 @@ pub struct Config {
     pub poll: PollConfig,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
-#[serde(rename_all = "kebab-case")]
-pub enum Credentials {
-    #[default]
-    SameOrigin,
-    Include,
-}
-
-/// The configuration as the embedder wrote it, before validation. Absent, `null` and
-/// `undefined` values are `None`.
-///
-/// A new key is a field here, a line in [`KEYS`] and its check in [`RawConfig::validate`].
+/// The configuration as the embedder wrote it, before the keys are combined. Absent, `null`
+/// and `undefined` values are `None`. Each value type says what it must be when it is
+/// refused, and never what it was: the token is a secret, and so may a header be.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawConfig {
-    pub proxy: Option<String>,
-    pub order_id: Option<String>,
-    pub provider: Option<String>,
-    pub token: Option<String>,
-    pub events: Option<String>,
-    pub headers: Option<Strings>,
+    pub proxy: Option<Text>,
+    pub order_id: Option<Text>,
+    pub provider: Option<ProviderName>,
+    pub token: Option<Token>,
+    pub events: Option<Text>,
+    pub headers: Option<Headers>,
     pub credentials: Option<Credentials>,
-    pub currency: Option<String>,
-    pub locale: Option<String>,
+    pub currency: Option<Currency>,
+    pub locale: Option<Locale>,
     pub labels: Option<Strings>,
-    pub timeout: Option<u32>,
-    pub reveal_timeout: Option<u32>,
+    pub timeout: Option<Timeout>,
+    pub reveal_timeout: Option<RevealTimeout>,
     pub max_wait: Option<MaxWait>,
 }
 
-/// Every key and what its value must be. A refusal names the key and this, never the
-/// value (the token is a secret, and so may a header be).
-const KEYS: [(&str, &str); 13] = [
-    ("proxy", "a string"),
-    ("orderId", "a string"),
-    ("provider", "a string"),
-    ("token", "a string"),
-    ("events", "a string"),
-    ("headers", "an object of strings"),
-    ("credentials", "same-origin or include"),
-    ("currency", "a string"),
-    ("locale", "a string"),
-    ("labels", "an object of strings"),
-    ("timeout", "a whole number of seconds"),
-    ("revealTimeout", "a whole number of seconds"),
-    ("maxWait", "fast, standard, slow or a number of seconds"),
-];
+/// Why a configuration was refused. The text names the key, never a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "order-widget config: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(message: &str) -> ConfigError {
+    ConfigError(message.to_owned())
+}
+
+/// A refusal from inside the configuration: `key` is where serde_path_to_error found it.
+impl<E: de::Error> From<serde_path_to_error::Error<E>> for ConfigError {
+    fn from(error: serde_path_to_error::Error<E>) -> ConfigError {
+        // The top-level key: a value type speaks for all of its value ("must be an object
+        // of strings" for `headers`, whichever header was wrong).
+        let key = error
+            .path()
+            .iter()
+            .next()
+            .map_or_else(String::new, ToString::to_string);
+        let reason = error.into_inner().to_string();
+        // Every value type words its own refusals ("must be …"); the only other refusal is
+        // serde's "unknown field `…`, expected one of …", which quotes no value either.
+        ConfigError(if reason.starts_with("unknown field") {
+            format!("unknown key `{key}`")
+        } else {
+            format!("`{key}` {reason}")
+        })
+    }
+}
+
+impl RawConfig {
+    /// Reads the embedder's configuration object.
+    pub fn from_js(config: &wasm_bindgen::JsValue) -> Result<RawConfig, ConfigError> {
+        if !config.is_object() || js_sys::Array::is_array(config) {
+            return Err(invalid("the configuration must be an object"));
+        }
+        let deserializer = serde_wasm_bindgen::Deserializer::from(config.clone());
+        Ok(serde_path_to_error::deserialize(deserializer)?)
+    }
+
+    /// Validates everything once. `default_locale` is used when `locale` is absent
+    /// (the browser passes `navigator.language`).
+    pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
+        let order_id = required(&self.order_id, "`orderId` is required")?;
+        let proxy = required(&self.proxy, "`proxy` is required")?;
+        let url = proxy_url(proxy, order_id)?;
+        let events = self.events_url(order_id)?;
+        let locale = match self.locale {
+            Some(Locale(locale)) => locale,
+            None => {
+                Locale::try_from(Text(default_locale.to_owned()))
+                    .map_err(invalid)?
+                    .0
+            }
+        };
+        let mut headers = self.headers.unwrap_or_default().0;
+        if let Some(Token(token)) = self.token.filter(|Token(token)| !token.is_empty()) {
+            headers.push((TOKEN_HEADER.to_owned(), token));
+        }
+        Ok(Config {
+            url,
+            events,
+            provider: self.provider.unwrap_or_default().0,
+            headers,
+            credentials: self.credentials.unwrap_or_default(),
+            currency: self.currency.map(|Currency(code)| code),
+            locale,
+            labels: self.labels.unwrap_or_default().0,
+            timeout: self.timeout.unwrap_or_default().0,
+            reveal_timeout: self.reveal_timeout.unwrap_or_default().0,
+            poll: PollConfig {
+                max_wait: self.max_wait.unwrap_or_default().0,
+                ..PollConfig::default()
+            },
+        })
+    }
+
+    /// The event stream's URL, or `None` (polling only). `EventSource` cannot send headers,
+    /// so the token goes in the `token` query parameter.
+    fn events_url(&self, order_id: &str) -> Result<Option<String>, ConfigError> {
+        let Some(template) = self
+            .events
+            .as_ref()
+            .map(|Text(t)| t)
+            .filter(|t| !t.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        let mut url = fill_template(
+            template,
+            order_id,
+            "`events` must contain `{id}`, e.g. /api/orders/{id}/events",
+        )?;
+        if let Some(Token(token)) = self.token.as_ref().filter(|Token(token)| !token.is_empty()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("token=");
+            url.push_str(&percent_encode(token));
+        }
+        Ok(Some(url))
+    }
+}
+
+// ---------------------------------------------------------------- value types
+//
+// Each reads a plain JSON type (`Text`, `Number`, `Strings`) whose refusal names the type,
+// then checks the value (`TryFrom`), whose refusal says what it must be.
+
+/// A string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+pub struct Text(pub String);
+
+/// A whole number (or whole-number text, as attributes are).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Number(pub u64);
 
 /// An object whose every value is a string, as `(key, value)` pairs in the object's order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct Strings(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)
+            .map(Text)
+            .map_err(|_| de::Error::custom("must be a string"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Number(u64),
+            Text(String),
+        }
+        let refused = || de::Error::custom("must be a whole number");
+        match Written::deserialize(deserializer).map_err(|_| refused())? {
+            Written::Number(n) => Ok(Number(n)),
+            Written::Text(text) => text.trim().parse().map(Number).map_err(|_| refused()),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Strings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -130,290 +246,234 @@ impl<'de> Deserialize<'de> for Strings {
             }
         }
 
-        deserializer.deserialize_any(Visitor)
+        deserializer
+            .deserialize_map(Visitor)
+            .map_err(|_| de::Error::custom("must be an object of strings"))
     }
 }
 
-/// `maxWait`: a preset name or a number of seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `provider`: one of [`Provider::ALL`]'s names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Text")]
+pub struct ProviderName(pub Provider);
+
+#[cfg(test)]
+impl serde::Serialize for ProviderName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_str())
+    }
+}
+
+impl TryFrom<Text> for ProviderName {
+    type Error = &'static str;
+
+    fn try_from(Text(name): Text) -> Result<Self, Self::Error> {
+        match name.trim() {
+            "" => Ok(ProviderName::default()),
+            name => Provider::from_str(name)
+                .map(ProviderName)
+                .map_err(|_| "must be auto, hsmail, voucher-api, shop, bdvoucher or order"),
+        }
+    }
+}
+
+/// `token`: sent as a header, so it must fit on a header line. Empty means none.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(serde::Serialize))]
-pub enum MaxWait {
-    Preset(MaxWaitPreset),
-    Seconds(u64),
-}
+#[serde(try_from = "Text")]
+pub struct Token(pub String);
 
-impl<'de> Deserialize<'de> for MaxWait {
-    /// A preset name, or a whole number of seconds as a number or as text.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
+impl TryFrom<Text> for Token {
+    type Error = &'static str;
 
-        impl de::Visitor<'_> for Visitor {
-            type Value = MaxWait;
-
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("fast, standard, slow or a number of seconds")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<MaxWait, E> {
-                if let Ok(preset) = MaxWaitPreset::from_str(text) {
-                    return Ok(MaxWait::Preset(preset));
-                }
-                match text.trim().parse() {
-                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("text"), &self)),
-                }
-            }
-
-            fn visit_u64<E>(self, seconds: u64) -> Result<MaxWait, E> {
-                Ok(MaxWait::Seconds(seconds))
-            }
-
-            fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<MaxWait, E> {
-                match u64::try_from(seconds) {
-                    Ok(seconds) => Ok(MaxWait::Seconds(seconds)),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Other("number"), &self)),
-                }
-            }
+    fn try_from(Text(token): Text) -> Result<Self, Self::Error> {
+        if breaks_header_line(&token) {
+            return Err("must not contain a line break");
         }
-
-        deserializer.deserialize_any(Visitor)
+        Ok(Token(token))
     }
 }
 
-/// Why a configuration was refused. The text names the key, never a value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError(pub String);
+/// `headers`: valid header lines, and not the token's (that is `token`'s job).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "Strings")]
+pub struct Headers(pub Vec<(String, String)>);
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "order-widget config: {}", self.0)
-    }
-}
+impl TryFrom<Strings> for Headers {
+    type Error = String;
 
-impl std::error::Error for ConfigError {}
-
-fn invalid(message: &str) -> ConfigError {
-    ConfigError(message.to_owned())
-}
-
-impl RawConfig {
-    /// Reads the embedder's configuration object. Unknown keys and values of the wrong
-    /// type are refused; the error names the key, never the value.
-    pub fn from_js(config: &JsValue) -> Result<RawConfig, ConfigError> {
-        let parse = |value: &JsValue| serde_wasm_bindgen::from_value(value.clone()).ok();
-        Self::read(config, parse, js_keys_alone)
-    }
-
-    /// Reads `config` whole with `parse`. When it is refused, each key is read alone
-    /// (`keys_alone` gives each key with an object of just that key) to name the one at
-    /// fault: serde's own message is not used, it may quote the value. (serde_path_to_error
-    /// names the key in one pass, but cost 2.6 KB of the 3.0× size budget, gzipped, as
-    /// `cargo xtask size` measured; a refused config is rare and small.)
-    fn read<V>(
-        config: &V,
-        parse: impl Fn(&V) -> Option<Object<RawConfig>>,
-        keys_alone: impl FnOnce(&V) -> Option<Vec<(String, V)>>,
-    ) -> Result<RawConfig, ConfigError> {
-        if let Some(Object(raw)) = parse(config) {
-            return Ok(raw);
-        }
-        let not_an_object = || invalid("the configuration must be an object");
-        let keys = keys_alone(config).ok_or_else(not_an_object)?;
-        let (key, _) = keys
-            .into_iter()
-            .find(|(_, alone)| parse(alone).is_none())
-            .ok_or_else(not_an_object)?;
-        Err(match KEYS.iter().find(|(name, _)| *name == key) {
-            Some((name, expected)) => ConfigError(format!("`{name}` must be {expected}")),
-            None => ConfigError(format!("unknown key `{key}`")),
-        })
-    }
-
-    /// Validates everything once. `default_locale` is used when `locale` is absent
-    /// (the browser passes `navigator.language`).
-    pub fn validate(self, default_locale: &str) -> Result<Config, ConfigError> {
-        // Every check reads `self` and runs before anything is moved out of it.
-        let url = self.url()?;
-        let events = self.events_url()?;
-        let provider = self.provider()?;
-        self.check_headers()?;
-        let currency = self.currency()?;
-        let locale = match self.locale.as_deref() {
-            None | Some("") => default_locale,
-            Some(locale) => locale,
-        };
-        check_locale(locale)?;
-        let locale = locale.to_owned();
-        let timeout = seconds(
-            self.timeout,
-            15,
-            120,
-            "`timeout` must be between 1 and 120 seconds",
-        )?;
-        let reveal_timeout = seconds(
-            self.reveal_timeout,
-            60,
-            3600,
-            "`revealTimeout` must be between 1 and 3600 seconds",
-        )?;
-        let max_wait = match self.max_wait {
-            None => MaxWaitPreset::Standard.max_wait(),
-            Some(MaxWait::Preset(preset)) => preset.max_wait(),
-            Some(MaxWait::Seconds(s)) if (10..=24 * 3600).contains(&s) => Duration::from_secs(s),
-            Some(MaxWait::Seconds(_)) => {
-                return Err(invalid("`maxWait` must be between 10 seconds and 24 hours"))
+    fn try_from(Strings(headers): Strings) -> Result<Self, Self::Error> {
+        let token_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        for (name, value) in &headers {
+            if name.is_empty() || !name.bytes().all(token_char) {
+                return Err("must have valid HTTP header names".to_owned());
             }
-        };
-
-        let mut headers = self.headers.unwrap_or_default().0;
-        if let Some(token) = self.token.filter(|t| !t.is_empty()) {
-            headers.push((TOKEN_HEADER.to_owned(), token));
-        }
-        Ok(Config {
-            url,
-            events,
-            provider,
-            headers,
-            credentials: self.credentials.unwrap_or_default(),
-            currency,
-            locale,
-            labels: self.labels.unwrap_or_default().0,
-            timeout,
-            reveal_timeout,
-            poll: PollConfig {
-                max_wait,
-                ..PollConfig::default()
-            },
-        })
-    }
-
-    /// `proxy` and `orderId` are required; together they make the request URL.
-    fn url(&self) -> Result<String, ConfigError> {
-        let proxy = required(&self.proxy, "`proxy` is required")?;
-        let order_id = required(&self.order_id, "`orderId` is required")?;
-        proxy_url(proxy, order_id)
-    }
-
-    /// The event stream's URL, or `None` (polling only). `EventSource` cannot send headers,
-    /// so the token goes in the `token` query parameter.
-    fn events_url(&self) -> Result<Option<String>, ConfigError> {
-        let Some(template) = self.events.as_deref().filter(|t| !t.trim().is_empty()) else {
-            return Ok(None);
-        };
-        let order_id = required(&self.order_id, "`orderId` is required")?;
-        let mut url = fill_template(
-            template,
-            order_id,
-            "`events` must contain `{id}`, e.g. /api/orders/{id}/events",
-        )?;
-        if let Some(token) = self.token.as_deref().filter(|t| !t.is_empty()) {
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str("token=");
-            url.push_str(&percent_encode(token));
-        }
-        Ok(Some(url))
-    }
-
-    fn provider(&self) -> Result<Provider, ConfigError> {
-        match self.provider.as_deref() {
-            None | Some("") => Ok(Provider::Auto),
-            Some(name) => Provider::from_str(name).map_err(|_| {
-                invalid("`provider` must be auto, hsmail, voucher-api, shop, bdvoucher or order")
-            }),
-        }
-    }
-
-    /// The configured headers and the token must each make a valid header line; the token
-    /// goes only in `token`.
-    fn check_headers(&self) -> Result<(), ConfigError> {
-        let headers = self.headers.as_ref().map_or(&[][..], |headers| &headers.0);
-        for (name, value) in headers {
-            check_header(name, value)?;
             if name.eq_ignore_ascii_case(TOKEN_HEADER) {
-                return Err(invalid("use `token` instead of an X-Order-Token header"));
+                return Err("must not hold X-Order-Token: use `token`".to_owned());
+            }
+            if breaks_header_line(value) {
+                return Err(format!("must not break the line of header `{name}`"));
             }
         }
-        match self.token.as_deref() {
-            Some(token) if !token.is_empty() => check_header(TOKEN_HEADER, token),
-            _ => Ok(()),
-        }
+        Ok(Headers(headers))
     }
+}
 
-    fn currency(&self) -> Result<Option<String>, ConfigError> {
-        match self.currency.as_deref() {
-            None | Some("") => Ok(None),
-            Some(code) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Ok(Some(code.to_ascii_uppercase()))
-            }
-            Some(_) => Err(invalid("`currency` must be a three-letter ISO 4217 code")),
+/// `credentials`: whether cookies go with the requests (and the event stream).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "Text")]
+pub enum Credentials {
+    #[default]
+    SameOrigin,
+    Include,
+}
+
+impl TryFrom<Text> for Credentials {
+    type Error = &'static str;
+
+    fn try_from(Text(value): Text) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "same-origin" => Ok(Credentials::SameOrigin),
+            "include" => Ok(Credentials::Include),
+            _ => Err("must be same-origin or include"),
         }
     }
 }
 
-/// Each own key of a JS object, with an object of that key alone; `None` for anything
-/// but an object.
-fn js_keys_alone(config: &JsValue) -> Option<Vec<(String, JsValue)>> {
-    if !config.is_object() || Array::is_array(config) {
-        return None;
+/// `currency`: an ISO 4217 code, kept upper case.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "Text")]
+pub struct Currency(pub String);
+
+impl TryFrom<Text> for Currency {
+    type Error = &'static str;
+
+    fn try_from(Text(code): Text) -> Result<Self, Self::Error> {
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(Currency(code.to_ascii_uppercase()))
+        } else {
+            Err("must be a three-letter ISO 4217 code")
+        }
     }
-    let entries = js_sys::Object::entries(config.unchecked_ref());
-    let key_alone = |entry: JsValue| {
-        let entry = Array::from(&entry);
-        let alone = js_sys::Object::new();
-        js_sys::Reflect::set(&alone, &entry.get(0), &entry.get(1)).ok()?;
-        Some((entry.get(0).as_string()?, alone.into()))
-    };
-    entries.iter().map(key_alone).collect()
+}
+
+/// `locale`: a BCP 47 tag (it goes into a `lang` attribute and `Intl`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "Text")]
+pub struct Locale(pub String);
+
+impl TryFrom<Text> for Locale {
+    type Error = &'static str;
+
+    fn try_from(Text(tag): Text) -> Result<Self, Self::Error> {
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        if tag.is_empty() || tag.len() > 35 || !tag.bytes().all(allowed) {
+            return Err("must be a BCP 47 language tag such as en-US");
+        }
+        Ok(Locale(tag))
+    }
+}
+
+/// A whole number of seconds within 1..=`MAX`, `DEFAULT` when absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "Number")]
+pub struct Seconds<const MAX: u64, const DEFAULT: u64>(pub Duration);
+
+/// `timeout`: of each request.
+pub type Timeout = Seconds<120, 15>;
+/// `revealTimeout`: how long a revealed code stays shown.
+pub type RevealTimeout = Seconds<3600, 60>;
+
+impl<const MAX: u64, const DEFAULT: u64> Default for Seconds<MAX, DEFAULT> {
+    fn default() -> Self {
+        Seconds(Duration::from_secs(DEFAULT))
+    }
+}
+
+impl<const MAX: u64, const DEFAULT: u64> TryFrom<Number> for Seconds<MAX, DEFAULT> {
+    type Error = String;
+
+    fn try_from(Number(seconds): Number) -> Result<Self, Self::Error> {
+        if (1..=MAX).contains(&seconds) {
+            Ok(Seconds(Duration::from_secs(seconds)))
+        } else {
+            Err(format!("must be between 1 and {MAX} seconds"))
+        }
+    }
+}
+
+/// `maxWait`: a preset name or a number of seconds, 10 s – 24 h (`standard` by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[serde(try_from = "PresetOrNumber")]
+pub struct MaxWait(pub Duration);
+
+impl Default for MaxWait {
+    fn default() -> Self {
+        MaxWait(MaxWaitPreset::Standard.max_wait())
+    }
+}
+
+/// What `maxWait` may be written as.
+enum PresetOrNumber {
+    Number(u64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for PresetOrNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Number(u64),
+            Text(String),
+        }
+        match Written::deserialize(deserializer) {
+            Ok(Written::Number(seconds)) => Ok(PresetOrNumber::Number(seconds)),
+            Ok(Written::Text(text)) => Ok(PresetOrNumber::Text(text)),
+            Err(_) => Err(de::Error::custom(
+                "must be fast, standard, slow or a number of seconds",
+            )),
+        }
+    }
+}
+
+impl TryFrom<PresetOrNumber> for MaxWait {
+    type Error = &'static str;
+
+    fn try_from(written: PresetOrNumber) -> Result<Self, Self::Error> {
+        let seconds = match written {
+            PresetOrNumber::Number(seconds) => Some(seconds),
+            PresetOrNumber::Text(text) => match MaxWaitPreset::from_str(&text) {
+                Ok(preset) => return Ok(MaxWait(preset.max_wait())),
+                Err(_) => text.trim().parse().ok(),
+            },
+        };
+        match seconds {
+            Some(seconds) if (10..=24 * 3600).contains(&seconds) => {
+                Ok(MaxWait(Duration::from_secs(seconds)))
+            }
+            _ => Err("must be fast, standard, slow or between 10 seconds and 24 hours"),
+        }
+    }
+}
+
+/// True when `value` would end a header line early.
+fn breaks_header_line(value: &str) -> bool {
+    value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0)
 }
 
 /// `value` unless it is absent or blank.
-fn required<'a>(value: &'a Option<String>, missing: &str) -> Result<&'a str, ConfigError> {
-    match value.as_deref() {
-        Some(text) if !text.trim().is_empty() => Ok(text),
+fn required<'a>(value: &'a Option<Text>, missing: &str) -> Result<&'a str, ConfigError> {
+    match value {
+        Some(Text(text)) if !text.trim().is_empty() => Ok(text),
         _ => Err(invalid(missing)),
     }
-}
-
-fn check_locale(locale: &str) -> Result<(), ConfigError> {
-    if locale.len() > 35
-        || !locale
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(invalid(
-            "`locale` must be a BCP 47 language tag such as en-US",
-        ));
-    }
-    Ok(())
-}
-
-/// `value` (or `default`) seconds, refused with `out_of_range` unless within 1..=`max`.
-fn seconds(
-    value: Option<u32>,
-    default: u32,
-    max: u32,
-    out_of_range: &str,
-) -> Result<Duration, ConfigError> {
-    match value.unwrap_or(default) {
-        s if (1..=max).contains(&s) => Ok(Duration::from_secs(u64::from(s))),
-        _ => Err(invalid(out_of_range)),
-    }
-}
-
-/// Header names are HTTP tokens; values may not break the header line.
-fn check_header(name: &str, value: &str) -> Result<(), ConfigError> {
-    let token_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token_char) {
-        return Err(invalid(
-            "a header name in `headers` is not a valid HTTP header name",
-        ));
-    }
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(ConfigError(format!(
-            "the value of header `{name}` contains a line break"
-        )));
-    }
-    Ok(())
 }
 
 /// The request URL: `template` with every `{id}` replaced by the id encoded as exactly
@@ -469,15 +529,11 @@ mod tests {
 
     /// Reads JSON the way `from_js` reads a JS object.
     fn config(json: serde_json::Value) -> Result<Config, ConfigError> {
-        let parse = |value: &serde_json::Value| Object::deserialize(value).ok();
-        let keys_alone = |value: &serde_json::Value| {
-            let object = value.as_object()?;
-            let alone = |(key, value): (&String, &serde_json::Value)| {
-                (key.clone(), serde_json::json!({ key.as_str(): value }))
-            };
-            Some(object.iter().map(alone).collect())
-        };
-        RawConfig::read(&json, parse, keys_alone)?.validate("en-US")
+        if !json.is_object() {
+            return Err(invalid("the configuration must be an object"));
+        }
+        let raw: RawConfig = serde_path_to_error::deserialize(&json)?;
+        raw.validate("en-US")
     }
 
     fn refused(json: serde_json::Value) -> String {
@@ -485,43 +541,64 @@ mod tests {
     }
 
     #[test]
-    fn every_key_says_what_it_must_be() {
+    fn every_key_says_what_it_must_be_and_never_what_it_was() {
         let keys = match serde_json::to_value(RawConfig::default()) {
             Ok(serde_json::Value::Object(keys)) => keys,
             other => panic!("{other:?}"),
         };
-        assert_eq!(keys.len(), KEYS.len());
+        assert_eq!(keys.len(), 13);
         for key in keys.keys() {
-            let (_, expected) = KEYS.iter().find(|(name, _)| name == key).unwrap();
             let wrong = serde_json::json!({ key.as_str(): [["SECRET"]] });
-            assert_eq!(
-                refused(wrong),
-                format!("order-widget config: `{key}` must be {expected}")
+            let message = refused(wrong);
+            assert!(
+                message.starts_with(&format!("order-widget config: `{key}` must be ")),
+                "{message}"
             );
+            assert!(!message.contains("SECRET"), "{message}");
         }
     }
 
     #[test]
     fn refusals_name_the_key_and_never_the_value() {
-        assert_eq!(
-            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "proxyUrl": "SECRET"})),
-            "order-widget config: unknown key `proxyUrl`"
+        let refusal = |extra: serde_json::Value| {
+            let mut json = serde_json::json!({"proxy": "/{id}", "orderId": "1"});
+            json.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            refused(json)
+        };
+        let unknown = refusal(serde_json::json!({"proxyUrl": "SECRET"}));
+        assert!(
+            unknown.starts_with("order-widget config: unknown key `proxyUrl`"),
+            "{unknown}"
         );
         assert_eq!(
             refused(serde_json::json!(["SECRET"])),
             "order-widget config: the configuration must be an object"
         );
         assert_eq!(
-            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "token": 12345})),
+            refusal(serde_json::json!({"token": 12345})),
             "order-widget config: `token` must be a string"
         );
         assert_eq!(
-            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "headers": {"X-A": 7}})),
+            refusal(serde_json::json!({"headers": {"X-A": 7}})),
             "order-widget config: `headers` must be an object of strings"
         );
         assert_eq!(
-            refused(serde_json::json!({"proxy": "/{id}", "orderId": "1", "credentials": "SECRET"})),
+            refusal(serde_json::json!({"credentials": "SECRET"})),
             "order-widget config: `credentials` must be same-origin or include"
+        );
+        assert_eq!(
+            refusal(serde_json::json!({"timeout": "SECRET"})),
+            "order-widget config: `timeout` must be a whole number"
+        );
+        assert_eq!(
+            refusal(serde_json::json!({"timeout": 121})),
+            "order-widget config: `timeout` must be between 1 and 120 seconds"
+        );
+        assert_eq!(
+            refusal(serde_json::json!({"headers": {"X-A": "SECRET\r\nX: y"}})),
+            "order-widget config: `headers` must not break the line of header `X-A`"
         );
     }
 
@@ -639,7 +716,10 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(config.url, "https://shop.example/api/orders/a%2Fb?v=1");
-        assert_eq!(config.provider, Provider::VoucherApi);
+        assert_eq!(
+            config.provider,
+            Provider::Vendor(crate::model::Vendor::VoucherApi)
+        );
         assert_eq!(
             config.headers,
             [

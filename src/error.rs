@@ -4,11 +4,23 @@
 use std::time::Duration;
 
 use serde::Serialize;
+use strum::{IntoStaticStr, VariantArray};
 
 /// The kind of a failed check. The serialized names are the `type` of the
 /// `order-widget:error` event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    IntoStaticStr,
+    VariantArray
+)]
+#[serde(into = "&'static str")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorKind {
     /// No connection, DNS failure, CORS refusal, offline.
     Network,
@@ -26,29 +38,9 @@ pub enum ErrorKind {
     BadResponse,
 }
 
+crate::names::names!(ErrorKind);
+
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 7] = [
-        ErrorKind::Network,
-        ErrorKind::Timeout,
-        ErrorKind::NotAllowed,
-        ErrorKind::NotFound,
-        ErrorKind::RateLimit,
-        ErrorKind::Server,
-        ErrorKind::BadResponse,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Network => "network",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::NotAllowed => "not_allowed",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::RateLimit => "rate_limit",
-            ErrorKind::Server => "server",
-            ErrorKind::BadResponse => "bad_response",
-        }
-    }
-
     /// The kind an HTTP status code means, for non-2xx answers.
     pub fn from_http_status(status: u16) -> ErrorKind {
         match status {
@@ -86,19 +78,10 @@ mod tests {
 
     #[test]
     fn names_are_the_serialized_ones() {
-        for kind in ErrorKind::ALL {
-            // Fails to compile when a kind is added: add it to `ALL` too.
-            match kind {
-                ErrorKind::Network
-                | ErrorKind::Timeout
-                | ErrorKind::NotAllowed
-                | ErrorKind::NotFound
-                | ErrorKind::RateLimit
-                | ErrorKind::Server
-                | ErrorKind::BadResponse => {}
-            }
+        for &kind in ErrorKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
+        assert_eq!(ErrorKind::NotAllowed.as_str(), "not_allowed");
     }
 }

@@ -69,16 +69,6 @@ pub trait Transport {
     fn send(&self, request: Request) -> PendingResponse;
 }
 
-/// Fetches and classifies the order.
-pub async fn fetch_order(
-    transport: &dyn Transport,
-    config: &Config,
-    now_unix_ms: u64,
-) -> Result<Order, FetchError> {
-    let response = transport.send(Request::for_config(config)).await?;
-    classify(response, config.provider, now_unix_ms)
-}
-
 const HTML_PAGE: &str = "The order service answered with a web page instead of order details. \
                          The shop's order proxy may be misconfigured or down.";
 
@@ -448,7 +438,7 @@ mod tests {
         let body = r#"{"error": "not_found", "message": "Order not found"}"#;
         let error = classify(
             answer(404, "application/json", body),
-            Provider::VoucherApi,
+            Provider::Vendor(crate::model::Vendor::VoucherApi),
             0,
         )
         .unwrap_err();

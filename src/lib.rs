@@ -20,7 +20,7 @@ pub mod error;
 pub mod events;
 pub mod labels;
 pub mod model;
-mod object;
+mod names;
 pub mod poll;
 pub mod providers;
 

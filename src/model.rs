@@ -6,10 +6,15 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// The normalized order status. The serialized names ([`Status::as_str`]) are a stable
-/// contract (canonical JSON, `order-widget:status` events, `data-status`).
+/// contract (canonical JSON, `order-widget:status` events, `data-status`); a name this
+/// version does not know reads as `Unknown`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
+#[serde(into = "&'static str", from = "String")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// Order created, payment not yet confirmed.
     Initiated,
@@ -31,20 +36,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 11] = [
-        Status::Initiated,
-        Status::Pending,
-        Status::Authorized,
-        Status::Processing,
-        Status::Delivered,
-        Status::PartiallyDelivered,
-        Status::NeedsAttention,
-        Status::Failed,
-        Status::Cancelled,
-        Status::Refunded,
-        Status::Unknown,
-    ];
-
     /// A terminal order never changes again, so polling stops and caches may keep it.
     /// `PartiallyDelivered` and `NeedsAttention` are not terminal: an operator may finish them.
     pub fn is_terminal(self) -> bool {
@@ -53,22 +44,14 @@ impl Status {
             Status::Delivered | Status::Failed | Status::Cancelled | Status::Refunded
         )
     }
+}
 
-    /// The serialized name (`"partially_delivered"`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Initiated => "initiated",
-            Status::Pending => "pending",
-            Status::Authorized => "authorized",
-            Status::Processing => "processing",
-            Status::Delivered => "delivered",
-            Status::PartiallyDelivered => "partially_delivered",
-            Status::NeedsAttention => "needs_attention",
-            Status::Failed => "failed",
-            Status::Cancelled => "cancelled",
-            Status::Refunded => "refunded",
-            Status::Unknown => "unknown",
-        }
+crate::names::names!(Status, VoucherKind, Vendor);
+crate::names::parsed_by_name!(VoucherKind, Vendor);
+
+impl From<String> for Status {
+    fn from(name: String) -> Status {
+        name.parse().unwrap_or(Status::Unknown)
     }
 }
 
@@ -115,7 +98,11 @@ impl Item {
     }
 }
 
+/// What a delivered secret is; the serialized name is also the kind's label key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
+#[serde(into = "&'static str", try_from = "String")]
+#[strum(serialize_all = "snake_case")]
 pub enum VoucherKind {
     /// A gift-card or voucher code.
     Code,
@@ -125,25 +112,6 @@ pub enum VoucherKind {
     PickupCode,
     /// A one-time code the customer gives for a return.
     ReturnCode,
-}
-
-impl VoucherKind {
-    pub const ALL: [VoucherKind; 4] = [
-        VoucherKind::Code,
-        VoucherKind::Credential,
-        VoucherKind::PickupCode,
-        VoucherKind::ReturnCode,
-    ];
-
-    /// The serialized name (`"pickup_code"`, …), also the kind's label key.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoucherKind::Code => "code",
-            VoucherKind::Credential => "credential",
-            VoucherKind::PickupCode => "pickup_code",
-            VoucherKind::ReturnCode => "return_code",
-        }
-    }
 }
 
 /// One delivered code. `code` and `pin` are secrets: `Debug` redacts them, and
@@ -193,60 +161,17 @@ impl fmt::Debug for Voucher {
     }
 }
 
-/// Which vendor format an order was read from.
+/// Which vendor an order comes from (and which format its body has).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
+#[serde(into = "&'static str", try_from = "String")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Vendor {
     Hsmail,
     VoucherApi,
     Shop,
     Bdvoucher,
 }
-
-impl Vendor {
-    pub const ALL: [Vendor; 4] = [
-        Vendor::Hsmail,
-        Vendor::VoucherApi,
-        Vendor::Shop,
-        Vendor::Bdvoucher,
-    ];
-
-    /// The serialized name (`"voucher-api"`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Vendor::Hsmail => "hsmail",
-            Vendor::VoucherApi => "voucher-api",
-            Vendor::Shop => "shop",
-            Vendor::Bdvoucher => "bdvoucher",
-        }
-    }
-}
-
-/// `Status`, `VoucherKind` and `Vendor` are written in JSON as their `as_str` names, so each
-/// name is spelled once. An unknown name reads as `$unknown`, or is refused when `None`.
-macro_rules! serde_by_name {
-    ($name:ident, $unknown:expr) => {
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let name = String::deserialize(deserializer)?;
-                $name::ALL
-                    .into_iter()
-                    .find(|value| value.as_str() == name)
-                    .or($unknown)
-                    .ok_or_else(|| serde::de::Error::custom(concat!("not a ", stringify!($name))))
-            }
-        }
-    };
-}
-
-serde_by_name!(Status, Some(Status::Unknown));
-serde_by_name!(VoucherKind, None);
-serde_by_name!(Vendor, None);
 
 /// The canonical order: what the UI renders, the poller compares and
 /// `order-proxy normalize` / `serve --normalize` print.
@@ -329,7 +254,8 @@ mod tests {
     #[test]
     fn terminal_statuses() {
         let terminal: Vec<_> = Status::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|s| s.is_terminal())
             .collect();
         assert_eq!(
@@ -345,7 +271,7 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for status in Status::ALL {
+        for &status in Status::ALL {
             let json = serde_json::to_string(&status).unwrap();
             assert_eq!(json, format!("\"{}\"", status.as_str()));
             assert_eq!(serde_json::from_str::<Status>(&json).unwrap(), status);
@@ -358,12 +284,12 @@ mod tests {
 
     #[test]
     fn kind_and_vendor_names_round_trip_and_unknown_ones_are_refused() {
-        for kind in VoucherKind::ALL {
+        for &kind in VoucherKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
             assert_eq!(serde_json::from_str::<VoucherKind>(&json).unwrap(), kind);
         }
-        for vendor in Vendor::ALL {
+        for &vendor in Vendor::ALL {
             let json = serde_json::to_string(&vendor).unwrap();
             assert_eq!(json, format!("\"{}\"", vendor.as_str()));
             assert_eq!(serde_json::from_str::<Vendor>(&json).unwrap(), vendor);

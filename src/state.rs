@@ -6,6 +6,8 @@
 
 use std::rc::Rc;
 
+use yew::Reducible;
+
 use crate::error::FetchError;
 use crate::events::WidgetEvent;
 use crate::model::{Order, Status};
@@ -183,6 +185,18 @@ fn events_for(previous: Option<&Order>, order: &Order) -> Vec<WidgetEvent> {
         });
     }
     events
+}
+
+impl Reducible for WidgetState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match self.apply(action) {
+            Some(next) => Rc::new(next),
+            // Same `Rc`: Yew skips the render.
+            None => self,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,9 @@ use order_widget::events::WidgetEvent;
 use order_widget::labels::Labels;
 use order_widget::model::{Item, Order, Status, Vendor, Voucher, VoucherKind};
 use order_widget::ui::Codes;
+
+mod browser_support;
+use browser_support::Mutations;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -366,6 +369,36 @@ async fn reveal_all_shows_every_code_and_pin_and_hide_all_masks_them() {
     for secret in ["REVEALALL-AAAA-1111", "REVEALALL-BBBB-2222", "55501"] {
         assert_absent(secret);
     }
+    widget.destroy();
+}
+
+/// One reveal in the 500-code order changes its own row and the "Reveal all" state
+/// only; the time it takes is printed (run with `--nocapture`) for the docs.
+#[wasm_bindgen_test]
+async fn a_reveal_in_a_500_code_list_touches_only_its_row() {
+    let codes = (0..500)
+        .map(|n| voucher(&format!("BULK-{n:04}-CODE-XYZW")))
+        .collect();
+    let widget = Mounted::new(order(codes));
+    settle().await;
+    let buttons = widget.all(".ow-reveal");
+    assert_eq!(buttons.len(), 500);
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let mut report = Vec::new();
+    for (what, index) in [("reveal", 249), ("hide", 249), ("reveal", 0)] {
+        let mutations = Mutations::observe(&widget.root);
+        let started = performance.now();
+        widget.all(".ow-reveal")[index].click();
+        yew::scheduler::flush().await;
+        let took = performance.now() - started;
+        let changed = mutations.stop();
+        report.push(format!(
+            "{what} #{index}: {changed} mutations, {took:.1} ms"
+        ));
+        assert!(changed <= 8, "{what} #{index} made {changed} DOM mutations");
+        settle().await;
+    }
+    web_sys::console::log_1(&format!("500 codes: {}", report.join("; ")).into());
     widget.destroy();
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use order_widget::model::Order;
+use order_widget::model::{Order, Vendor};
 use order_widget::providers::{parse, Provider};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -464,22 +464,22 @@ proptest! {
 
     #[test]
     fn hsmail_shaped_bodies(seed in any::<u64>()) {
-        check_body(&hsmail_body(seed), Provider::Hsmail)?;
+        check_body(&hsmail_body(seed), Provider::Vendor(Vendor::Hsmail))?;
     }
 
     #[test]
     fn voucher_api_shaped_bodies(seed in any::<u64>()) {
-        check_body(&voucher_api_body(seed), Provider::VoucherApi)?;
+        check_body(&voucher_api_body(seed), Provider::Vendor(Vendor::VoucherApi))?;
     }
 
     #[test]
     fn shop_shaped_bodies(seed in any::<u64>()) {
-        check_body(&shop_body(seed), Provider::Shop)?;
+        check_body(&shop_body(seed), Provider::Vendor(Vendor::Shop))?;
     }
 
     #[test]
     fn bdvoucher_shaped_bodies(seed in any::<u64>()) {
-        check_body(&bdvoucher_body(seed), Provider::Bdvoucher)?;
+        check_body(&bdvoucher_body(seed), Provider::Vendor(Vendor::Bdvoucher))?;
     }
 }
 
@@ -491,10 +491,10 @@ type Generator = fn(u64) -> Value;
 #[test]
 fn shaped_bodies_often_parse() {
     let generators: [(Generator, Provider); 4] = [
-        (hsmail_body, Provider::Hsmail),
-        (voucher_api_body, Provider::VoucherApi),
-        (shop_body, Provider::Shop),
-        (bdvoucher_body, Provider::Bdvoucher),
+        (hsmail_body, Provider::Vendor(Vendor::Hsmail)),
+        (voucher_api_body, Provider::Vendor(Vendor::VoucherApi)),
+        (shop_body, Provider::Vendor(Vendor::Shop)),
+        (bdvoucher_body, Provider::Vendor(Vendor::Bdvoucher)),
     ];
     for (generate, provider) in generators {
         let parsed = (0..1000)

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ElementRef};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::browser::{Browser, Session, Viewport};
 use crate::process::{free_port, repo_root, target_dir, wait_for_port, ChildGuard};
-use crate::Result;
+use crate::{wait, Result};
 
 /// Only one demo runs at a time: every test starts its own proxy and browser,
 /// and two browsers on a two-core machine make the timings meaningless.
@@ -176,19 +176,16 @@ impl Demo {
 
     /// Waits until the widget's text contains `needle`.
     pub async fn wait_for_text(&self, needle: &str, timeout: Duration) -> Result<String> {
-        let deadline = Instant::now() + timeout;
-        loop {
+        let what = format!("the widget showing {needle:?}");
+        wait::until(&what, timeout, || async {
             let text = self.text().await?;
             if text.contains(needle) {
-                return Ok(text);
+                Ok(text)
+            } else {
+                Err(text)
             }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "the widget did not show {needle:?} within {timeout:?}; it shows: {text}"
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        })
+        .await
     }
 
     /// The normalized status on the widget's badge, or "" before it rendered.
@@ -205,20 +202,16 @@ impl Demo {
 
     /// Waits until the badge shows `status`.
     pub async fn wait_for_status(&self, status: &str, timeout: Duration) -> Result {
-        let deadline = Instant::now() + timeout;
-        loop {
+        let what = format!("the badge showing {status:?}");
+        wait::until(&what, timeout, || async {
             let shown = self.status().await?;
             if shown == status {
-                return Ok(());
+                Ok(())
+            } else {
+                Err(format!("badge {shown:?}, text {:?}", self.text().await?))
             }
-            if Instant::now() > deadline {
-                let text = self.text().await?;
-                return Err(format!(
-                    "status {status:?} not shown within {timeout:?}; badge: {shown:?}; text: {text}"
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        })
+        .await
     }
 
     /// The `data-error` kind of the notice the widget shows, if any.

@@ -10,6 +10,7 @@ mod demo;
 pub mod http;
 pub mod process;
 pub mod vite_app;
+pub mod wait;
 
 pub use browser::{Browser, Session, Viewport};
 pub use demo::{proxy_binary, Demo, Proxy, FAST_MOCK_ORDERS, ONE_AT_A_TIME};

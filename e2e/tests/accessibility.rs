@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use e2e::{axe, in_both_browsers, Browser, Demo, Viewport, ONE_AT_A_TIME};
+use e2e::{axe, in_both_browsers, wait, Browser, Demo, Viewport, ONE_AT_A_TIME};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 
@@ -109,6 +109,9 @@ impl Focus {
     }
 }
 
+/// How long a key press may take to show its effect.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
 const FOCUS: &str = "\
 const focusables = root ? [...root.querySelectorAll(\
   'button:not([disabled]), a[href], input:not([disabled]), textarea, select, [tabindex]:not([tabindex=\"-1\"])')]\
@@ -205,8 +208,20 @@ async fn keyboard_alone_reaches_and_works_every_code_control(browser: Browser) {
             let before = copy_events(&demo).await;
             demo.press(Key::Enter).await.unwrap();
             demo.press(Key::Space).await.unwrap();
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            assert_eq!(copy_events(&demo).await, before + 2, "Enter and Space copy");
+            wait::until(
+                "a copy event for Enter and one for Space",
+                TIMEOUT,
+                || async {
+                    let events = copy_events(&demo).await;
+                    if events == before + 2 {
+                        Ok(())
+                    } else {
+                        Err(events)
+                    }
+                },
+            )
+            .await
+            .unwrap();
             assert_eq!(
                 focus(&demo).await.id,
                 now.id,
@@ -243,9 +258,17 @@ async fn focus_survives_the_automatic_re_mask(browser: Browser) {
     }
     demo.press(Key::Enter).await.unwrap();
     assert_eq!(focus(&demo).await.pressed.as_deref(), Some("true"));
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let after = focus(&demo).await;
-    assert_eq!(after.pressed.as_deref(), Some("false"), "not masked again");
+    // The reveal timeout is 2 s.
+    let after = wait::until("the code masked again", TIMEOUT, || async {
+        let focus = focus(&demo).await;
+        if focus.pressed.as_deref() == Some("false") {
+            Ok(focus)
+        } else {
+            Err(focus)
+        }
+    })
+    .await
+    .unwrap();
     assert_eq!(
         after.id, now.id,
         "the re-mask took the focus away: {after:?}"

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use e2e::{in_both_browsers, Browser, Demo, Viewport, ONE_AT_A_TIME};
+use e2e::{in_both_browsers, wait, Browser, Demo, Viewport, ONE_AT_A_TIME};
 use serde_json::Value;
 
 in_both_browsers!(
@@ -136,23 +136,25 @@ async fn partial_delivery_shows_which_item_is_pending(browser: Browser) {
     demo.open("/?order=20250004&provider=bdvoucher")
         .await
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let states = demo.item_states().await.unwrap();
-        if states.first().map(String::as_str) == Some("delivered") {
-            assert_eq!(
-                states.get(1).map(String::as_str),
-                Some("in-progress"),
-                "{states:?}"
-            );
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "first item never delivered: {states:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    let states = wait::until(
+        "the first item delivered",
+        Duration::from_secs(30),
+        || async {
+            let states = demo.item_states().await.unwrap();
+            if states.first().map(String::as_str) == Some("delivered") {
+                Ok(states)
+            } else {
+                Err(states)
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        states.get(1).map(String::as_str),
+        Some("in-progress"),
+        "{states:?}"
+    );
     demo.wait_for_text("In progress", Duration::from_secs(1))
         .await
         .unwrap();

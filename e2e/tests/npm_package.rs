@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use e2e::{http, in_both_browsers, proxy_binary, repo_root, Browser, Demo, Proxy, Session};
-use e2e::{Viewport, ViteApp, FAST_MOCK_ORDERS, ONE_AT_A_TIME};
+use e2e::{wait, Viewport, ViteApp, FAST_MOCK_ORDERS, ONE_AT_A_TIME};
 use order_widget::config::{Credentials, RawConfig};
 use order_widget::error::ErrorKind;
 use order_widget::events::WidgetEvent;
@@ -281,22 +281,21 @@ async fn demo_token(proxy: &Proxy, order: &str) -> String {
 
 /// Waits until the page's `expression` gives `expected`.
 async fn wait_for(demo: &Demo, expression: &str, expected: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
+    let what = format!("{expression} being {expected:?}");
+    wait::until(&what, Duration::from_secs(20), || async {
         let value = demo
             .client()
             .execute(&format!("return {expression} ?? null;"), vec![])
             .await
             .unwrap();
         if value == expected {
-            return;
+            Ok(())
+        } else {
+            Err(value)
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{expression} is {value}, not {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await
+    .unwrap();
 }
 
 /// The app installed once for every test of this file.
@@ -361,7 +360,7 @@ fn contract() -> String {
         .iter()
         .map(|provider| provider.as_str())
         .collect();
-    let mut errors: Vec<&str> = ErrorKind::ALL.map(ErrorKind::as_str).to_vec();
+    let mut errors: Vec<&str> = ErrorKind::ALL.iter().map(|kind| kind.as_str()).collect();
     errors.extend(ELEMENT_ERRORS);
 
     let mut ts = String::from(
@@ -423,7 +422,12 @@ fn contract() -> String {
         "codeKinds",
         format!(
             "Same<OrderWidgetCodeKind, {}>",
-            union(&VoucherKind::ALL.map(VoucherKind::as_str))
+            union(
+                &VoucherKind::ALL
+                    .iter()
+                    .map(|kind| kind.as_str())
+                    .collect::<Vec<_>>()
+            )
         ),
     );
     check(

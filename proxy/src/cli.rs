@@ -77,10 +77,10 @@ impl From<ProviderArg> for Provider {
     fn from(arg: ProviderArg) -> Provider {
         match arg {
             ProviderArg::Auto => Provider::Auto,
-            ProviderArg::Hsmail => Provider::Hsmail,
-            ProviderArg::VoucherApi => Provider::VoucherApi,
-            ProviderArg::Shop => Provider::Shop,
-            ProviderArg::Bdvoucher => Provider::Bdvoucher,
+            ProviderArg::Hsmail => Provider::Vendor(Vendor::Hsmail),
+            ProviderArg::VoucherApi => Provider::Vendor(Vendor::VoucherApi),
+            ProviderArg::Shop => Provider::Vendor(Vendor::Shop),
+            ProviderArg::Bdvoucher => Provider::Vendor(Vendor::Bdvoucher),
             ProviderArg::Order => Provider::Canonical,
         }
     }

@@ -28,9 +28,9 @@ pub fn order_path(vendor: Vendor, id: &str) -> String {
 
 pub fn provider(vendor: Vendor) -> Provider {
     match vendor {
-        Vendor::Hsmail => Provider::Hsmail,
-        Vendor::VoucherApi => Provider::VoucherApi,
-        Vendor::Shop => Provider::Shop,
-        Vendor::Bdvoucher => Provider::Bdvoucher,
+        Vendor::Hsmail => Provider::Vendor(Vendor::Hsmail),
+        Vendor::VoucherApi => Provider::Vendor(Vendor::VoucherApi),
+        Vendor::Shop => Provider::Vendor(Vendor::Shop),
+        Vendor::Bdvoucher => Provider::Vendor(Vendor::Bdvoucher),
     }
 }

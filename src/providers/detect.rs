@@ -4,8 +4,9 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 
-use super::loose::Loose;
+use super::json::fields::Loose;
 use super::Provider;
+use crate::model::Vendor;
 
 /// The keys of one JSON object, each with its value read loosely (only the kind of a list
 /// or object, not its content).
@@ -91,10 +92,10 @@ impl Keys {
 pub(super) fn detect(body: &Keys, success_envelope: bool) -> Option<Provider> {
     [
         Provider::Canonical,
-        Provider::Hsmail,
-        Provider::Shop,
-        Provider::Bdvoucher,
-        Provider::VoucherApi,
+        Provider::Vendor(Vendor::Hsmail),
+        Provider::Vendor(Vendor::Shop),
+        Provider::Vendor(Vendor::Bdvoucher),
+        Provider::Vendor(Vendor::VoucherApi),
     ]
     .into_iter()
     .find(|&provider| looks_like(provider, body, success_envelope))
@@ -111,7 +112,7 @@ pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool
                 && body.has_identifier("id")
                 && body.has_identifier("number")
         }
-        Provider::Hsmail => {
+        Provider::Vendor(Vendor::Hsmail) => {
             body.has_identifier("id")
                 && (success_envelope
                     || body.has_any(&[
@@ -123,7 +124,7 @@ pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool
                         "createdAt",
                     ]))
         }
-        Provider::Shop => {
+        Provider::Vendor(Vendor::Shop) => {
             body.has_identifier("id")
                 && (body.is_object("status")
                     || body.has_any(&[
@@ -136,7 +137,7 @@ pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool
                         "payment_method",
                     ]))
         }
-        Provider::Bdvoucher => {
+        Provider::Vendor(Vendor::Bdvoucher) => {
             (body.has_identifier("id") || body.has_identifier("order_number"))
                 && body.has_any(&[
                     "order_number",
@@ -147,7 +148,7 @@ pub(super) fn looks_like(provider: Provider, body: &Keys, success_envelope: bool
                     "dispatched_email",
                 ])
         }
-        Provider::VoucherApi => {
+        Provider::Vendor(Vendor::VoucherApi) => {
             (body.has_identifier("id") || body.has_identifier("reference_code"))
                 && body.has_any(&[
                     "reference_code",

@@ -2,7 +2,7 @@
 //! `{error, message}` (voucher-api) and `{success: false, message}`.
 
 use super::detect::Keys;
-use super::loose::Loose;
+use super::json::fields::Loose;
 
 /// Longest vendor message kept, in characters.
 const MAX_MESSAGE: usize = 200;

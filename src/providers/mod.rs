@@ -1,78 +1,74 @@
 //! Vendor bodies become `Order` here and nowhere else.
 //!
-//! Each vendor file declares that vendor's wire structs (`#[derive(Deserialize)]`) and maps
-//! them into `Order`. The same structs are read from serde_json natively and from
-//! `JSON.parse` + serde-wasm-bindgen in the browser (see [`document`]).
+//! [`parse`] parses the text once ([`json::document`]), takes off a vendor's error
+//! envelope ([`envelope`]) or its `data` wrapper, recognises the format ([`detect`]) and
+//! reads it with that vendor's wire structs ([`vendors`]), whose fields are the lenient
+//! types of [`json::fields`] and whose status words are in [`status_words`]. The same
+//! structs are read from serde_json natively and from `JSON.parse` + serde-wasm-bindgen in
+//! the browser.
 
-mod bdvoucher;
-mod canonical;
-mod depth;
+pub mod checks;
 mod detect;
-mod document;
 mod envelope;
-mod hsmail;
-mod loose;
-mod safe;
-mod shop;
-mod voucher_api;
+pub mod json;
+pub mod status_words;
+pub mod vendors;
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::model::Order;
+use crate::model::{Order, Vendor};
 use detect::Keys;
-use document::{Document, Refused};
+use json::document::Document;
 
-/// Which format to read a body as. `Auto` recognises the vendor from the body's shape.
+/// Which format to read a body as: one vendor's, the canonical `Order` JSON, or `Auto`
+/// (recognised from the body's shape).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Provider {
     #[default]
     Auto,
-    Hsmail,
-    VoucherApi,
-    Shop,
-    Bdvoucher,
+    Vendor(Vendor),
     /// The canonical `Order` JSON (`order-proxy normalize`, `serve --normalize`).
     Canonical,
 }
 
 impl Provider {
+    /// Every format, in the order they are listed to people.
     pub const ALL: [Provider; 6] = [
         Provider::Auto,
-        Provider::Hsmail,
-        Provider::VoucherApi,
-        Provider::Shop,
-        Provider::Bdvoucher,
+        Provider::Vendor(Vendor::Hsmail),
+        Provider::Vendor(Vendor::VoucherApi),
+        Provider::Vendor(Vendor::Shop),
+        Provider::Vendor(Vendor::Bdvoucher),
         Provider::Canonical,
     ];
 
+    /// The name in configuration and on the command line (`auto`, `voucher-api`, `order`).
     pub fn as_str(self) -> &'static str {
         match self {
             Provider::Auto => "auto",
-            Provider::Hsmail => "hsmail",
-            Provider::VoucherApi => "voucher-api",
-            Provider::Shop => "shop",
-            Provider::Bdvoucher => "bdvoucher",
+            Provider::Vendor(vendor) => vendor.as_str(),
             Provider::Canonical => "order",
         }
     }
 
     /// What a body read as this provider should have been, for [`ParseError::Unrecognized`].
     fn unrecognized(self) -> ParseError {
-        ParseError::Unrecognized {
-            expected: self.expected(),
-        }
-    }
-
-    fn expected(self) -> &'static str {
-        match self {
+        let expected = match self {
             Provider::Auto => "order from a supported vendor",
-            Provider::Hsmail => "hsmail order",
-            Provider::VoucherApi => "voucher-api order",
-            Provider::Shop => "shop order",
-            Provider::Bdvoucher => "bdvoucher order",
+            Provider::Vendor(Vendor::Hsmail) => "hsmail order",
+            Provider::Vendor(Vendor::VoucherApi) => "voucher-api order",
+            Provider::Vendor(Vendor::Shop) => "shop order",
+            Provider::Vendor(Vendor::Bdvoucher) => "bdvoucher order",
             Provider::Canonical => "canonical order",
-        }
+        };
+        ParseError::Unrecognized { expected }
+    }
+}
+
+impl From<Vendor> for Provider {
+    fn from(vendor: Vendor) -> Provider {
+        Provider::Vendor(vendor)
     }
 }
 
@@ -132,10 +128,7 @@ impl std::error::Error for ParseError {}
 /// Reads one vendor body (`text`) as `provider`.
 pub fn parse(text: &str, provider: Provider) -> Result<Order, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let document = Document::parse(text).map_err(|refused| match refused {
-        Refused::TooDeep => provider.unrecognized(),
-        Refused::NotJson => ParseError::NotJson,
-    })?;
+    let document = Document::parse(text).map_err(|_| ParseError::NotJson)?;
     read(&document, provider)
 }
 
@@ -160,11 +153,15 @@ fn read(document: &Document, provider: Provider) -> Result<Order, ParseError> {
         explicit => detect::looks_like(explicit, &keys, success_envelope).then_some(explicit),
     };
     let order = match format {
-        Some(Provider::Hsmail) => body.read().and_then(hsmail::to_order),
-        Some(Provider::VoucherApi) => body.read().and_then(voucher_api::to_order),
-        Some(Provider::Shop) => body.read().and_then(shop::to_order),
-        Some(Provider::Bdvoucher) => body.read().and_then(bdvoucher::to_order),
-        Some(Provider::Canonical) => body.read().map(canonical::to_order),
+        Some(Provider::Vendor(Vendor::Hsmail)) => body.read().and_then(vendors::hsmail::to_order),
+        Some(Provider::Vendor(Vendor::VoucherApi)) => {
+            body.read().and_then(vendors::voucher_api::to_order)
+        }
+        Some(Provider::Vendor(Vendor::Shop)) => body.read().and_then(vendors::shop::to_order),
+        Some(Provider::Vendor(Vendor::Bdvoucher)) => {
+            body.read().and_then(vendors::bdvoucher::to_order)
+        }
+        Some(Provider::Canonical) => body.read().map(vendors::canonical::to_order),
         Some(Provider::Auto) | None => None,
     };
     order.ok_or_else(unrecognized)

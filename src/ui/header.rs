@@ -1,13 +1,25 @@
 //! The order's number, placed date, total and status.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use super::status_badge;
+use super::status_badge::StatusBadge;
 use super::ViewContext;
 use crate::intl;
 use crate::model::Order;
 
-pub fn header(order: &Order, view: &ViewContext, badge: NodeRef) -> Html {
+#[derive(Properties, PartialEq, Clone)]
+pub struct HeaderProps {
+    pub order: Rc<Order>,
+    pub view: ViewContext,
+    /// The badge element, which the widget paints in the vendor's colours.
+    pub badge: NodeRef,
+}
+
+#[component]
+pub fn Header(props: &HeaderProps) -> Html {
+    let HeaderProps { order, view, badge } = props;
     let ViewContext {
         labels,
         locale,
@@ -38,7 +50,7 @@ pub fn header(order: &Order, view: &ViewContext, badge: NodeRef) -> Html {
                     <span class="ow-amount">{ total }</span>
                 </p>
             }
-            { status_badge::status_badge(order, labels, badge) }
+            <StatusBadge order={order.clone()} labels={labels.clone()} badge={badge.clone()} />
         </header>
     }
 }

@@ -1,5 +1,7 @@
 //! The order's items: name, quantity, unit price and each item's fulfilment state.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::ViewContext;
@@ -19,7 +21,15 @@ pub fn item_state(item: &Item) -> Option<(&'static str, &'static str)> {
     }
 }
 
-pub fn items(order: &Order, view: &ViewContext) -> Html {
+#[derive(Properties, PartialEq, Clone)]
+pub struct ItemsProps {
+    pub order: Rc<Order>,
+    pub view: ViewContext,
+}
+
+#[component]
+pub fn Items(props: &ItemsProps) -> Html {
+    let ItemsProps { order, view } = props;
     let ViewContext {
         labels,
         locale,

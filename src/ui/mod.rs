@@ -1,11 +1,13 @@
-//! The widget's views, one per file. They know only `Order`, never vendor fields.
+//! The widget's views: function components with Props, one per file (or folder, for the
+//! codes list). They know only `Order`, never vendor fields.
 //!
-//! Components hold state (`Widget`: the order; `Codes`: what is revealed and copied);
-//! everything else is a plain function from data to `Html`, which costs the wasm no
-//! component machinery.
+//! State lives in two reducers, each next to its state: the widget's (`crate::state`: the
+//! order, errors, polling) and the codes list's (`codes::reveal_state`: what is revealed
+//! and copied). Everything below them gets values and callbacks as props, so a change
+//! re-renders only the components whose props changed.
 
+mod check_again;
 mod codes;
-mod copy_button;
 mod dom;
 mod header;
 mod items;

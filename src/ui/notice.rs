@@ -1,5 +1,7 @@
 //! Errors as states, and what to expect when there are no codes to show.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::error::{ErrorKind, FetchError};
@@ -21,9 +23,24 @@ pub fn error_key(kind: ErrorKind) -> &'static str {
     }
 }
 
+#[derive(Properties, PartialEq, Clone)]
+pub struct ErrorNoticeProps {
+    pub error: FetchError,
+    pub labels: Rc<Labels>,
+    /// An order is still shown beside the error.
+    pub stale: bool,
+}
+
 /// A failed check. Before any order it is the whole widget; after one (`stale`: an order
 /// is still shown) a small, polite note.
-pub fn error_notice(error: &FetchError, labels: &Labels, stale: bool) -> Html {
+#[component]
+pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
+    let ErrorNoticeProps {
+        error,
+        labels,
+        stale,
+    } = props;
+    let stale = *stale;
     let explanation = labels.get(error_key(error.kind)).to_owned();
     // The message is ours, or the vendor's own error message: never body content.
     let detail = (error.kind == ErrorKind::BadResponse).then(|| error.message.clone());
@@ -46,14 +63,26 @@ pub fn error_notice(error: &FetchError, labels: &Labels, stale: bool) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq, Clone)]
+pub struct PollNoticeProps {
+    pub stopped: Option<Stopped>,
+    /// A "Check again" must wait this long for the request budget.
+    pub deferred_ms: Option<u64>,
+    pub labels: Rc<Labels>,
+    pub locale: AttrValue,
+}
+
 /// "This is taking longer than usual" after the maximum wait, and when a "Check again"
 /// must wait for the request budget.
-pub fn poll_notice(
-    stopped: Option<Stopped>,
-    deferred_ms: Option<u64>,
-    labels: &Labels,
-    locale: &str,
-) -> Html {
+#[component]
+pub fn PollNotice(props: &PollNoticeProps) -> Html {
+    let PollNoticeProps {
+        stopped,
+        deferred_ms,
+        labels,
+        locale,
+    } = props;
+    let (stopped, deferred_ms) = (*stopped, *deferred_ms);
     let slow = stopped
         .filter(|s| s.reason == StopReason::MaxWait)
         .map(|s| {
@@ -103,7 +132,15 @@ pub fn expectation_key(order: &Order) -> Option<&'static str> {
     }
 }
 
-pub fn expectation(order: &Order, labels: &Labels) -> Html {
+#[derive(Properties, PartialEq, Clone)]
+pub struct ExpectationProps {
+    pub order: Rc<Order>,
+    pub labels: Rc<Labels>,
+}
+
+#[component]
+pub fn Expectation(props: &ExpectationProps) -> Html {
+    let ExpectationProps { order, labels } = props;
     match expectation_key(order) {
         Some(key) => html! {
             <p class="ow-expect" part="expect" data-expect={key}>{ labels.get(key) }</p>
@@ -166,7 +203,7 @@ mod tests {
     #[test]
     fn every_key_has_an_english_label() {
         let labels = Labels::new("en", Default::default());
-        for kind in ErrorKind::ALL {
+        for &kind in ErrorKind::ALL {
             assert_ne!(labels.get(error_key(kind)), error_key(kind));
         }
     }

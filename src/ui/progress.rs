@@ -1,6 +1,8 @@
 //! The progress track: placed → paid → processing → delivered. A failed, cancelled or
 //! refunded order ends the track visibly with its status.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::status_badge::label_key;
@@ -34,7 +36,16 @@ pub fn track(status: Status) -> Track {
     }
 }
 
-pub fn progress(status: Status, labels: &Labels) -> Html {
+#[derive(Properties, PartialEq, Clone)]
+pub struct ProgressProps {
+    pub status: Status,
+    pub labels: Rc<Labels>,
+}
+
+#[component]
+pub fn Progress(props: &ProgressProps) -> Html {
+    let ProgressProps { status, labels } = props;
+    let status = *status;
     let step = |index: usize, key: &str, state: &'static str| {
         let current = state == "current" || state == "problem";
         html! {

@@ -1,6 +1,8 @@
 //! The status badge: icon, label and the vendor's status message, in the shop's
 //! decoration colours when it sent valid ones.
 
+use std::rc::Rc;
+
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -61,8 +63,22 @@ pub fn apply_colors(badge: &NodeRef, colors: Option<&StatusColors>) {
     }
 }
 
-/// The status badge; `badge` is the element [`apply_colors`] paints.
-pub fn status_badge(order: &Order, labels: &Labels, badge: NodeRef) -> Html {
+#[derive(Properties, PartialEq, Clone)]
+pub struct StatusBadgeProps {
+    pub order: Rc<Order>,
+    pub labels: Rc<Labels>,
+    /// The element [`apply_colors`] paints.
+    pub badge: NodeRef,
+}
+
+/// The status badge.
+#[component]
+pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
+    let StatusBadgeProps {
+        order,
+        labels,
+        badge,
+    } = props;
     let status = order.status;
     let label = match (&order.status_label, status) {
         (Some(vendor), Status::Unknown) => vendor.clone(),
@@ -71,7 +87,7 @@ pub fn status_badge(order: &Order, labels: &Labels, badge: NodeRef) -> Html {
     html! {
         <div class="ow-status" part="status">
             <span
-                ref={badge}
+                ref={badge.clone()}
                 class="ow-badge"
                 data-tone={tone(status)}
                 part="badge"
@@ -110,7 +126,7 @@ mod tests {
     #[test]
     fn every_status_has_an_english_label() {
         let labels = Labels::new("en", Default::default());
-        for status in Status::ALL {
+        for &status in Status::ALL {
             let key = label_key(status);
             assert_ne!(labels.get(&key), key);
         }

@@ -6,10 +6,11 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::header::header;
-use super::items::items;
-use super::notice::{error_notice, expectation, poll_notice};
-use super::progress::progress;
+use super::check_again::CheckAgain;
+use super::header::Header;
+use super::items::Items;
+use super::notice::{ErrorNotice, Expectation, PollNotice};
+use super::progress::Progress;
 use super::status_badge::{apply_colors, label_key};
 use super::{Codes, ViewContext};
 use crate::clock::SharedClock;
@@ -20,19 +21,7 @@ use crate::fetch::Transport;
 use crate::labels::Labels;
 use crate::poller::Poller;
 use crate::push::Streams;
-use crate::state::{Action, WidgetState};
-
-impl Reducible for WidgetState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        match self.apply(action) {
-            Some(next) => Rc::new(next),
-            // Same `Rc`: Yew skips the render.
-            None => self,
-        }
-    }
-}
+use crate::state::WidgetState;
 
 /// Lets the JS handle ask the mounted widget for a check.
 #[derive(Clone, Default)]
@@ -140,10 +129,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let setter = announcement.setter();
         use_callback((), move |text: AttrValue, _| setter.set(text))
     };
-    let on_check_again = {
-        let remote = props.remote.clone();
-        Callback::from(move |_: MouseEvent| remote.refresh())
-    };
+    let on_check_again = use_callback(props.remote.clone(), |(), remote| remote.refresh());
 
     {
         let badge = badge.clone();
@@ -180,14 +166,19 @@ pub fn Widget(props: &WidgetProps) -> Html {
             aria-busy={state.checking.then_some("true")}
         >
             if let Some(order) = state.order.clone() {
-                { header(&order, &view, badge) }
-                { progress(order.status, &labels) }
+                <Header order={order.clone()} view={view.clone()} {badge} />
+                <Progress status={order.status} labels={labels.clone()} />
                 if let Some(error) = &state.error {
-                    { error_notice(error, &labels, true) }
+                    <ErrorNotice error={error.clone()} labels={labels.clone()} stale=true />
                 }
-                { poll_notice(state.stopped, state.deferred_ms, &labels, &locale) }
-                { items(&order, &view) }
-                { expectation(&order, &labels) }
+                <PollNotice
+                    stopped={state.stopped}
+                    deferred_ms={state.deferred_ms}
+                    labels={labels.clone()}
+                    locale={locale.clone()}
+                />
+                <Items order={order.clone()} view={view.clone()} />
+                <Expectation order={order.clone()} labels={labels.clone()} />
                 <Codes
                     {order}
                     labels={labels.clone()}
@@ -198,22 +189,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     {announce}
                 />
             } else if let Some(error) = &state.error {
-                { error_notice(error, &labels, false) }
+                <ErrorNotice error={error.clone()} labels={labels.clone()} stale=false />
             } else {
                 <p class="ow-loading" part="loading">{ labels.get("loading") }</p>
             }
             if can_check_again {
-                <div class="ow-actions" part="actions">
-                    <button
-                        type="button"
-                        class="ow-button ow-check-again"
-                        part="button check-again"
-                        disabled={state.checking}
-                        onclick={on_check_again}
-                    >
-                        { labels.get(if state.checking { "checking" } else { "check_again" }) }
-                    </button>
-                </div>
+                <CheckAgain checking={state.checking} labels={labels.clone()} on_check={on_check_again} />
             }
             <p class="ow-live ow-visually-hidden" aria-live="polite" role="status">{ (*announcement).clone() }</p>
         </section>

@@ -11,10 +11,10 @@ use crate::cmd::{target_dir, Result};
 use crate::dist::{self, Bundle};
 use crate::setup;
 
-/// The widget may weigh at most this many times the hello-world app (gzipped): what the
-/// specified stack (Yew, serde with derives, serde-wasm-bindgen, gloo-net) costs, measured
-/// at about 2.8×, plus a little room.
-const BUDGET_RATIO: f64 = 3.0;
+/// An alarm against accidents (a dependency pulled into the wasm by mistake), not a target:
+/// the widget may weigh at most this many times the hello-world app (gzipped). No code is
+/// shaped to save bytes while under it.
+const BUDGET_RATIO: f64 = 3.5;
 
 struct Sizes {
     wasm: usize,

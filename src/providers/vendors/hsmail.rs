@@ -2,66 +2,50 @@
 
 use serde::Deserialize;
 
-use super::loose::{self, StatusWords};
-use crate::model::{Item, Money, Order, Status, Vendor, Voucher, VoucherKind};
+use crate::model::{Item, Money, Order, Vendor, Voucher, VoucherKind};
+use crate::providers::json::fields::{Amount, Flag, Records, Text};
+use crate::providers::status_words::{self, HSMAIL};
 
 /// `data` of the success envelope; any field of an unexpected type reads as absent.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Body {
-    #[serde(default, deserialize_with = "loose::text")]
-    id: Option<String>,
-    #[serde(default, deserialize_with = "loose::text")]
-    product_name: Option<String>,
-    #[serde(default, deserialize_with = "loose::text")]
-    status: Option<String>,
-    #[serde(default, deserialize_with = "loose::text")]
-    status_message: Option<String>,
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Body {
+    id: Text,
+    product_name: Text,
+    status: Text,
+    status_message: Text,
     /// In BDT.
-    #[serde(default, deserialize_with = "loose::amount")]
-    total_cost: Option<String>,
-    #[serde(default, deserialize_with = "loose::flag")]
-    is_service: Option<bool>,
+    total_cost: Amount,
+    is_service: Flag,
     /// One delivered item per line.
-    #[serde(default, deserialize_with = "loose::text")]
-    delivery_data: Option<String>,
+    delivery_data: Text,
     /// Delivered manual products.
-    #[serde(default, deserialize_with = "loose::records")]
-    items: Vec<ManualItem>,
-    #[serde(default, deserialize_with = "loose::text")]
-    created_at: Option<String>,
+    items: Records<ManualItem>,
+    created_at: Text,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct ManualItem {
-    #[serde(default, deserialize_with = "loose::text")]
-    uid: Option<String>,
-    #[serde(default, deserialize_with = "loose::text")]
-    content: Option<String>,
+    uid: Text,
+    content: Text,
 }
-
-const STATUS_WORDS: &StatusWords = &[
-    ("PENDING", Status::Pending),
-    ("PROCESSING", Status::Processing),
-    ("COMPLETED", Status::Delivered),
-    ("REFUNDED", Status::Refunded),
-];
 
 /// The order in an hsmail body; `None` without an id.
-pub(super) fn to_order(body: Body) -> Option<Order> {
-    let id = body.id?;
-    let (status, unknown_status) = loose::status(body.status, STATUS_WORDS);
+pub fn to_order(body: Body) -> Option<Order> {
+    let id = body.id.0?;
+    let (status, unknown_status) = status_words::status(body.status.0, HSMAIL);
     let mut order = Order::new(Vendor::Hsmail, id.clone(), id, status);
     order.status_label = unknown_status;
-    order.status_message = body.status_message;
-    order.created_at = body.created_at;
-    order.is_service = body.is_service.unwrap_or(false);
-    order.total = body.total_cost.map(|amount| Money {
+    order.status_message = body.status_message.0;
+    order.created_at = body.created_at.0;
+    order.is_service = body.is_service.0.unwrap_or(false);
+    order.total = body.total_cost.0.map(|amount| Money {
         amount,
         currency: Some("BDT".to_owned()),
     });
 
-    let name = body.product_name;
+    let name = body.product_name.0;
     let item = (name.is_some() || order.total.is_some()).then_some(0);
     if item.is_some() {
         order.items.push(Item {
@@ -77,13 +61,13 @@ pub(super) fn to_order(body: Body) -> Option<Order> {
     if order.is_service {
         return Some(order);
     }
-    let lines = body.delivery_data.unwrap_or_default();
+    let lines = body.delivery_data.0.unwrap_or_default();
     for line in delivery_lines(&lines) {
         order.vouchers.push(voucher(line.to_owned(), None, item));
     }
-    for manual in body.items {
-        if let Some(content) = manual.content {
-            order.vouchers.push(voucher(content, manual.uid, item));
+    for manual in body.items.0 {
+        if let Some(content) = manual.content.0 {
+            order.vouchers.push(voucher(content, manual.uid.0, item));
         }
     }
     Some(order)
@@ -99,7 +83,7 @@ fn voucher(code: String, reference: Option<String>, item: Option<usize>) -> Vouc
 }
 
 /// The non-blank lines of `deliveryData`, trimmed (`\n`, `\r\n` or a lone `\r` end a line).
-pub(super) fn delivery_lines(text: &str) -> impl Iterator<Item = &str> {
+pub fn delivery_lines(text: &str) -> impl Iterator<Item = &str> {
     text.split(['\n', '\r'])
         .map(str::trim)
         .filter(|line| !line.is_empty())
@@ -111,7 +95,7 @@ pub(super) fn delivery_lines(text: &str) -> impl Iterator<Item = &str> {
 ///   and the password does not start with `//` (so `https://…` stays a code).
 ///
 /// Everything else, including labelled text such as `Code: ABCD` (it has a space), is a code.
-pub(super) fn kind_of(line: &str) -> VoucherKind {
+pub fn kind_of(line: &str) -> VoucherKind {
     if line.contains('|') {
         return VoucherKind::Credential;
     }

@@ -1,7 +1,8 @@
-//! The codes list's pure logic: stable keys, grouping by item, the "Copy all" text,
-//! which codes and PINs are revealed until when, and what the copy buttons say after a
-//! copy. Tested natively.
+//! The codes list's state and its pure logic: stable keys, grouping by item, the "Copy
+//! all" text, which codes and PINs are revealed until when (the reveal state and its
+//! reducer), and what the copy buttons say after a copy. Tested natively.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};
@@ -105,56 +106,8 @@ pub fn visible_tail(code: &str, kind: VoucherKind) -> Option<String> {
     (!tail.is_empty() && code.ends_with(tail)).then(|| tail.to_owned())
 }
 
-/// A small map from key to deadline, in insertion order; equal when it holds the same
-/// entries in any order.
-#[derive(Clone, Debug, Default)]
-struct Deadlines(Vec<(AttrValue, f64)>);
-
-impl Deadlines {
-    fn get(&self, key: &AttrValue) -> Option<f64> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, until)| *until)
-    }
-
-    fn contains_key(&self, key: &AttrValue) -> bool {
-        self.get(key).is_some()
-    }
-
-    fn insert(&mut self, key: AttrValue, until: f64) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(entry) => entry.1 = until,
-            None => self.0.push((key, until)),
-        }
-    }
-
-    fn remove(&mut self, key: &AttrValue) {
-        self.0.retain(|(k, _)| k != key);
-    }
-
-    fn retain(&mut self, mut keep: impl FnMut(&AttrValue, &mut f64) -> bool) {
-        self.0.retain_mut(|(key, until)| keep(key, until));
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn values(&self) -> impl Iterator<Item = &f64> {
-        self.0.iter().map(|(_, until)| until)
-    }
-}
-
-impl PartialEq for Deadlines {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .all(|(key, until)| other.get(key) == Some(*until))
-    }
-}
+/// Until when each revealed code (or PIN) stays shown, by key (ms since the epoch).
+type Deadlines = BTreeMap<AttrValue, f64>;
 
 /// The two secrets of a code row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

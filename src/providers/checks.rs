@@ -3,7 +3,7 @@
 
 /// `raw` if it is an absolute `http:`/`https:` URL with a host and no whitespace,
 /// control or quoting characters; `None` otherwise (`javascript:`, `data:`, relative, …).
-pub(super) fn http_url(raw: Option<String>) -> Option<String> {
+pub fn http_url(raw: Option<String>) -> Option<String> {
     let url = raw?.trim().to_owned();
     let lower = url.get(..8).unwrap_or(&url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
@@ -24,7 +24,7 @@ pub(super) fn http_url(raw: Option<String>) -> Option<String> {
 }
 
 /// `raw` trimmed if it is a `#rgb` or `#rrggbb` colour; `None` otherwise.
-pub(super) fn hex_color(raw: Option<String>) -> Option<String> {
+pub fn hex_color(raw: Option<String>) -> Option<String> {
     let color = raw?.trim().to_owned();
     let digits = color.strip_prefix('#')?;
     let valid = matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit());

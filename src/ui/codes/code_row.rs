@@ -1,60 +1,88 @@
 //! One code: masked or shown, with its Reveal/Hide and Copy buttons, its PIN (masked and
-//! copied on its own), reference, serial, "Redeem" link and expiry. A plain view: the
-//! list owns the state.
+//! copied on its own), reference, serial, "Redeem" link and expiry. The list owns the
+//! reveal state: a row gets what it shows and callbacks that take its key, so a reveal
+//! re-renders only the row it changed.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::actions::Actions;
-use super::state::{visible_tail, CopySource, RevealState, Secret};
+use super::copy_button::{Copied, CopyButton};
+use super::reveal_state::{visible_tail, CopySource, Secret};
 use crate::expiry::{Expiry, Timestamp};
 use crate::intl;
 use crate::labels::Labels;
-use crate::model::{mask, Voucher, VoucherKind};
-use crate::ui::copy_button::CopyButton;
+use crate::model::{mask, Order, VoucherKind};
 use crate::ui::dom::{mentions_secret, safe_link};
 
-/// What every row needs from its list.
-pub struct RowContext<'a> {
-    pub labels: &'a Labels,
-    pub locale: &'a str,
-    /// Now, for "expires in …" (ms since 1970).
-    pub now_ms: f64,
-    pub state: &'a RevealState,
-    pub actions: &'a Actions,
-    /// Given to the text a failed copy left shown, so it can be selected.
-    pub select: &'a NodeRef,
+/// Show (`shown`) or hide one code's `secret`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reveal {
+    pub key: AttrValue,
+    pub secret: Secret,
+    pub shown: bool,
 }
 
-/// One voucher: `key` is its key in the list (kept in memory only), `number` its
-/// 1-based position, to tell codes apart when the mask shows nothing of them.
-pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowContext) -> Html {
-    let RowContext {
-        labels,
-        locale,
-        now_ms,
-        state,
-        actions,
-        select,
-    } = row;
-    let code_shown = state.code_shown(key);
-    let pin_shown = state.pin_shown(key);
+#[derive(Properties, PartialEq, Clone)]
+pub struct CodeRowProps {
+    pub order: Rc<Order>,
+    /// Which of `order.vouchers`.
+    pub index: usize,
+    /// Its key in the list (kept in memory only).
+    pub row_key: AttrValue,
+    pub code_shown: bool,
+    pub pin_shown: bool,
+    /// What the code's and the PIN's copy buttons say (`RevealState::feedback_for`).
+    pub code_feedback: Option<bool>,
+    pub pin_feedback: Option<bool>,
+    /// The secret a failed copy left shown, selected so Ctrl+C copies it; it gets `select`.
+    pub selected: Option<Secret>,
+    pub select: NodeRef,
+    pub labels: Rc<Labels>,
+    pub locale: AttrValue,
+    /// Now, to the minute, for "expires in …" (minutes since 1970).
+    pub now_minute: i64,
+    pub on_reveal: Callback<Reveal>,
+    pub on_copied: Callback<Copied>,
+}
+
+#[component]
+pub fn CodeRow(props: &CodeRowProps) -> Html {
+    let Some(voucher) = props.order.vouchers.get(props.index) else {
+        return html! {};
+    };
+    let labels = &props.labels;
+    let key = &props.row_key;
     let kind_label = labels.get(voucher.kind.as_str());
+    // Tells codes apart for screen readers, saying no more than the mask shows.
     let context = match visible_tail(&voucher.code, voucher.kind) {
         Some(tail) => labels.fill("code_ending", &[("kind", kind_label), ("tail", &tail)]),
         None => labels.fill(
             "code_number",
-            &[("kind", kind_label), ("number", &number.to_string())],
+            &[
+                ("kind", kind_label),
+                ("number", &(props.index + 1).to_string()),
+            ],
         ),
     };
 
     let reveal_button = |secret: Secret, shown: bool, context: &str| {
+        let on_reveal = props.on_reveal.clone();
+        let key = key.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            on_reveal.emit(Reveal {
+                key: key.clone(),
+                secret,
+                shown: !shown,
+            })
+        });
         html! {
             <button
                 type="button"
                 class="ow-button ow-reveal"
                 part="button reveal-button"
                 aria-pressed={if shown { "true" } else { "false" }}
-                onclick={actions.reveal(key.clone(), secret, !shown)}
+                {onclick}
             >
                 { labels.get(if shown { "hide" } else { "reveal" }) }
                 <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
@@ -62,18 +90,28 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
         }
     };
     let copy_button = |secret: Secret, text: &str, label: &str, context: &str| {
-        let source = CopySource::One(key.clone(), secret);
-        let button = CopyButton {
-            label,
-            context: Some(context),
-            feedback: state.feedback_for(&source),
-            part: "button copy-button",
+        let feedback = match secret {
+            Secret::Code => props.code_feedback,
+            Secret::Pin => props.pin_feedback,
         };
-        button.view(labels, actions.copy(source, text.into(), voucher.kind, 1))
+        html! {
+            <CopyButton
+                text={AttrValue::from(text.to_owned())}
+                source={CopySource::One(key.clone(), secret)}
+                kind={voucher.kind}
+                count={1}
+                label={AttrValue::from(label.to_owned())}
+                context={AttrValue::from(context.to_owned())}
+                {feedback}
+                part="button copy-button"
+                labels={labels.clone()}
+                on_copied={props.on_copied.clone()}
+            />
+        }
     };
     let secret_text = |secret: Secret, text: &str, part: &'static str| {
-        let node_ref = if state.to_select(key, secret) {
-            (*select).clone()
+        let node_ref = if props.selected == Some(secret) {
+            props.select.clone()
         } else {
             NodeRef::default()
         };
@@ -82,7 +120,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
         }
     };
 
-    let code_value = if code_shown {
+    let code_value = if props.code_shown {
         secret_text(Secret::Code, &voucher.code, "code-text")
     } else {
         let hidden = match visible_tail(&voucher.code, voucher.kind) {
@@ -95,7 +133,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
     let pin = voucher.pin.as_ref().map(|pin| {
         let pin_label = labels.get("pin");
         let pin_context = format!("{pin_label}, {context}");
-        let value = if pin_shown {
+        let value = if props.pin_shown {
             secret_text(Secret::Pin, pin, "pin-text")
         } else {
             masked(
@@ -108,7 +146,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
                 <span class="ow-code-kind">{ pin_label.to_owned() }</span>
                 <span class="ow-code-value">{ value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(Secret::Pin, pin_shown, &pin_context) }
+                    { reveal_button(Secret::Pin, props.pin_shown, &pin_context) }
                     { copy_button(Secret::Pin, pin, labels.get("copy_pin"), &pin_context) }
                 </span>
             </div>
@@ -136,7 +174,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
         .as_deref()
         .and_then(safe_link)
         // A URL that carries the code or PIN is the secret too: only while it is shown.
-        .filter(|url| code_shown || !mentions_secret(url, voucher))
+        .filter(|url| props.code_shown || !mentions_secret(url, voucher))
         .map(|url| {
             html! {
                 <a
@@ -151,14 +189,15 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
                 </a>
             }
         });
+    let now_ms = props.now_minute as f64 * 60_000.0;
 
     html! {
-        <li key={key.as_str()} class="ow-code" part="code" data-kind={voucher.kind.as_str()}>
+        <li class="ow-code" part="code" data-kind={voucher.kind.as_str()}>
             <div class="ow-code-line">
                 <span class="ow-code-kind">{ kind_label.to_owned() }</span>
                 <span class="ow-code-value">{ code_value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(Secret::Code, code_shown, &context) }
+                    { reveal_button(Secret::Code, props.code_shown, &context) }
                     { copy_button(Secret::Code, &voucher.code, labels.get("copy"), &context) }
                 </span>
             </div>
@@ -169,7 +208,7 @@ pub fn code_row(voucher: &Voucher, key: &AttrValue, number: usize, row: &RowCont
             if !details.is_empty() {
                 <dl class="ow-code-details">{ for details }</dl>
             }
-            { expiry(voucher.expires_at.as_deref(), labels, locale, *now_ms) }
+            { expiry(voucher.expires_at.as_deref(), labels, &props.locale, now_ms) }
             { redeem.unwrap_or_default() }
         </li>
     }

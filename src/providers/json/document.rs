@@ -4,33 +4,30 @@
 
 use serde::de::DeserializeOwned;
 
-use super::depth;
-
 /// One parsed JSON body.
-pub(super) struct Document {
+pub struct Document {
     #[cfg(not(target_arch = "wasm32"))]
     value: serde_json::Value,
     #[cfg(target_arch = "wasm32")]
     value: wasm_bindgen::JsValue,
 }
 
-/// Why a text is not a [`Document`].
-pub(super) enum Refused {
-    /// Nested deeper than [`depth::MAX_DEPTH`]: refused before parsing.
-    TooDeep,
-    NotJson,
-}
+/// The text is not JSON (serde_json also refuses nesting deeper than 128 levels).
+pub struct NotJson;
 
 impl Document {
     /// Parses `text` (without a byte-order mark).
-    pub fn parse(text: &str) -> Result<Document, Refused> {
-        if !depth::within_limit(text) {
-            return Err(Refused::TooDeep);
-        }
+    ///
+    /// Deep nesting needs no bound of its own: serde_json refuses more than 128 levels,
+    /// `JSON.parse` does not recurse, and reading never recurses into a value it skips
+    /// (`IgnoredAny` does not descend in serde-wasm-bindgen nor in serde_json's `Value`), so
+    /// only the wire structs' own nesting is ever walked
+    /// (`tests/browser_parse.rs`, `deep_nesting_never_overflows_the_stack`).
+    pub fn parse(text: &str) -> Result<Document, NotJson> {
         #[cfg(not(target_arch = "wasm32"))]
-        let value = serde_json::from_str(text).map_err(|_| Refused::NotJson)?;
+        let value = serde_json::from_str(text).map_err(|_| NotJson)?;
         #[cfg(target_arch = "wasm32")]
-        let value = js_sys::JSON::parse(text).map_err(|_| Refused::NotJson)?;
+        let value = js_sys::JSON::parse(text).map_err(|_| NotJson)?;
         Ok(Document { value })
     }
 

@@ -1,5 +1,5 @@
-//! The list's timers and listeners: re-masking, hiding with the page, and ending a
-//! copy's feedback.
+//! The list's timers and listeners (hooks): re-masking, hiding with the page, and ending
+//! a copy's feedback.
 
 use std::time::Duration;
 
@@ -7,7 +7,7 @@ use gloo_events::EventListener;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::state::{CopyFeedback, CopySource, RevealAction, RevealState};
+use super::reveal_state::{CopyFeedback, CopySource, RevealAction, RevealState};
 use crate::clock::SharedClock;
 use crate::ui::dom::select_contents;
 

@@ -2,11 +2,11 @@
 //! model's own serde derive. It passes the same border checks as vendor bodies: a proxy is
 //! outside data too.
 
-use super::safe::{hex_color, http_url};
 use crate::model::{Order, StatusColors};
+use crate::providers::checks::{hex_color, http_url};
 
 /// `order` with every claim it makes re-checked.
-pub(super) fn to_order(mut order: Order) -> Order {
+pub fn to_order(mut order: Order) -> Order {
     order.terminal = order.status.is_terminal();
     order.status_colors = order.status_colors.and_then(|colors| {
         let colors = StatusColors {

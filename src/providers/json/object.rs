@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use serde::de::{self, value::MapAccessDeserializer, Deserialize, Deserializer, MapAccess};
 
 /// A `T` that was a JSON object.
-pub(crate) struct Object<T>(pub T);
+pub struct Object<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
