@@ -27,16 +27,17 @@ pub async fn whole_body(
     next: Next,
 ) -> Result<Response, ProxyError> {
     let (parts, body) = request.into_parts();
-    let collected = tokio::time::timeout(limit.timeout, Limited::new(body, limit.max_bytes).collect())
-        .await
-        .map_err(|_| ProxyError::BodyTimeout)?
-        .map_err(|error| {
-            if error.is::<LengthLimitError>() {
-                ProxyError::BodyTooLarge
-            } else {
-                ProxyError::InvalidBody
-            }
-        })?;
+    let collected =
+        tokio::time::timeout(limit.timeout, Limited::new(body, limit.max_bytes).collect())
+            .await
+            .map_err(|_| ProxyError::BodyTimeout)?
+            .map_err(|error| {
+                if error.is::<LengthLimitError>() {
+                    ProxyError::BodyTooLarge
+                } else {
+                    ProxyError::InvalidBody
+                }
+            })?;
     let request = Request::from_parts(parts, Body::from(collected.to_bytes()));
     Ok(next.run(request).await)
 }

@@ -103,10 +103,7 @@ mod tests {
         let slots = Arc::new(ConnectionSlots::new(4, 2, Arc::default()));
         let first = slots.try_take(ip("192.0.2.1")).expect("first");
         let _second = slots.try_take(ip("192.0.2.1")).expect("second");
-        assert_eq!(
-            slots.try_take(ip("192.0.2.1")).err(),
-            Some(Full::Address)
-        );
+        assert_eq!(slots.try_take(ip("192.0.2.1")).err(), Some(Full::Address));
         let _third = slots.try_take(ip("192.0.2.2")).expect("another address");
         let _fourth = slots.try_take(ip("192.0.2.3")).expect("another address");
         assert_eq!(slots.try_take(ip("192.0.2.4")).err(), Some(Full::Total));
@@ -118,7 +115,9 @@ mod tests {
 
     #[test]
     fn an_ipv6_64_is_one_address_and_trusted_proxies_are_exempt() {
-        let trusted = Arc::new(TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("CIDR")]));
+        let trusted = Arc::new(TrustedProxies::new(vec!["10.0.0.0/8"
+            .parse()
+            .expect("CIDR")]));
         let slots = Arc::new(ConnectionSlots::new(100, 1, trusted));
         let _a = slots.try_take(ip("2001:db8:1:2::a")).expect("first");
         assert_eq!(
