@@ -352,3 +352,69 @@ impl ServeArgs {
         Ok(config)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_ranges_or_single_addresses() {
+        let parsed = |text| parse_trusted_proxy(text).map(|range| range.to_string());
+        assert_eq!(parsed("10.0.0.0/8").as_deref(), Ok("10.0.0.0/8"));
+        assert_eq!(parsed("10.1.2.3/8").as_deref(), Ok("10.0.0.0/8"));
+        assert_eq!(parsed("10.0.0.7").as_deref(), Ok("10.0.0.7/32"));
+        assert_eq!(parsed("2001:db8::/32").as_deref(), Ok("2001:db8::/32"));
+        assert_eq!(parsed("::1").as_deref(), Ok("::1/128"));
+        for wrong in ["", "10.0.0.0/33", "proxy.example", "10.0.0.0/8,10.1.0.0/16"] {
+            assert!(parsed(wrong).is_err(), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn network_flags_reach_the_config() {
+        let cli = Cli::try_parse_from([
+            "order-proxy",
+            "serve",
+            "--mock",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.7",
+            "--max-connections-per-ip",
+            "7",
+            "--max-header-bytes",
+            "16384",
+            "--body-timeout",
+            "3s",
+            "--request-timeout",
+            "20s",
+            "--write-timeout",
+            "15s",
+            "--max-stream-lifetime",
+            "30m",
+            "--limit-hooks-per-ip-per-minute",
+            "9",
+        ])
+        .expect("valid flags");
+        let Command::Serve(args) = cli.command else {
+            panic!("serve")
+        };
+        let config = args.into_config(&mut Vec::new()).expect("a config");
+        let client = "192.0.2.7".parse().expect("an address");
+        assert!(config.trusted_proxies.contains(client));
+        assert!(config
+            .trusted_proxies
+            .contains("10.200.0.1".parse().expect("an address")));
+        assert_eq!(config.connections.max_connections_per_ip, 7);
+        assert_eq!(config.connections.max_header_bytes, 16_384);
+        assert_eq!(config.connections.body_timeout, Duration::from_secs(3));
+        assert_eq!(config.connections.request_timeout, Duration::from_secs(20));
+        assert_eq!(config.connections.write_timeout, Duration::from_secs(15));
+        assert_eq!(config.streams.max_lifetime, Duration::from_secs(1800));
+        assert_eq!(config.limits.hooks_per_ip_per_minute, 9);
+        assert!(
+            Cli::try_parse_from(["order-proxy", "serve", "--max-header-bytes", "4096"]).is_err(),
+            "below hyper's smallest buffer"
+        );
+    }
+}
