@@ -172,3 +172,28 @@ async fn each_sender_has_its_own_limit_checked_before_the_signature() {
     assert!(eventually(Duration::from_secs(5), || async { vendor.hits(ID) == 1 }).await);
     assert_eq!(fetch(&server, ID).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_body_over_4_kib_is_refused_unread() {
+    let (addr, vendor) = vendor::start().await;
+    let server = start(vendor::config_for(addr)).await;
+    let body = format!("{{\"order_id\":\"{ID}\"{}}}", " ".repeat(4 * 1024));
+    let signature = webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        token::now_unix(),
+        body.as_bytes(),
+    );
+    let response = client()
+        .post(format!("{}/hooks/order", server.url()))
+        .header(webhook::SIGNATURE_HEADER, signature)
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    let (status, _, json) = answer(response).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (413, Some("body_too_large"))
+    );
+    assert_eq!(vendor.total_hits(), 0);
+}
