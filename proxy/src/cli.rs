@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ipnet::IpNet;
 use order_widget::model::Vendor;
 use order_widget::providers::Provider;
 
+use crate::client::TrustedProxies;
 use crate::config::{
     default_assets, Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig,
 };
@@ -36,7 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve `GET /api/orders/{id}` (and the demo with --mock).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print an order token for `--order` (uses ORDER_PROXY_TOKEN_SECRET).
     Token(TokenArgs),
     /// Read one vendor body on stdin, print the canonical order JSON.
@@ -133,6 +135,13 @@ pub struct ServeArgs {
     /// Requests per client IP per minute (cached answers count too).
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit_per_ip_per_minute: u32,
+    /// Webhooks per sender IP per minute, counted before their signature is checked.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit_hooks_per_ip_per_minute: u32,
+    /// A reverse proxy or load balancer (CIDR, or one address) whose X-Forwarded-For
+    /// names the client; repeat for several. Without it the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_trusted_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
     /// Share limits, cache and updates with other instances through Redis
     /// (redis://host:port; also ORDER_PROXY_REDIS_URL). Needs ORDER_PROXY_CACHE_KEY.
     #[arg(long)]
@@ -140,10 +149,25 @@ pub struct ServeArgs {
     /// Open connections; past this a new one gets 503 and is closed.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    /// Open connections from one client IP (an IPv6 /64); trusted proxies are exempt.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_ip: u32,
     /// A request head must be complete this long after a connection opens or goes idle;
     /// an idle keep-alive connection is closed after it too.
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub header_timeout: Duration,
+    /// The request line and headers together, in bytes (at least 8192); past it, 431.
+    #[arg(long, default_value_t = 32 * 1024, value_parser = clap::value_parser!(u32).range(8192..))]
+    pub max_header_bytes: u32,
+    /// A request body (webhooks) must arrive whole this long after its head.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+    /// The response must start this long after the request's head (503 past it).
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+    /// A response write that makes no progress this long ends the connection.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
     /// Open event streams on this instance.
     #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams: u32,
@@ -153,6 +177,17 @@ pub struct ServeArgs {
     /// Open event streams per order.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams_per_order: u32,
+    /// An event stream ends after this long (and at its token's expiry, if sooner).
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub max_stream_lifetime: Duration,
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`, or one address (`10.0.0.7`, `::1`).
+fn parse_trusted_proxy(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|range| range.trunc())
+        .map_err(|_| format!("{text:?} is neither a CIDR range nor an IP address"))
 }
 
 #[derive(Args, Debug)]
@@ -282,13 +317,20 @@ impl ServeArgs {
         config.redis = redis_config(self.redis)?;
         config.connections = ConnectionLimits {
             max_connections: self.max_connections as usize,
+            max_connections_per_ip: self.max_connections_per_ip as usize,
             header_timeout: self.header_timeout,
+            max_header_bytes: self.max_header_bytes as usize,
+            body_timeout: self.body_timeout,
+            request_timeout: self.request_timeout,
+            write_timeout: self.write_timeout,
             ..ConnectionLimits::default()
         };
+        config.trusted_proxies = TrustedProxies::new(self.trusted_proxies);
         config.streams = StreamLimits {
             max_total: self.max_streams as usize,
             per_ip: self.max_streams_per_ip as usize,
             per_order: self.max_streams_per_order as usize,
+            max_lifetime: self.max_stream_lifetime,
             ..StreamLimits::default()
         };
         config.listen = self.listen;
@@ -305,7 +347,74 @@ impl ServeArgs {
             per_10_seconds: self.limit_per_10s,
             per_minute: self.limit_per_minute,
             per_ip_per_minute: self.limit_per_ip_per_minute,
+            hooks_per_ip_per_minute: self.limit_hooks_per_ip_per_minute,
         };
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_ranges_or_single_addresses() {
+        let parsed = |text| parse_trusted_proxy(text).map(|range| range.to_string());
+        assert_eq!(parsed("10.0.0.0/8").as_deref(), Ok("10.0.0.0/8"));
+        assert_eq!(parsed("10.1.2.3/8").as_deref(), Ok("10.0.0.0/8"));
+        assert_eq!(parsed("10.0.0.7").as_deref(), Ok("10.0.0.7/32"));
+        assert_eq!(parsed("2001:db8::/32").as_deref(), Ok("2001:db8::/32"));
+        assert_eq!(parsed("::1").as_deref(), Ok("::1/128"));
+        for wrong in ["", "10.0.0.0/33", "proxy.example", "10.0.0.0/8,10.1.0.0/16"] {
+            assert!(parsed(wrong).is_err(), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn network_flags_reach_the_config() {
+        let cli = Cli::try_parse_from([
+            "order-proxy",
+            "serve",
+            "--mock",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "192.0.2.7",
+            "--max-connections-per-ip",
+            "7",
+            "--max-header-bytes",
+            "16384",
+            "--body-timeout",
+            "3s",
+            "--request-timeout",
+            "20s",
+            "--write-timeout",
+            "15s",
+            "--max-stream-lifetime",
+            "30m",
+            "--limit-hooks-per-ip-per-minute",
+            "9",
+        ])
+        .expect("valid flags");
+        let Command::Serve(args) = cli.command else {
+            panic!("serve")
+        };
+        let config = args.into_config(&mut Vec::new()).expect("a config");
+        let client = "192.0.2.7".parse().expect("an address");
+        assert!(config.trusted_proxies.contains(client));
+        assert!(config
+            .trusted_proxies
+            .contains("10.200.0.1".parse().expect("an address")));
+        assert_eq!(config.connections.max_connections_per_ip, 7);
+        assert_eq!(config.connections.max_header_bytes, 16_384);
+        assert_eq!(config.connections.body_timeout, Duration::from_secs(3));
+        assert_eq!(config.connections.request_timeout, Duration::from_secs(20));
+        assert_eq!(config.connections.write_timeout, Duration::from_secs(15));
+        assert_eq!(config.streams.max_lifetime, Duration::from_secs(1800));
+        assert_eq!(config.limits.hooks_per_ip_per_minute, 9);
+        assert!(
+            Cli::try_parse_from(["order-proxy", "serve", "--max-header-bytes", "4096"]).is_err(),
+            "below hyper's smallest buffer"
+        );
     }
 }

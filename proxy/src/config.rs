@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use order_widget::model::Vendor;
 
+use crate::client::TrustedProxies;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone)]
@@ -18,13 +19,15 @@ pub enum UpstreamConfig {
 }
 
 /// Rate limits. The three vendor limits count only upstream calls (cache hits spare the
-/// vendor's budget); the per-IP limit counts every `/api/orders` request.
+/// vendor's budget); the per-IP limit counts every `/api/orders` request, the hooks limit
+/// every `POST /hooks/order` (before its signature is checked).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub per_order_per_hour: u32,
     pub per_10_seconds: u32,
     pub per_minute: u32,
     pub per_ip_per_minute: u32,
+    pub hooks_per_ip_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -34,6 +37,7 @@ impl Default for Limits {
             per_10_seconds: 20,
             per_minute: 200,
             per_ip_per_minute: 120,
+            hooks_per_ip_per_minute: 600,
         }
     }
 }
@@ -46,6 +50,8 @@ pub struct StreamLimits {
     pub per_order: usize,
     /// A comment line this often keeps proxies and the browser from timing a stream out.
     pub heartbeat: Duration,
+    /// A stream ends after this long (and at its token's expiry, if sooner).
+    pub max_lifetime: Duration,
 }
 
 impl Default for StreamLimits {
@@ -55,17 +61,29 @@ impl Default for StreamLimits {
             per_ip: 20,
             per_order: 50,
             heartbeat: Duration::from_secs(15),
+            max_lifetime: Duration::from_secs(3600),
         }
     }
 }
 
-/// How connections are held: past `max_connections` a new one gets a 503 and is closed.
+/// How connections are held: past `max_connections` in all, or `max_connections_per_ip`
+/// from one client address, a new one gets a 503 and is closed.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLimits {
     pub max_connections: usize,
+    /// Trusted proxies are exempt: they carry many clients.
+    pub max_connections_per_ip: usize,
     /// A request head must be complete this long after the connection opened or went idle
     /// (hyper's header-read timer, which also closes idle keep-alive connections).
     pub header_timeout: Duration,
+    /// The request line and headers together; past it, 431 and the connection is closed.
+    pub max_header_bytes: usize,
+    /// A request body must have arrived whole this long after the handler asked for it.
+    pub body_timeout: Duration,
+    /// The response head must be ready this long after the request head arrived.
+    pub request_timeout: Duration,
+    /// A write to the client that makes no progress for this long ends the connection.
+    pub write_timeout: Duration,
     /// Shutdown waits this long for open requests before dropping them.
     pub shutdown_grace: Duration,
 }
@@ -74,7 +92,12 @@ impl Default for ConnectionLimits {
     fn default() -> Self {
         ConnectionLimits {
             max_connections: 10_000,
+            max_connections_per_ip: 100,
             header_timeout: Duration::from_secs(10),
+            max_header_bytes: 32 * 1024,
+            body_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -114,6 +137,8 @@ pub struct Config {
     pub redis: Option<RedisConfig>,
     pub streams: StreamLimits,
     pub connections: ConnectionLimits,
+    /// Whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -137,6 +162,7 @@ impl Config {
             redis: None,
             streams: StreamLimits::default(),
             connections: ConnectionLimits::default(),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 

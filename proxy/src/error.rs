@@ -25,6 +25,12 @@ pub enum ProxyError {
     SignatureInvalid,
     /// A webhook body that is not `{"order_id": "<id>"}`.
     InvalidBody,
+    /// A request body larger than its route allows.
+    BodyTooLarge,
+    /// A request body that did not arrive whole within `--body-timeout`.
+    BodyTimeout,
+    /// No response within `--request-timeout`.
+    RequestTimeout,
     NotFound,
     UpstreamTimeout,
     /// Unreachable, 5xx, or an unexpected status.
@@ -48,6 +54,9 @@ impl ProxyError {
             }
             ProxyError::SignatureInvalid => StatusCode::UNAUTHORIZED,
             ProxyError::InvalidBody => StatusCode::BAD_REQUEST,
+            ProxyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProxyError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            ProxyError::RequestTimeout => StatusCode::SERVICE_UNAVAILABLE,
             ProxyError::NotFound => StatusCode::NOT_FOUND,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::UpstreamUnavailable
@@ -67,6 +76,9 @@ impl ProxyError {
             ProxyError::TooManyStreams => "too_many_streams",
             ProxyError::SignatureInvalid => "signature_invalid",
             ProxyError::InvalidBody => "invalid_body",
+            ProxyError::BodyTooLarge => "body_too_large",
+            ProxyError::BodyTimeout => "body_timeout",
+            ProxyError::RequestTimeout => "request_timeout",
             ProxyError::NotFound => "not_found",
             ProxyError::UpstreamTimeout => "upstream_timeout",
             ProxyError::UpstreamUnavailable => "upstream_unavailable",
@@ -94,6 +106,9 @@ impl ProxyError {
                 "Missing, wrong, stale or replayed X-Order-Proxy-Signature.".into()
             }
             ProxyError::InvalidBody => "The body must be {\"order_id\": \"<id>\"}.".into(),
+            ProxyError::BodyTooLarge => "The request body is too large.".into(),
+            ProxyError::BodyTimeout => "The request body did not arrive in time.".into(),
+            ProxyError::RequestTimeout => "The request could not be answered in time.".into(),
             ProxyError::NotFound => "Order not found.".into(),
             ProxyError::UpstreamTimeout => "The order service did not answer in time.".into(),
             ProxyError::UpstreamUnavailable => "The order service is unavailable.".into(),

@@ -2,23 +2,26 @@
 //!
 //! An `order` event whose data is exactly what `GET /api/orders/{id}` answers, at once and
 //! again whenever the body changes; a `: heartbeat` comment every 15 s; the stream ends
-//! after a terminal order, when the client goes away, or at shutdown. The token is in the
-//! query because `EventSource` cannot send headers (query strings are never logged).
+//! after a terminal order, at its token's expiry, after its maximum lifetime, when the
+//! client goes away, or at shutdown. The token is in the query because `EventSource`
+//! cannot send headers (query strings are never logged).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 
+use crate::client::Client;
 use crate::error::ProxyError;
 use crate::hub::{Subscription, Update};
 use crate::orders::{order_key, update};
 use crate::routes::AppState;
+use crate::token;
 
 pub const EVENT_NAME: &str = "order";
 
@@ -30,20 +33,25 @@ pub struct EventsQuery {
 
 pub async fn stream(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Path(id): Path<String>,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ProxyError> {
     let token = query.token.as_deref().map(Ok);
     let target = state.admit(client, &id, query.provider.as_deref(), token)?;
+    let ends = tokio::time::sleep(time_to_live(
+        query.token.as_deref(),
+        state.orders.hub.max_lifetime(),
+    ));
     let subscription = state
         .orders
         .hub
-        .subscribe(&order_key(target, &id), client.ip())?;
+        .subscribe(&order_key(target, &id), client.addr())?;
     let (current, _) = state.orders.current(target, &id).await?;
     let first = update(&current);
     let heartbeat = state.orders.hub.heartbeat();
-    let mut response = Sse::new(updates(first, subscription))
+    let updates = updates(first, subscription).take_until(ends);
+    let mut response = Sse::new(updates)
         .keep_alive(KeepAlive::new().interval(heartbeat).text("heartbeat"))
         .into_response();
     // nginx and similar reverse proxies would otherwise buffer the stream.
@@ -51,7 +59,20 @@ pub async fn stream(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
     );
+    // axum's `Sse` says `no-cache`, which lets a cache keep the codes.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// A stream lives until its (verified) token expires, and `max_lifetime` at most: it must
+/// not go on sending an order to a bearer who could no longer ask for it.
+fn time_to_live(token: Option<&str>, max_lifetime: Duration) -> Duration {
+    token
+        .and_then(token::expiry_of)
+        .map_or(Duration::ZERO, token::time_left)
+        .min(max_lifetime)
 }
 
 /// `first`, then every different body, ending after a terminal one.

@@ -1,20 +1,27 @@
 //! `POST /hooks/order`: a vendor (or the shop's backend) says an order changed.
 //!
-//! Body `{"order_id": "<id>"}`, signed per [`crate::webhook`]. A missing, wrong, stale or
-//! replayed signature is refused with 401 before anything else happens. An accepted one
-//! answers 202 at once; then the order is fetched from the vendor once (within the same
-//! budgets as any call), cached, and announced to every subscriber.
+//! Body `{"order_id": "<id>"}`, signed per [`crate::webhook`]. Before any of it is read, the
+//! sender's address must be within its own rate limit (429); then the body must arrive
+//! whole in time (408) and small (413). A missing, wrong, stale or replayed signature is
+//! refused with 401 before anything else happens. An accepted one answers 202 at once;
+//! then the order is fetched from the vendor once (within the same budgets as any call),
+//! cached, and announced to every subscriber.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{post, MethodRouter};
 use axum::Json;
 use moka::future::Cache;
 use serde::Deserialize;
 
+use crate::client::Client;
+use crate::deadlines::{self, BodyLimit};
 use crate::error::ProxyError;
 use crate::routes::AppState;
 use crate::shared::Shared;
@@ -64,6 +71,30 @@ impl Default for Replays {
     fn default() -> Self {
         Replays::new()
     }
+}
+
+/// `POST /hooks/order`: the sender's limit, then the whole body within `body_timeout`,
+/// then [`receive`].
+pub fn route(state: Arc<AppState>, body_timeout: Duration) -> MethodRouter<Arc<AppState>> {
+    let body = BodyLimit {
+        max_bytes: MAX_BODY_BYTES,
+        timeout: body_timeout,
+    };
+    post(receive)
+        .layer(middleware::from_fn_with_state(body, deadlines::whole_body))
+        .layer(middleware::from_fn_with_state(state, limit_sender))
+}
+
+/// Counts every notification against its sender's address, genuine or not, so that
+/// nobody can make the proxy read and check bodies faster than the limit.
+async fn limit_sender(
+    State(state): State<Arc<AppState>>,
+    Client(sender): Client,
+    request: Request,
+    next: Next,
+) -> Result<Response, ProxyError> {
+    state.orders.limits.check_hook_sender(sender)?;
+    Ok(next.run(request).await)
 }
 
 pub async fn receive(

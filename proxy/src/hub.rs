@@ -122,6 +122,10 @@ impl Hub {
         self.limits.heartbeat
     }
 
+    pub fn max_lifetime(&self) -> std::time::Duration {
+        self.limits.max_lifetime
+    }
+
     pub fn open_streams(&self) -> usize {
         self.lock().open
     }

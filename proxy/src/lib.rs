@@ -6,7 +6,9 @@
 
 pub mod cache;
 pub mod cli;
+pub mod client;
 pub mod config;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod events;
@@ -23,6 +25,7 @@ pub mod seal;
 pub mod secret;
 pub mod server;
 pub mod shared;
+pub mod slots;
 pub mod static_files;
 pub mod token;
 pub mod upstream;

@@ -1,6 +1,5 @@
 //! Rate limits (governor GCRA limiters), checked before the upstream is touched.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -10,6 +9,7 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{NotUntil, Quota, RateLimiter};
 
+use crate::client::ClientKey;
 use crate::config::Limits;
 use crate::error::ProxyError;
 
@@ -31,7 +31,8 @@ pub struct RateLimits {
     per_order: Keyed<String>,
     per_10_seconds: Direct,
     per_minute: Direct,
-    per_ip: Keyed<IpAddr>,
+    per_ip: Keyed<ClientKey>,
+    hooks_per_ip: Keyed<ClientKey>,
 }
 
 impl RateLimits {
@@ -56,14 +57,25 @@ impl RateLimits {
                 quota(limits.per_ip_per_minute, minute),
                 clock.clone(),
             ),
+            hooks_per_ip: RateLimiter::dashmap_with_clock(
+                quota(limits.hooks_per_ip_per_minute, minute),
+                clock.clone(),
+            ),
             clock,
         }
     }
 
-    /// Every request from one client address counts, cached or not.
-    pub fn check_client(&self, ip: IpAddr) -> Result<(), ProxyError> {
+    /// Every request from one client counts, cached or not.
+    pub fn check_client(&self, client: ClientKey) -> Result<(), ProxyError> {
         self.per_ip
-            .check_key(&ip)
+            .check_key(&client)
+            .map_err(|denied| self.refusal(&denied))
+    }
+
+    /// Every webhook from one sender counts, genuine or not.
+    pub fn check_hook_sender(&self, sender: ClientKey) -> Result<(), ProxyError> {
+        self.hooks_per_ip
+            .check_key(&sender)
             .map_err(|denied| self.refusal(&denied))
     }
 
@@ -86,6 +98,8 @@ impl RateLimits {
         self.per_order.shrink_to_fit();
         self.per_ip.retain_recent();
         self.per_ip.shrink_to_fit();
+        self.hooks_per_ip.retain_recent();
+        self.hooks_per_ip.shrink_to_fit();
     }
 
     fn refusal(&self, denied: &NotUntil<<DefaultClock as Clock>::Instant>) -> ProxyError {
@@ -122,6 +136,7 @@ mod tests {
             per_10_seconds: 100,
             per_minute: 100,
             per_ip_per_minute: 100,
+            hooks_per_ip_per_minute: 100,
         });
         assert!(limits.check_upstream("a").is_ok());
         assert!(limits.check_upstream("a").is_ok());

@@ -1,7 +1,10 @@
 //! Accepting connections: hyper's HTTP/1 server with a timer, so that a request head must
 //! be complete `header_timeout` after a connection opens or goes idle (which also closes
-//! idle keep-alive connections), a cap on open connections with a 503 past it, and a
-//! graceful shutdown that lets open requests finish.
+//! idle keep-alive connections) and may not grow past `max_header_bytes` (431); a write
+//! that makes no progress for `write_timeout` ends its connection (hyper has no write
+//! timer: `tokio-io-timeout` around the socket); caps on open connections in all and per
+//! client address with a 503 past them; and a graceful shutdown that lets open requests
+//! finish.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,10 +17,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutWriter;
 use tower_service::Service;
 
 use crate::config::ConnectionLimits;
+use crate::slots::ConnectionSlots;
 
 /// File handles kept free for everything that is not a client connection (the vendor
 /// client, Redis, logs, static files).
@@ -27,6 +31,9 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 const WARN_AT_MOST_EVERY: Duration = Duration::from_secs(10);
 const REFUSAL_BODY: &str =
     r#"{"error":"too_many_connections","message":"The server is busy; retry in a moment."}"#;
+
+/// hyper's smallest read buffer: a smaller head cap would not be smaller in effect.
+const MIN_HEADER_BYTES: usize = 8192;
 
 /// Raises the process's file-handle limit as far as allowed and keeps the connection cap
 /// below it, so that a full cap never leaves the process unable to open a file.
@@ -48,13 +55,15 @@ pub async fn run(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
+    slots: Arc<ConnectionSlots>,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    let header_bytes = limits.max_header_bytes.max(MIN_HEADER_BYTES);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
+        .header_read_timeout(limits.header_timeout)
+        .max_header_size(header_bytes);
     let mut make_service = app.into_make_service_with_connect_info::<SocketAddr>();
-    let slots = Arc::new(Semaphore::new(connection_cap(limits.max_connections)));
     let graceful = GracefulShutdown::new();
     let mut last_warning: Option<Instant> = None;
     tokio::pin!(shutdown);
@@ -73,14 +82,18 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
+        let Ok(slot) = slots.try_take(peer.ip()) else {
             tokio::spawn(refuse(stream));
             continue;
         };
         let _ = stream.set_nodelay(true);
+        let mut stream = TimeoutWriter::new(stream);
+        stream.set_timeout(Some(limits.write_timeout));
         let Ok(service) = make_service.call(peer).await;
-        let connection = graceful
-            .watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        let connection = graceful.watch(http.serve_connection(
+            TokioIo::new(Box::pin(stream)),
+            TowerToHyperService::new(service),
+        ));
         tokio::spawn(async move {
             let _ = connection.await;
             drop(slot);
@@ -91,7 +104,7 @@ pub async fn run(
     Ok(())
 }
 
-/// Past the cap: a 503 at once and the connection closed, so the handle is freed now.
+/// Past a cap: a 503 at once and the connection closed, so the handle is freed now.
 async fn refuse(mut stream: TcpStream) {
     let response = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\

@@ -1,17 +1,18 @@
 //! `GET /api/orders/{id}`, `GET /healthz`, and the shared checks every order route makes.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use order_widget::model::Vendor;
 use serde::Deserialize;
 
 use crate::cache::Source;
+use crate::client::{Client, ClientKey};
 use crate::error::ProxyError;
 use crate::hooks::Replays;
 use crate::mock::scenarios;
@@ -41,16 +42,14 @@ pub struct AppState {
 #[derive(Clone, Copy, Debug)]
 pub struct UpstreamLatency(pub std::time::Duration);
 
-pub fn router(state: Arc<AppState>) -> Router {
+/// `body_timeout`: how long a webhook's sender has to send its body.
+pub fn router(state: Arc<AppState>, body_timeout: Duration) -> Router {
     let mut router = Router::new()
         .route("/api/orders/{id}", get(get_order))
         .route("/api/orders/{id}/events", get(events::stream))
         .route("/healthz", get(healthz));
     if state.webhook_secret.is_some() {
-        router = router.route(
-            "/hooks/order",
-            post(hooks::receive).layer(DefaultBodyLimit::max(hooks::MAX_BODY_BYTES)),
-        );
+        router = router.route("/hooks/order", hooks::route(state.clone(), body_timeout));
     }
     router.with_state(state)
 }
@@ -71,7 +70,7 @@ pub struct OrderQuery {
 
 async fn get_order(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Path(id): Path<String>,
     Query(query): Query<OrderQuery>,
     headers: HeaderMap,
@@ -99,16 +98,16 @@ async fn get_order(
 }
 
 impl AppState {
-    /// The checks before any vendor call, in order: per-client-IP limit, the id's vendor
+    /// The checks before any vendor call, in order: per-client limit, the id's vendor
     /// (mock mode), the id's shape, the order token.
     pub fn admit(
         &self,
-        client: SocketAddr,
+        client: ClientKey,
         id: &str,
         provider: Option<&str>,
         token: Option<Result<&str, ProxyError>>,
     ) -> Result<&Target, ProxyError> {
-        self.orders.limits.check_client(client.ip())?;
+        self.orders.limits.check_client(client)?;
         let target = self.target_for(id, provider)?;
         if !ids::is_valid(target.vendor, id) {
             return Err(ProxyError::InvalidOrderId);

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, Response};
+use axum::middleware;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -16,6 +17,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::cache::{OrderCache, Ttls};
+use crate::client;
 use crate::config::{Config, UpstreamConfig};
 use crate::hooks::Replays;
 use crate::hub::Hub;
@@ -24,14 +26,16 @@ use crate::mock::{self, MockHandle};
 use crate::orders::Orders;
 use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
 use crate::shared::Shared;
+use crate::slots::ConnectionSlots;
 use crate::upstream::{Target, Upstream};
-use crate::{demo, error::ProxyError, listener};
+use crate::{deadlines, demo, error::ProxyError, listener};
 
 /// A running proxy.
 pub struct Server {
     pub addr: SocketAddr,
     mock: Option<MockHandle>,
     hub: Arc<Hub>,
+    connections: Arc<ConnectionSlots>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     background: Vec<JoinHandle<()>>,
@@ -50,6 +54,11 @@ impl Server {
     /// Event streams open on this instance.
     pub fn open_streams(&self) -> usize {
         self.hub.open_streams()
+    }
+
+    /// Client connections open on this instance.
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
     }
 
     /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
@@ -137,20 +146,33 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
     }
 
-    let mut app = routes::router(state).merge(demo::static_routes(&config.assets));
+    let mut app = routes::router(state, config.connections.body_timeout)
+        .merge(demo::static_routes(&config.assets));
     if config.is_mock() {
         app = app.merge(demo::mock_routes(config.token_secret.clone()));
     }
     let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
 
+    let connections = Arc::new(ConnectionSlots::new(
+        listener::connection_cap(config.connections.max_connections),
+        config.connections.max_connections_per_ip,
+        Arc::new(config.trusted_proxies.clone()),
+    ));
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();
-    let task = tokio::spawn(listener::run(listener, app, config.connections, async {
-        let _ = shutdown_signal.await;
-    }));
+    let task = tokio::spawn(listener::run(
+        listener,
+        app,
+        config.connections,
+        connections.clone(),
+        async {
+            let _ = shutdown_signal.await;
+        },
+    ));
     Ok(Server {
         addr,
         mock,
         hub,
+        connections,
         shutdown,
         task,
         background,
@@ -166,7 +188,16 @@ fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
     ];
-    let mut app = app;
+    // Innermost, so that a timeout's answer carries the headers below too.
+    let mut app = app
+        .layer(middleware::from_fn_with_state(
+            config.connections.request_timeout,
+            deadlines::respond_within,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            client::identify,
+        ));
     if let Some(origin) = &config.allow_origin {
         let origin = HeaderValue::from_str(origin)
             .map_err(|_| std::io::Error::other("--allow-origin is not a valid header value"))?;

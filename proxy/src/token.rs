@@ -62,6 +62,21 @@ pub fn verify(secret: &[u8], order_id: &str, token: &str, now: u64) -> Result<()
     Ok(())
 }
 
+/// The expiry (unix seconds) a token states: only meaningful once [`verify`] accepted it.
+pub fn expiry_of(token: &str) -> Option<u64> {
+    token.trim().split('.').nth(1)?.parse().ok()
+}
+
+/// How long from now until `expires_at` (unix seconds); zero once it is past.
+pub fn time_left(expires_at: u64) -> Duration {
+    match UNIX_EPOCH.checked_add(Duration::from_secs(expires_at)) {
+        Some(at) => at
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+        None => Duration::MAX,
+    }
+}
+
 fn mac(secret: &[u8], order_id: &str, expires_at: u64) -> HmacSha256 {
     // HMAC accepts keys of any length, so this never fails.
     let mut mac = <HmacSha256 as Mac>::new_from_slice(secret)
@@ -98,6 +113,11 @@ mod tests {
             verify(SECRET, "1001", &later, 1_000),
             Err(TokenError::Invalid)
         );
+        assert_eq!(expiry_of(&token), Some(2_000));
+        assert_eq!(time_left(2_000), Duration::ZERO);
+        assert_eq!(time_left(u64::MAX), Duration::MAX);
+        let soon = time_left(now_unix() + 60);
+        assert!(soon > Duration::from_secs(58) && soon <= Duration::from_secs(60));
         for garbage in [
             "",
             "v1",

@@ -5,6 +5,7 @@
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -13,9 +14,16 @@ pub const SIGNATURE_HEADER: &str = "x-order-proxy-signature";
 /// A signature more than this far from our clock (either way) is refused.
 pub const TOLERANCE_SECS: u64 = 300;
 
+/// Room for `t=` and a few `v1=` entries (each 67 bytes), checked before anything is
+/// parsed: a longer header is refused whatever it holds.
+pub const MAX_HEADER_BYTES: usize = 512;
+/// Signatures compared against the one MAC: enough to rotate a secret or two.
+pub const MAX_SIGNATURES: usize = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureError {
-    /// Not `t=<digits>,v1=<hex>`.
+    /// Not `t=<digits>,v1=<hex>`, longer than [`MAX_HEADER_BYTES`] or with more than
+    /// [`MAX_SIGNATURES`] `v1` entries.
     Malformed,
     /// No `v1` matches the body under our secret.
     Mismatch,
@@ -35,19 +43,26 @@ pub fn sign(secret: &[u8], timestamp: u64, body: &[u8]) -> String {
     format!("t={timestamp},v1={}", hex::encode(signature))
 }
 
-/// Checks every `v1` in constant time (`Mac::verify_slice`), then the timestamp.
+/// Checks the header's size and shape, computes the MAC of the body once, compares it in
+/// constant time with every `v1`, then checks the timestamp.
 pub fn verify(
     secret: &[u8],
     header: &str,
     body: &[u8],
     now: u64,
 ) -> Result<Verified, SignatureError> {
+    if header.len() > MAX_HEADER_BYTES {
+        return Err(SignatureError::Malformed);
+    }
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
         match part.trim().split_once('=') {
             Some(("t", value)) if timestamp.is_none() => {
                 timestamp = Some(parse_seconds(value).ok_or(SignatureError::Malformed)?);
+            }
+            Some(("v1", _)) if signatures.len() == MAX_SIGNATURES => {
+                return Err(SignatureError::Malformed)
             }
             Some(("v1", value)) => {
                 signatures.push(hex::decode(value).map_err(|_| SignatureError::Malformed)?)
@@ -58,9 +73,10 @@ pub fn verify(
         }
     }
     let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
+    let expected = mac(secret, timestamp, body).finalize().into_bytes();
     let genuine = signatures
         .iter()
-        .find(|signature| mac(secret, timestamp, body).verify_slice(signature).is_ok())
+        .find(|signature| bool::from(expected.as_slice().ct_eq(signature)))
         .ok_or(SignatureError::Mismatch)?;
     if timestamp.abs_diff(now) > TOLERANCE_SECS {
         return Err(SignatureError::Stale);
@@ -147,6 +163,35 @@ mod tests {
         ] {
             assert!(verify(SECRET, garbage, BODY, 1_000).is_err(), "{garbage:?}");
         }
+    }
+
+    #[test]
+    fn long_or_crowded_headers_are_refused_before_any_mac() {
+        let genuine = sign(SECRET, 1_000, BODY);
+        let v1 = genuine.split_once(",v1=").map(|(_, v1)| v1).unwrap_or("");
+        let wrong = format!("v1={}", "00".repeat(32));
+        let with = |wrong_ones: usize| {
+            let mut parts = vec!["t=1000".to_owned()];
+            parts.extend(std::iter::repeat_n(wrong.clone(), wrong_ones));
+            parts.push(format!("v1={v1}"));
+            parts.join(",")
+        };
+        assert!(verify(SECRET, &with(MAX_SIGNATURES - 1), BODY, 1_000).is_ok());
+        assert_eq!(
+            verify(SECRET, &with(MAX_SIGNATURES), BODY, 1_000),
+            Err(SignatureError::Malformed)
+        );
+        let crowded = format!("t=1000{}", ",v1=".repeat(120));
+        assert!(crowded.len() < MAX_HEADER_BYTES);
+        assert_eq!(
+            verify(SECRET, &crowded, BODY, 1_000),
+            Err(SignatureError::Malformed)
+        );
+        let padded = format!("{genuine},x={}", "0".repeat(MAX_HEADER_BYTES));
+        assert_eq!(
+            verify(SECRET, &padded, BODY, 1_000),
+            Err(SignatureError::Malformed)
+        );
     }
 
     #[test]

@@ -149,3 +149,57 @@ async fn caps_per_ip_and_per_order_refuse_clearly_and_free_on_disconnect() {
     let again = EventStream::open(&url, "1002", &token_for("1002")).await;
     assert_eq!(again.status, 200);
 }
+
+/// Waits for the stream's end; when it came, from `since`.
+async fn ended_after(stream: &mut EventStream, since: Instant, within: Duration) -> Duration {
+    while stream.next_block(within).await.is_some() {}
+    since.elapsed()
+}
+
+#[tokio::test]
+async fn a_stream_ends_at_its_tokens_expiry_and_is_never_stored() {
+    let server = start(mock_config()).await;
+    let id = "1002"; // pending for ~30 s
+    let expires_at = token::now_unix() + 3;
+    let short_lived = token::mint_until(TOKEN_SECRET.as_bytes(), id, expires_at);
+    let opened = Instant::now();
+    let expires_in = token::time_left(expires_at);
+    let mut stream = EventStream::open(&server.url(), id, &short_lived).await;
+    assert_eq!(stream.status, 200);
+    assert_eq!(stream.cache_control, "no-store");
+    assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+    let ended = ended_after(&mut stream, opened, Duration::from_secs(5)).await;
+    assert!(
+        ended + Duration::from_millis(100) >= expires_in
+            && ended < expires_in + Duration::from_secs(1),
+        "ended {ended:?} after opening; the token expired after {expires_in:?}"
+    );
+    let again = EventStream::open(&server.url(), id, &short_lived).await;
+    assert_eq!(again.status, 401, "the expired token opens no new stream");
+    assert!(
+        eventually(Duration::from_secs(2), || async {
+            server.open_streams() == 0
+        })
+        .await,
+        "the ended stream gave its place back"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_ends_after_its_maximum_lifetime() {
+    let max_lifetime = Duration::from_secs(1);
+    let mut config = mock_config();
+    config.streams.max_lifetime = max_lifetime;
+    let server = start(config).await;
+    let id = "1002";
+    let opened = Instant::now();
+    let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
+    assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+    let ended = ended_after(&mut stream, opened, Duration::from_secs(5)).await;
+    assert!(
+        ended >= max_lifetime && ended < max_lifetime + Duration::from_secs(1),
+        "ended after {ended:?}"
+    );
+    let renewed = EventStream::open(&server.url(), id, &token_for(id)).await;
+    assert_eq!(renewed.status, 200, "the client may open the next one");
+}

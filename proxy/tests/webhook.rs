@@ -121,3 +121,79 @@ async fn without_a_secret_there_is_no_webhook_endpoint() {
     assert_eq!(notify(&server.url(), ID).await, 404);
     assert_eq!(vendor.total_hits(), 0);
 }
+
+#[tokio::test]
+async fn each_sender_has_its_own_limit_checked_before_the_signature() {
+    use common::net::{client_from, SECOND_CLIENT};
+
+    let (addr, vendor) = vendor::start().await;
+    let mut config = vendor::config_for(addr);
+    config.limits = order_proxy::Limits {
+        hooks_per_ip_per_minute: 3,
+        ..order_proxy::Limits::default()
+    };
+    let server = start(config).await;
+    let url = server.url();
+    let body = hook_body(ID);
+    for _ in 0..3 {
+        assert_eq!(post_hook(&url, &body, None).await, 401, "unsigned");
+    }
+    let signed = || {
+        webhook::sign(
+            WEBHOOK_SECRET.as_bytes(),
+            token::now_unix(),
+            body.as_bytes(),
+        )
+    };
+    let refused = client()
+        .post(format!("{url}/hooks/order"))
+        .header(webhook::SIGNATURE_HEADER, signed())
+        .body(body.clone())
+        .send()
+        .await
+        .expect("an answer");
+    let (status, retry_after, json) = answer(refused).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    let seconds: u64 = retry_after.expect("Retry-After").parse().expect("seconds");
+    assert!((1..=20).contains(&seconds), "{seconds}");
+
+    // Another sender, and the order routes of the limited one, are not affected.
+    let other = client_from(SECOND_CLIENT)
+        .post(format!("{url}/hooks/order"))
+        .header(webhook::SIGNATURE_HEADER, signed())
+        .body(body.clone())
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(other.status().as_u16(), 202);
+    assert!(eventually(Duration::from_secs(5), || async { vendor.hits(ID) == 1 }).await);
+    assert_eq!(fetch(&server, ID).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_body_over_4_kib_is_refused_unread() {
+    let (addr, vendor) = vendor::start().await;
+    let server = start(vendor::config_for(addr)).await;
+    let body = format!("{{\"order_id\":\"{ID}\"{}}}", " ".repeat(4 * 1024));
+    let signature = webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        token::now_unix(),
+        body.as_bytes(),
+    );
+    let response = client()
+        .post(format!("{}/hooks/order", server.url()))
+        .header(webhook::SIGNATURE_HEADER, signature)
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    let (status, _, json) = answer(response).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (413, Some("body_too_large"))
+    );
+    assert_eq!(vendor.total_hits(), 0);
+}

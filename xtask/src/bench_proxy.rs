@@ -315,6 +315,8 @@ fn bench_streams() -> Result<Streams> {
     let (proxy, addr) = proxy(&[
         "--max-connections",
         &connections,
+        "--max-connections-per-ip",
+        &connections,
         "--max-streams",
         &streams,
         "--max-streams-per-ip",

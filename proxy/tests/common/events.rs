@@ -15,6 +15,7 @@ pub struct EventStream {
     buffer: String,
     pub status: u16,
     pub content_type: String,
+    pub cache_control: String,
 }
 
 impl EventStream {
@@ -25,24 +26,31 @@ impl EventStream {
     }
 
     pub async fn open_url(url: &str) -> EventStream {
-        let response = super::client()
-            .get(url)
+        Self::open_request(super::client().get(url)).await
+    }
+
+    /// Opens the stream `request` asks for (e.g. from another address, with headers).
+    pub async fn open_request(request: reqwest::RequestBuilder) -> EventStream {
+        let response = request
             .header("accept", "text/event-stream")
             .send()
             .await
             .expect("the proxy answers");
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
         EventStream {
+            content_type: header("content-type"),
+            cache_control: header("cache-control"),
             response,
             buffer: String::new(),
             status,
-            content_type,
         }
     }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod events;
+pub mod net;
 pub mod redis_server;
 pub mod vendor;
 
