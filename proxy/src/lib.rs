@@ -4,12 +4,14 @@
 //! rate-limits and caches before the vendor is touched, and (with `--mock`) runs
 //! in-process mock vendors and the demo. `main.rs` is a thin CLI over [`serve`].
 
+pub mod block;
 pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod flight;
 pub mod hooks;
 pub mod hub;
 pub mod ids;
@@ -19,6 +21,7 @@ pub mod mock;
 pub mod normalize;
 pub mod orders;
 pub mod routes;
+pub mod schedule;
 pub mod seal;
 pub mod secret;
 pub mod server;
@@ -29,5 +32,7 @@ pub mod upstream;
 pub mod vendor;
 pub mod webhook;
 
-pub use config::{Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig};
+pub use config::{
+    Config, ConnectionLimits, Limits, RedisConfig, ScheduleConfig, StreamLimits, UpstreamConfig,
+};
 pub use server::{serve, Server};

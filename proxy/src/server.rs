@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::cache::{OrderCache, Ttls};
+use crate::cache::Ttls;
 use crate::config::{Config, UpstreamConfig};
 use crate::hooks::Replays;
 use crate::hub::Hub;
@@ -23,6 +23,7 @@ use crate::limits::RateLimits;
 use crate::mock::{self, MockHandle};
 use crate::orders::Orders;
 use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::schedule::Schedules;
 use crate::shared::Shared;
 use crate::upstream::{Target, Upstream};
 use crate::{demo, error::ProxyError, listener};
@@ -32,6 +33,7 @@ pub struct Server {
     pub addr: SocketAddr,
     mock: Option<MockHandle>,
     hub: Arc<Hub>,
+    schedules: Arc<Schedules>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     background: Vec<JoinHandle<()>>,
@@ -50,6 +52,11 @@ impl Server {
     /// Event streams open on this instance.
     pub fn open_streams(&self) -> usize {
         self.hub.open_streams()
+    }
+
+    /// Live orders whose vendor schedule runs on this instance (holding its lease or not).
+    pub fn schedules(&self) -> usize {
+        self.schedules.running()
     }
 
     /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
@@ -87,10 +94,14 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
                     api_key: config.api_key.clone(),
                     api_secret: config.api_secret.clone(),
                 },
-                config.webhook_secret.clone().map(|secret| mock::Notify {
-                    url: format!("http://{addr}/hooks/order"),
-                    secret,
-                }),
+                config
+                    .webhook_secret
+                    .clone()
+                    .filter(|_| config.mock_webhooks)
+                    .map(|secret| mock::Notify {
+                        url: format!("http://{addr}/hooks/order"),
+                        secret,
+                    }),
                 config.mock_speed,
             )
             .await?;
@@ -115,17 +126,18 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         live: config.live_ttl,
     };
     let hub = Hub::new(config.streams);
+    let schedules = Schedules::new(&config.schedule, &config.limits);
     let state = Arc::new(AppState {
         targets,
-        orders: Orders {
+        orders: Orders::new(
             upstream,
-            cache: OrderCache::new(ttls),
             ttls,
-            limits: Arc::new(RateLimits::new(&config.limits)),
-            hub: hub.clone(),
-            shared: shared.clone(),
-            upstream_timeout: config.upstream_timeout,
-        },
+            Arc::new(RateLimits::new(&config.limits)),
+            hub.clone(),
+            shared.clone(),
+            config.upstream_timeout,
+        ),
+        schedules: schedules.clone(),
         token_secret: config.token_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),
         replays: Replays::new(),
@@ -151,6 +163,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         addr,
         mock,
         hub,
+        schedules,
         shutdown,
         task,
         background,

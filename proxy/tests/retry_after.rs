@@ -4,12 +4,13 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use common::events::EventStream;
 use common::vendor::{Counting, RetryAfter};
 use common::*;
-use order_proxy::Server;
+use order_proxy::{token, webhook, Server};
 
 /// The ways a caller makes order-proxy ask the vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +38,18 @@ async fn ask(server: &Server, id: &str, ask: Ask) -> (u16, Option<String>) {
             };
             (stream.status, first)
         }
-        Ask::Webhook => (notify(&server.url(), id).await, None),
+        Ask::Webhook => (notify_again(&server.url(), id).await, None),
     }
+}
+
+/// A webhook for `id` signed with a timestamp not used before, so that a notification sent
+/// within the same second as another is not a replay.
+async fn notify_again(server_url: &str, id: &str) -> u16 {
+    static EARLIER: AtomicU64 = AtomicU64::new(0);
+    let sent = token::now_unix() - EARLIER.fetch_add(1, Ordering::Relaxed);
+    let body = hook_body(id);
+    let signature = webhook::sign(WEBHOOK_SECRET.as_bytes(), sent, body.as_bytes());
+    post_hook(server_url, &body, Some(signature)).await
 }
 
 /// The status a refused ask answers with while the order has no good body yet.

@@ -19,12 +19,10 @@ fn target(delivery: Duration) -> Duration {
     Duration::from_secs(3).max(delivery / 10)
 }
 
-/// The schedule order-proxy keeps for a live order.
+/// The schedule order-proxy keeps for a live order, by default.
 fn proxy_schedule() -> PollConfig {
-    PollConfig {
-        max_wait: Duration::from_secs(3600),
-        ..PollConfig::default()
-    }
+    let config = mock_config();
+    order_proxy::schedule::poll_config(&config.schedule, &config.limits)
 }
 
 #[tokio::test]
