@@ -99,3 +99,59 @@ async fn a_webhooks_answer_counts_as_the_schedules_poll() {
         "the schedule polled {gap:?} after the webhook's fetch: it did not count it"
     );
 }
+
+#[tokio::test]
+async fn the_schedule_ends_with_the_orders_last_stream() {
+    let (addr, vendor) = vendor::start().await;
+    let server = start(vendor::config_for(addr)).await;
+    let id = "LASTSTREAM01";
+    let mut first = EventStream::open(&server.url(), id, &token_for(id)).await;
+    let mut second = EventStream::open(&server.url(), id, &token_for(id)).await;
+    for stream in [&mut first, &mut second] {
+        assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+    }
+    assert_eq!(server.schedules(), 1, "one schedule for both streams");
+    drop(first);
+    assert!(
+        eventually(Duration::from_secs(5), || async { vendor.hits(id) >= 2 }).await,
+        "the schedule goes on for the other stream"
+    );
+    drop(second);
+    assert!(
+        eventually(Duration::from_secs(5), || async { server.schedules() == 0 }).await,
+        "the last stream closed: the schedule stops"
+    );
+    let calls = vendor.hits(id);
+    // Its next poll would have come within 3 s.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(vendor.hits(id), calls, "no poll after the schedule stopped");
+}
+
+#[tokio::test]
+async fn at_its_max_wait_the_schedule_ends_the_orders_streams() {
+    const MAX_WAIT: Duration = Duration::from_secs(4);
+    let (addr, vendor) = vendor::start().await;
+    let mut config = vendor::config_for(addr);
+    config.schedule.max_wait = MAX_WAIT;
+    let schedule = order_proxy::schedule::poll_config(&config.schedule, &config.limits);
+    let server = start(config).await;
+    let id = "MAXWAITEND01";
+    let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;
+    assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
+    let opened = vendor.first_request(id).expect("asked");
+    assert_eq!(
+        stream.next_order(MAX_WAIT + Duration::from_secs(5)).await,
+        None,
+        "the stream ends"
+    );
+    let ended = opened.elapsed();
+    println!("the stream of an order that did not move ended {ended:?} after it opened");
+    assert!(ended >= MAX_WAIT, "{ended:?}");
+    assert!(vendor.hits(id) <= one_schedule(schedule, MAX_WAIT));
+    assert!(eventually(Duration::from_secs(5), || async { server.schedules() == 0 }).await);
+
+    // A stream opened again starts a new round: its client asked again.
+    let mut again = EventStream::open(&server.url(), id, &token_for(id)).await;
+    assert!(again.next_order(Duration::from_secs(5)).await.is_some());
+    assert_eq!(server.schedules(), 1);
+}

@@ -71,10 +71,15 @@ impl Round {
     /// An answer for the order arrived at `now_ms`, from our poll or any other call:
     /// counted as a poll, unless it is not newer than the last one counted.
     pub fn on_answer(&mut self, answer: &Update, now_ms: u64) {
+        let ours = std::mem::take(&mut self.polling);
         if answer.asked_at_ms <= self.last_asked_ms {
+            if ours {
+                // Our poll brought nothing newer: it was an unchanged answer.
+                self.schedule.on(Outcome::Unchanged, now_ms);
+            }
             return;
         }
-        if !std::mem::take(&mut self.polling) {
+        if !ours {
             self.schedule.on_request(answer.asked_at_ms.min(now_ms));
         }
         let outcome = if answer.terminal {
@@ -171,6 +176,14 @@ mod tests {
             panic!("polling");
         };
         assert!(next < START + 60_000, "{next}");
+    }
+
+    #[test]
+    fn our_poll_answered_with_nothing_newer_is_an_unchanged_answer() {
+        let mut round = Round::new(config(), 1, &answer("a", START), START);
+        round.polling(START + 2_000);
+        round.on_answer(&answer("a", START), START + 2_010);
+        assert_eq!(round.next(), Step::PollAt(START + 4_010));
     }
 
     #[test]
