@@ -170,3 +170,20 @@ impl Drop for Running {
 fn seed() -> u64 {
     getrandom::u64().unwrap_or_else(|_| now_ms())
 }
+
+#[cfg(test)]
+mod tests {
+    use order_widget::poll::simulate::simulation_config;
+
+    use super::*;
+
+    #[test]
+    fn the_default_schedule_is_the_one_the_poll_report_simulates() {
+        let config = poll_config(&ScheduleConfig::default(), &Limits::default());
+        assert_eq!(config, simulation_config());
+        assert!(
+            config.max_wait >= 2 * order_widget::poll::MaxWaitPreset::Slow.max_wait(),
+            "longer than the widget's longest max wait"
+        );
+    }
+}
