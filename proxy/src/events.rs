@@ -51,10 +51,8 @@ pub async fn stream(
     let first = update(&current);
     if !first.terminal {
         if let Some(feed) = state.orders.hub.schedule_feed(&subscription) {
-            let orders = state.orders.clone();
-            state
-                .schedules
-                .start(orders, target.clone(), id, feed, first.clone());
+            let first = first.clone();
+            state.schedules.start(target.clone(), id, feed, first);
         }
     }
     let heartbeat = heartbeat_event(state.orders.hub.heartbeat());

@@ -126,17 +126,18 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         live: config.live_ttl,
     };
     let hub = Hub::new(config.streams);
-    let schedules = Schedules::new(&config.schedule, &config.limits);
+    let orders = Orders::new(
+        upstream,
+        ttls,
+        Arc::new(RateLimits::new(&config.limits)),
+        hub.clone(),
+        shared.clone(),
+        config.upstream_timeout,
+    );
+    let schedules = Schedules::new(&config.schedule, &config.limits, orders.clone());
     let state = Arc::new(AppState {
         targets,
-        orders: Orders::new(
-            upstream,
-            ttls,
-            Arc::new(RateLimits::new(&config.limits)),
-            hub.clone(),
-            shared.clone(),
-            config.upstream_timeout,
-        ),
+        orders,
         schedules: schedules.clone(),
         token_secret: config.token_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),

@@ -35,6 +35,7 @@ use lease::Lease;
 use round::{Round, Step};
 
 pub struct Schedules {
+    orders: Arc<Orders>,
     poll: PollConfig,
     lease: Duration,
     running: AtomicUsize,
@@ -50,8 +51,9 @@ pub fn poll_config(config: &ScheduleConfig, limits: &Limits) -> PollConfig {
 }
 
 impl Schedules {
-    pub fn new(config: &ScheduleConfig, limits: &Limits) -> Arc<Self> {
+    pub fn new(config: &ScheduleConfig, limits: &Limits, orders: Arc<Orders>) -> Arc<Self> {
         Arc::new(Schedules {
+            orders,
             poll: poll_config(config, limits),
             lease: config.lease,
             running: AtomicUsize::new(0),
@@ -64,17 +66,10 @@ impl Schedules {
     }
 
     /// Starts the schedule of a live order whose first stream here was just sent `first`.
-    pub fn start(
-        self: &Arc<Self>,
-        orders: Arc<Orders>,
-        target: Target,
-        id: String,
-        feed: Feed,
-        first: Update,
-    ) {
+    pub fn start(self: &Arc<Self>, target: Target, id: String, feed: Feed, first: Update) {
         let running = Running::count(self.clone());
         let schedule = Schedule {
-            orders,
+            orders: self.orders.clone(),
             target,
             id,
             feed,
