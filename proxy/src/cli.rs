@@ -65,6 +65,12 @@ impl From<VendorArg> for Vendor {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ProviderArg {
     Auto,
     Hsmail,
@@ -110,6 +116,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1, conflicts_with = "upstream",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub mock_speed: u32,
+    /// Whether the mock vendors send a webhook at each phase change (`off`: like most real
+    /// vendors, none; the proxy's own schedule then notices every change).
+    #[arg(long, value_enum, default_value = "on", conflicts_with = "upstream")]
+    pub mock_webhooks: Switch,
     /// Directory with index.html and www/ (default: the repository root).
     #[arg(long)]
     pub assets: Option<PathBuf>,
@@ -338,6 +348,7 @@ impl ServeArgs {
         config.allow_origin = self.allow_origin;
         config.normalize = self.normalize;
         config.mock_speed = self.mock_speed;
+        config.mock_webhooks = self.mock_webhooks == Switch::On;
         config.assets = self.assets.unwrap_or_else(default_assets);
         config.terminal_ttl = self.terminal_ttl;
         config.live_ttl = self.live_ttl;

@@ -48,7 +48,8 @@ pub struct StreamLimits {
     pub max_total: usize,
     pub per_ip: usize,
     pub per_order: usize,
-    /// A comment line this often keeps proxies and the browser from timing a stream out.
+    /// A `heartbeat` event this often keeps proxies and the browser from timing a stream
+    /// out, and tells the client that the stream is alive.
     pub heartbeat: Duration,
     /// A stream ends after this long (and at its token's expiry, if sooner).
     pub max_lifetime: Duration,
@@ -62,6 +63,27 @@ impl Default for StreamLimits {
             per_order: 50,
             heartbeat: Duration::from_secs(15),
             max_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The vendor schedule order-proxy keeps for each live order while event streams are open
+/// for it (see `schedule`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleConfig {
+    /// An order that has not moved for this long: its schedule stops and its streams end,
+    /// so that clients fall back to their own polling. Twice the widget's longest `maxWait`.
+    pub max_wait: Duration,
+    /// With `--redis`, one instance holds an order's schedule at a time: its lease lasts
+    /// this long unless renewed, so another instance takes over within it if the holder dies.
+    pub lease: Duration,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            max_wait: Duration::from_secs(3600),
+            lease: Duration::from_secs(5),
         }
     }
 }
@@ -126,6 +148,8 @@ pub struct Config {
     pub normalize: bool,
     /// How many times faster than scripted the mock vendors play their orders' lifecycles.
     pub mock_speed: u32,
+    /// Whether the mock vendors notify `POST /hooks/order` at each phase change.
+    pub mock_webhooks: bool,
     /// Holds `index.html` and `www/`.
     pub assets: PathBuf,
     pub terminal_ttl: Duration,
@@ -136,6 +160,7 @@ pub struct Config {
     pub webhook_secret: Option<Secret>,
     pub redis: Option<RedisConfig>,
     pub streams: StreamLimits,
+    pub schedule: ScheduleConfig,
     pub connections: ConnectionLimits,
     /// Whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: TrustedProxies,
@@ -153,6 +178,7 @@ impl Config {
             allow_origin: None,
             normalize: false,
             mock_speed: 1,
+            mock_webhooks: true,
             assets: default_assets(),
             terminal_ttl: Duration::from_secs(600),
             live_ttl: Duration::from_secs(1),
@@ -161,6 +187,7 @@ impl Config {
             webhook_secret: None,
             redis: None,
             streams: StreamLimits::default(),
+            schedule: ScheduleConfig::default(),
             connections: ConnectionLimits::default(),
             trusted_proxies: TrustedProxies::default(),
         }

@@ -2,9 +2,13 @@
 //!
 //! Messages are fixed text written here: never a vendor's detail, an id's secret or a key.
 
+use std::time::Duration;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+
+use crate::limits::whole_seconds_at_least_one;
 
 /// When a client refused a stream may try again.
 pub const STREAMS_RETRY_AFTER_SECS: u64 = 10;
@@ -18,6 +22,11 @@ pub enum ProxyError {
     /// Ours or the vendor's rate limit; whole seconds, at least 1.
     RateLimited {
         retry_after_secs: u64,
+    },
+    /// The vendor asked us to wait this long (a 429, or a 503 with `Retry-After`). The order
+    /// is blocked for exactly that long (see `block`); answered like `RateLimited`.
+    VendorWait {
+        wait: Duration,
     },
     /// A cap on open event streams (in total, per client IP or per order) is reached.
     TooManyStreams,
@@ -49,9 +58,9 @@ impl ProxyError {
             ProxyError::InvalidOrderId => StatusCode::BAD_REQUEST,
             ProxyError::TokenMissing | ProxyError::TokenExpired => StatusCode::UNAUTHORIZED,
             ProxyError::TokenInvalid => StatusCode::FORBIDDEN,
-            ProxyError::RateLimited { .. } | ProxyError::TooManyStreams => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            ProxyError::RateLimited { .. }
+            | ProxyError::VendorWait { .. }
+            | ProxyError::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
             ProxyError::SignatureInvalid => StatusCode::UNAUTHORIZED,
             ProxyError::InvalidBody => StatusCode::BAD_REQUEST,
             ProxyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -72,7 +81,7 @@ impl ProxyError {
             ProxyError::TokenMissing => "token_missing",
             ProxyError::TokenInvalid => "token_invalid",
             ProxyError::TokenExpired => "token_expired",
-            ProxyError::RateLimited { .. } => "rate_limited",
+            ProxyError::RateLimited { .. } | ProxyError::VendorWait { .. } => "rate_limited",
             ProxyError::TooManyStreams => "too_many_streams",
             ProxyError::SignatureInvalid => "signature_invalid",
             ProxyError::InvalidBody => "invalid_body",
@@ -99,6 +108,10 @@ impl ProxyError {
             ProxyError::RateLimited { retry_after_secs } => {
                 format!("Too many requests; retry in {retry_after_secs} s.")
             }
+            ProxyError::VendorWait { wait } => format!(
+                "Too many requests; retry in {} s.",
+                whole_seconds_at_least_one(*wait)
+            ),
             ProxyError::TooManyStreams => format!(
                 "Too many open event streams; retry in {STREAMS_RETRY_AFTER_SECS} s or poll the order instead."
             ),
@@ -128,6 +141,7 @@ impl IntoResponse for ProxyError {
         let mut response = (self.status(), Json(body)).into_response();
         let retry_after = match self {
             ProxyError::RateLimited { retry_after_secs } => Some(retry_after_secs.max(1)),
+            ProxyError::VendorWait { wait } => Some(whole_seconds_at_least_one(wait)),
             ProxyError::TooManyStreams => Some(STREAMS_RETRY_AFTER_SECS),
             _ => None,
         };

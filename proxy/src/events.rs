@@ -1,10 +1,13 @@
 //! `GET /api/orders/{id}/events?token=<order token>`: the order as Server-Sent Events.
 //!
 //! An `order` event whose data is exactly what `GET /api/orders/{id}` answers, at once and
-//! again whenever the body changes; a `: heartbeat` comment every 15 s; the stream ends
-//! after a terminal order, at its token's expiry, after its maximum lifetime, when the
-//! client goes away, or at shutdown. The token is in the query because `EventSource`
-//! cannot send headers (query strings are never logged).
+//! again whenever the body changes; a `heartbeat` event (its data the interval in whole
+//! seconds) right after the first order and then whenever the stream was quiet that long, so
+//! that a client can tell a healthy stream from a stalled one. While a stream is open for a
+//! live order, the proxy keeps the order's vendor schedule (see `schedule`). The stream ends
+//! after a terminal order, when the schedule gives up on the order, at its token's expiry,
+//! after its maximum lifetime, when the client goes away, or at shutdown. The token is in the
+//! query because `EventSource` cannot send headers (query strings are never logged).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,11 +22,13 @@ use serde::Deserialize;
 use crate::client::Client;
 use crate::error::ProxyError;
 use crate::hub::{Subscription, Update};
+use crate::limits::whole_seconds_at_least_one;
 use crate::orders::{order_key, update};
 use crate::routes::AppState;
 use crate::token;
 
 pub const EVENT_NAME: &str = "order";
+pub const HEARTBEAT_EVENT_NAME: &str = "heartbeat";
 
 #[derive(Deserialize)]
 pub struct EventsQuery {
@@ -49,10 +54,20 @@ pub async fn stream(
         .subscribe(&order_key(target, &id), client.addr())?;
     let (current, _) = state.orders.current(target, &id).await?;
     let first = update(&current);
-    let heartbeat = state.orders.hub.heartbeat();
-    let updates = updates(first, subscription).take_until(ends);
+    if !first.terminal {
+        if let Some(feed) = state.orders.hub.schedule_feed(&subscription) {
+            let first = first.clone();
+            state.schedules.start(target.clone(), id, feed, first);
+        }
+    }
+    let heartbeat = heartbeat_event(state.orders.hub.heartbeat());
+    let updates = updates(first, heartbeat.clone(), subscription).take_until(ends);
     let mut response = Sse::new(updates)
-        .keep_alive(KeepAlive::new().interval(heartbeat).text("heartbeat"))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(state.orders.hub.heartbeat())
+                .event(heartbeat),
+        )
         .into_response();
     // nginx and similar reverse proxies would otherwise buffer the stream.
     response.headers_mut().insert(
@@ -75,14 +90,16 @@ fn time_to_live(token: Option<&str>, max_lifetime: Duration) -> Duration {
         .min(max_lifetime)
 }
 
-/// `first`, then every different body, ending after a terminal one.
+/// `first` and a heartbeat, then every different body, ending after a terminal one.
 fn updates(
     first: Update,
+    heartbeat: Event,
     mut subscription: Subscription,
 ) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
     subscription.seen();
     let start = Progress {
         pending: Some(first),
+        heartbeat: Some(heartbeat),
         last_sent: None,
         subscription,
         ended: false,
@@ -90,6 +107,11 @@ fn updates(
     stream::unfold(start, |mut progress| async move {
         if progress.ended {
             return None;
+        }
+        if progress.last_sent.is_some() {
+            if let Some(heartbeat) = progress.heartbeat.take() {
+                return Some((Ok(heartbeat), progress));
+            }
         }
         let update = loop {
             let candidate = match progress.pending.take() {
@@ -109,9 +131,18 @@ fn updates(
 
 struct Progress {
     pending: Option<Update>,
+    /// Sent once, right after the first order.
+    heartbeat: Option<Event>,
     last_sent: Option<Arc<str>>,
     subscription: Subscription,
     ended: bool,
+}
+
+/// `event: heartbeat` with the interval in whole seconds (at least 1) as its data.
+pub fn heartbeat_event(interval: Duration) -> Event {
+    Event::default()
+        .event(HEARTBEAT_EVENT_NAME)
+        .data(whole_seconds_at_least_one(interval).to_string())
 }
 
 /// The body as an event's data. A raw CR can only be JSON whitespace (JSON strings escape

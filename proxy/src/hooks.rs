@@ -4,8 +4,10 @@
 //! sender's address must be within its own rate limit (429); then the body must arrive
 //! whole in time (408) and small (413). A missing, wrong, stale or replayed signature is
 //! refused with 401 before anything else happens. An accepted one answers 202 at once;
-//! then the order is fetched from the vendor once (within the same budgets as any call),
-//! cached, and announced to every subscriber.
+//! then the vendor is asked for the order once (within the same budgets as any call, and
+//! once its `Retry-After` has passed if it asked us to wait), and its answer is cached and
+//! announced to every subscriber and to the order's schedule, which counts it as its poll,
+//! on whichever instance it runs.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,8 +130,11 @@ pub async fn receive(
         return Err(ProxyError::SignatureInvalid);
     }
     tracing::info!(vendor = target.vendor.as_str(), order_id = %id, "webhook accepted");
+    // The order changed before this notification arrived: only an answer asked for from
+    // now on is sure to show it.
+    let since = crate::cache::now_ms();
     tokio::spawn(async move {
-        if let Err(error) = state.orders.refresh(&target, &id).await {
+        if let Err(error) = state.orders.refresh(&target, &id, since).await {
             tracing::warn!(
                 vendor = target.vendor.as_str(),
                 order_id = %id,

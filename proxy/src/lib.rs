@@ -4,6 +4,7 @@
 //! rate-limits and caches before the vendor is touched, and (with `--mock`) runs
 //! in-process mock vendors and the demo. `main.rs` is a thin CLI over [`serve`].
 
+pub mod block;
 pub mod cache;
 pub mod cli;
 pub mod client;
@@ -12,6 +13,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod flight;
 pub mod hooks;
 pub mod hub;
 pub mod ids;
@@ -21,6 +23,7 @@ pub mod mock;
 pub mod normalize;
 pub mod orders;
 pub mod routes;
+pub mod schedule;
 pub mod seal;
 pub mod secret;
 pub mod server;
@@ -32,5 +35,7 @@ pub mod upstream;
 pub mod vendor;
 pub mod webhook;
 
-pub use config::{Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig};
+pub use config::{
+    Config, ConnectionLimits, Limits, RedisConfig, ScheduleConfig, StreamLimits, UpstreamConfig,
+};
 pub use server::{serve, Server};

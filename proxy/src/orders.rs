@@ -1,19 +1,27 @@
-//! The one way to an order's body, for `GET`, the event stream and webhooks: this
-//! instance's cache, then (with `--redis`) the shared cache and single flight, the vendor
-//! budgets, the vendor; every new answer is announced to the subscribers of every instance.
+//! The one way to an order's body, for a GET, the event stream, webhooks and the schedule:
+//! this instance's cache, then one call at a time per order (`flight`), which checks the
+//! vendor's block (`block`, `Retry-After`), then (with `--redis`) the shared cache, single
+//! flight, block and budgets, then the vendor. Every new answer is kept and announced to
+//! the subscribers of every instance.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cache::{now_ms, Fetched, OrderCache, Source, Ttls};
+use crate::block::Blocks;
+use crate::cache::{now_ms, Fetched, OrderCache, Source, Ttls, Want};
 use crate::error::ProxyError;
+use crate::flight::{Answer, Flights};
 use crate::hub::{Hub, Update};
 use crate::limits::{whole_seconds_at_least_one, RateLimits};
+use crate::shared::budget::Spend;
 use crate::shared::{Shared, Unavailable};
 use crate::upstream::{Target, Upstream};
 
 /// While another instance asks the vendor, how often the shared cache is looked at.
 const FLIGHT_POLL: Duration = Duration::from_millis(20);
+/// A caller that needs a newer answer than the calls under way give it joins at most this
+/// many of them before its own.
+const MOST_CALLS_JOINED: usize = 3;
 
 pub struct Orders {
     pub upstream: Upstream,
@@ -24,14 +32,8 @@ pub struct Orders {
     pub shared: Option<Arc<Shared>>,
     /// Longest a fetch may take; single-flight locks and waits are bounded by it.
     pub upstream_timeout: Duration,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Freshness {
-    /// A cached answer will do (GET, a new stream).
-    Cached,
-    /// Ask the vendor now (a webhook said the order changed).
-    Fresh,
+    flights: Arc<Flights>,
+    blocks: Blocks,
 }
 
 /// `<vendor>:<id>`: how an order is named in caches, budgets and updates (never a token).
@@ -40,74 +42,148 @@ pub fn order_key(target: &Target, id: &str) -> String {
 }
 
 impl Orders {
-    /// The order as it is now, from a cache if one is fresh enough.
+    pub fn new(
+        upstream: Upstream,
+        ttls: Ttls,
+        limits: Arc<RateLimits>,
+        hub: Arc<Hub>,
+        shared: Option<Arc<Shared>>,
+        upstream_timeout: Duration,
+    ) -> Arc<Self> {
+        Arc::new(Orders {
+            upstream,
+            cache: OrderCache::new(ttls),
+            ttls,
+            limits,
+            hub,
+            shared,
+            upstream_timeout,
+            flights: Flights::new(),
+            blocks: Blocks::new(),
+        })
+    }
+
+    /// The order as a GET or a new stream serves it: from a cache while current; while the
+    /// vendor asks us to wait, its last good answer however old (else that refusal).
     pub async fn current(
-        &self,
+        self: &Arc<Self>,
         target: &Target,
         id: &str,
     ) -> Result<(Arc<Fetched>, Source), ProxyError> {
         let key = order_key(target, id);
-        let fetch = self.fetch(target, id, &key, Freshness::Cached);
-        self.cache.get_or_fetch(key.clone(), fetch).await
+        match self.answer(target, id, &key, Want::Current).await {
+            Err(refusal @ ProxyError::RateLimited { .. }) => {
+                match self.while_the_vendor_waits(&key).await {
+                    Some(last_good) => Ok((last_good, Source::Cache)),
+                    None => Err(refusal),
+                }
+            }
+            answer => answer,
+        }
     }
 
-    /// Asks the vendor once, now, and keeps and announces the answer.
-    pub async fn refresh(&self, target: &Target, id: &str) -> Result<(), ProxyError> {
+    /// An answer the vendor gives at or after `since` (unix ms), kept and announced: a
+    /// webhook said the order changed. If the vendor asked us to wait, it is asked once its
+    /// wait is over.
+    pub async fn refresh(
+        self: &Arc<Self>,
+        target: &Target,
+        id: &str,
+        since: u64,
+    ) -> Result<(), ProxyError> {
         let key = order_key(target, id);
-        let fetched = self.fetch(target, id, &key, Freshness::Fresh).await?;
-        self.cache.insert(key, fetched).await;
-        Ok(())
+        let want = Want::AskedSince(since);
+        let answer = self.answer(target, id, &key, want).await;
+        if let Err(ProxyError::RateLimited { .. }) = answer {
+            if let Some(wait) = self.blocks.remaining(&key).await {
+                tokio::time::sleep(wait).await;
+                return self.answer(target, id, &key, want).await.map(drop);
+            }
+        }
+        answer.map(drop)
+    }
+
+    /// The schedule's poll: an answer newer than the last one it had (asked at `last_ms`).
+    pub async fn poll(self: &Arc<Self>, target: &Target, id: &str, last_ms: u64) -> Answer {
+        let key = order_key(target, id);
+        let want = Want::AskedSince(last_ms.saturating_add(1));
+        self.answer(target, id, &key, want)
+            .await
+            .map(|(fetched, _)| fetched)
     }
 
     /// An answer another instance fetched (through Redis pub/sub).
     pub async fn accept_shared(&self, key: String, fetched: Fetched) {
         let fetched = Arc::new(fetched);
         self.hub.publish(&key, update(&fetched));
-        if self.ttls.remaining(&fetched, now_ms()) > Duration::ZERO {
-            self.cache.insert(key, fetched).await;
-        }
+        self.cache.insert(&key, fetched).await;
     }
 
-    async fn fetch(
-        &self,
+    /// From this instance's cache if it will do, else from the call under way for the
+    /// order (or a new one), until an answer will do.
+    async fn answer(
+        self: &Arc<Self>,
         target: &Target,
         id: &str,
         key: &str,
-        freshness: Freshness,
-    ) -> Result<Arc<Fetched>, ProxyError> {
-        if let Some(shared) = self.shared.as_deref().filter(|shared| shared.is_up()) {
-            if let Ok(answer) = self.fetch_shared(shared, target, id, key, freshness).await {
+        want: Want,
+    ) -> Result<(Arc<Fetched>, Source), ProxyError> {
+        let mut joined = 0;
+        loop {
+            if let Some(kept) = self.cache.get(key, want).await {
+                return Ok((kept, Source::Cache));
+            }
+            let orders = self.clone();
+            let (target, id, call_key) = (target.clone(), id.to_owned(), key.to_owned());
+            let (flight, ours) = self.flights.join_or_start(key, move || async move {
+                orders.call(&target, &id, &call_key, want).await
+            });
+            let fetched = flight.await?;
+            joined += usize::from(!ours);
+            // A call that began before this caller's `since` may not have seen the change
+            // it was told about: after it ends, one more (shared by whoever comes).
+            if ours || want.accepts_answer(&fetched) || joined >= MOST_CALLS_JOINED {
+                return Ok((fetched, Source::Upstream));
+            }
+        }
+    }
+
+    /// One call for `key`, run as this instance's single flight: nothing while the vendor's
+    /// block lasts; with Redis up, the shared cache, lock, block and budgets; else this
+    /// instance's own budgets.
+    async fn call(&self, target: &Target, id: &str, key: &str, want: Want) -> Answer {
+        if let Some(wait) = self.blocks.remaining(key).await {
+            return Err(rate_limited(wait));
+        }
+        if let Some(shared) = self.shared_up() {
+            if let Ok(answer) = self.call_shared(shared, target, id, key, want).await {
                 return answer;
             }
         }
         self.limits.check_upstream(key)?;
-        let fetched = Arc::new(self.upstream.fetch(target, id).await?);
-        self.announce(key, &fetched).await;
-        Ok(fetched)
+        self.ask_vendor(target, id, key).await
     }
 
     /// Single flight across instances: the lock holder asks the vendor, the others read
     /// its answer from the shared cache.
-    async fn fetch_shared(
+    async fn call_shared(
         &self,
         shared: &Shared,
         target: &Target,
         id: &str,
         key: &str,
-        freshness: Freshness,
-    ) -> Result<Result<Arc<Fetched>, ProxyError>, Unavailable> {
+        want: Want,
+    ) -> Result<Answer, Unavailable> {
         let hold = self.upstream_timeout + Duration::from_secs(1);
         let give_up = Instant::now() + hold + Duration::from_secs(1);
-        let asked_at_ms = now_ms();
+        let began_ms = now_ms();
         loop {
-            if freshness == Freshness::Cached {
-                if let Some(fetched) = self.fresh_in(shared, key, asked_at_ms).await? {
-                    return Ok(Ok(fetched));
-                }
+            if let Some(fetched) = self.shared_answer(shared, key, want, began_ms).await? {
+                return Ok(Ok(fetched));
             }
             if let Some(lock) = shared.lock(key, hold).await? {
                 let answer = self
-                    .fetch_holding_lock(shared, target, id, key, freshness, asked_at_ms)
+                    .call_holding_lock(shared, target, id, key, want, began_ms)
                     .await;
                 shared.unlock(lock).await;
                 return answer;
@@ -119,61 +195,106 @@ impl Orders {
         }
     }
 
-    async fn fetch_holding_lock(
+    async fn call_holding_lock(
         &self,
         shared: &Shared,
         target: &Target,
         id: &str,
         key: &str,
-        freshness: Freshness,
-        asked_at_ms: u64,
-    ) -> Result<Result<Arc<Fetched>, ProxyError>, Unavailable> {
-        if freshness == Freshness::Cached {
-            // The previous holder may have stored its answer just before we took the lock.
-            if let Some(fetched) = self.fresh_in(shared, key, asked_at_ms).await? {
-                return Ok(Ok(fetched));
+        want: Want,
+        began_ms: u64,
+    ) -> Result<Answer, Unavailable> {
+        // The previous holder may have stored its answer just before we took the lock.
+        if let Some(fetched) = self.shared_answer(shared, key, want, began_ms).await? {
+            return Ok(Ok(fetched));
+        }
+        match shared.spend_budget(key).await? {
+            Spend::Spent => Ok(self.ask_vendor(target, id, key).await),
+            Spend::OverBudget(wait) => Ok(Err(rate_limited(wait))),
+            Spend::Blocked(wait) => {
+                self.blocks.hold(key, wait).await;
+                Ok(Err(rate_limited(wait)))
             }
         }
-        if let Err(wait) = shared.spend_budget(key).await? {
-            return Ok(Err(ProxyError::RateLimited {
-                retry_after_secs: whole_seconds_at_least_one(wait),
-            }));
-        }
-        let fetched = match self.upstream.fetch(target, id).await {
-            Ok(fetched) => Arc::new(fetched),
-            Err(error) => return Ok(Err(error)),
-        };
-        // The vendor was asked: its answer is served whatever Redis does next.
-        let ttl = self.ttls.remaining(&fetched, now_ms());
-        let _ = shared.store(key, &fetched, ttl).await;
-        self.announce(key, &fetched).await;
-        Ok(Ok(fetched))
     }
 
-    /// The shared answer if it is within its TTL, or if the vendor gave it after this
-    /// request began (a slow vendor's answer is as fresh as the waiters could get).
-    async fn fresh_in(
+    /// The shared answer if it is what `want` needs, or (for a current one) if the vendor
+    /// gave it after this call began: a slow vendor's answer is as fresh as the waiters
+    /// could get. Kept here too.
+    async fn shared_answer(
         &self,
         shared: &Shared,
         key: &str,
-        asked_at_ms: u64,
+        want: Want,
+        began_ms: u64,
     ) -> Result<Option<Arc<Fetched>>, Unavailable> {
-        Ok(shared
-            .cached(key)
-            .await?
-            .filter(|fetched| {
-                fetched.asked_at_ms >= asked_at_ms
-                    || self.ttls.remaining(fetched, now_ms()) > Duration::ZERO
-            })
-            .map(Arc::new))
+        let Some(fetched) = shared.cached(key).await? else {
+            return Ok(None);
+        };
+        let will_do = want.accepts_kept(&fetched, &self.ttls, now_ms())
+            || (want == Want::Current && fetched.asked_at_ms >= began_ms);
+        if !will_do {
+            return Ok(None);
+        }
+        let fetched = Arc::new(fetched);
+        self.cache.insert(key, fetched.clone()).await;
+        Ok(Some(fetched))
+    }
+
+    /// Asks the vendor. Its answer is kept (here and in Redis) and announced; a request to
+    /// wait (`Retry-After`) blocks the order here and for every instance.
+    async fn ask_vendor(&self, target: &Target, id: &str, key: &str) -> Answer {
+        match self.upstream.fetch(target, id).await {
+            Ok(fetched) => {
+                let fetched = Arc::new(fetched);
+                // The vendor was asked: its answer is served whatever Redis does next.
+                if let Some(shared) = self.shared_up() {
+                    let ttl = self.ttls.remaining(&fetched, now_ms());
+                    let _ = shared.store(key, &fetched, ttl).await;
+                }
+                self.cache.insert(key, fetched.clone()).await;
+                self.announce(key, &fetched).await;
+                Ok(fetched)
+            }
+            Err(ProxyError::VendorWait { wait }) => {
+                self.blocks.hold(key, wait).await;
+                if let Some(shared) = self.shared_up() {
+                    let _ = shared.block(key, wait).await;
+                }
+                Err(rate_limited(wait))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The last good answer while the vendor asks us to wait for `key`: this instance's,
+    /// else the one kept in Redis.
+    async fn while_the_vendor_waits(&self, key: &str) -> Option<Arc<Fetched>> {
+        self.blocks.remaining(key).await?;
+        if let Some(kept) = self.cache.last_good(key).await {
+            return Some(kept);
+        }
+        let fetched = Arc::new(self.shared_up()?.cached(key).await.ok()??);
+        self.cache.insert(key, fetched.clone()).await;
+        Some(fetched)
     }
 
     /// Wakes this instance's streams at once, and every other instance's through Redis.
     async fn announce(&self, key: &str, fetched: &Fetched) {
         self.hub.publish(key, update(fetched));
-        if let Some(shared) = self.shared.as_deref().filter(|shared| shared.is_up()) {
+        if let Some(shared) = self.shared_up() {
             let _ = shared.publish(key, fetched).await;
         }
+    }
+
+    fn shared_up(&self) -> Option<&Shared> {
+        self.shared.as_deref().filter(|shared| shared.is_up())
+    }
+}
+
+fn rate_limited(wait: Duration) -> ProxyError {
+    ProxyError::RateLimited {
+        retry_after_secs: whole_seconds_at_least_one(wait),
     }
 }
 
@@ -181,6 +302,7 @@ pub fn update(fetched: &Fetched) -> Update {
     Update {
         body: fetched.body.clone(),
         terminal: fetched.terminal,
+        status: fetched.status,
         asked_at_ms: fetched.asked_at_ms,
     }
 }

@@ -17,6 +17,7 @@ use crate::error::ProxyError;
 use crate::hooks::Replays;
 use crate::mock::scenarios;
 use crate::orders::Orders;
+use crate::schedule::Schedules;
 use crate::secret::Secret;
 use crate::upstream::Target;
 use crate::{events, hooks, ids, token, vendor};
@@ -32,7 +33,8 @@ pub enum Targets {
 
 pub struct AppState {
     pub targets: Targets,
-    pub orders: Orders,
+    pub orders: Arc<Orders>,
+    pub schedules: Arc<Schedules>,
     pub token_secret: Secret,
     pub webhook_secret: Option<Secret>,
     pub replays: Replays,

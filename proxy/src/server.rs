@@ -16,7 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::cache::{OrderCache, Ttls};
+use crate::cache::Ttls;
 use crate::client;
 use crate::config::{Config, UpstreamConfig};
 use crate::hooks::Replays;
@@ -25,6 +25,7 @@ use crate::limits::RateLimits;
 use crate::mock::{self, MockHandle};
 use crate::orders::Orders;
 use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::schedule::Schedules;
 use crate::shared::Shared;
 use crate::slots::ConnectionSlots;
 use crate::upstream::{Target, Upstream};
@@ -36,6 +37,7 @@ pub struct Server {
     mock: Option<MockHandle>,
     hub: Arc<Hub>,
     connections: Arc<ConnectionSlots>,
+    schedules: Arc<Schedules>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     background: Vec<JoinHandle<()>>,
@@ -59,6 +61,11 @@ impl Server {
     /// Client connections open on this instance.
     pub fn open_connections(&self) -> usize {
         self.connections.open()
+    }
+
+    /// Live orders whose vendor schedule runs on this instance (holding its lease or not).
+    pub fn schedules(&self) -> usize {
+        self.schedules.running()
     }
 
     /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
@@ -96,10 +103,14 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
                     api_key: config.api_key.clone(),
                     api_secret: config.api_secret.clone(),
                 },
-                config.webhook_secret.clone().map(|secret| mock::Notify {
-                    url: format!("http://{addr}/hooks/order"),
-                    secret,
-                }),
+                config
+                    .webhook_secret
+                    .clone()
+                    .filter(|_| config.mock_webhooks)
+                    .map(|secret| mock::Notify {
+                        url: format!("http://{addr}/hooks/order"),
+                        secret,
+                    }),
                 config.mock_speed,
             )
             .await?;
@@ -124,17 +135,19 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         live: config.live_ttl,
     };
     let hub = Hub::new(config.streams);
+    let orders = Orders::new(
+        upstream,
+        ttls,
+        Arc::new(RateLimits::new(&config.limits)),
+        hub.clone(),
+        shared.clone(),
+        config.upstream_timeout,
+    );
+    let schedules = Schedules::new(&config.schedule, &config.limits, orders.clone());
     let state = Arc::new(AppState {
         targets,
-        orders: Orders {
-            upstream,
-            cache: OrderCache::new(ttls),
-            ttls,
-            limits: Arc::new(RateLimits::new(&config.limits)),
-            hub: hub.clone(),
-            shared: shared.clone(),
-            upstream_timeout: config.upstream_timeout,
-        },
+        orders,
+        schedules: schedules.clone(),
         token_secret: config.token_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),
         replays: Replays::new(),
@@ -173,6 +186,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         mock,
         hub,
         connections,
+        schedules,
         shutdown,
         task,
         background,

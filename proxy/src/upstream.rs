@@ -8,13 +8,15 @@ use order_widget::providers::{self, ParseError};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use reqwest::StatusCode;
 
-use crate::cache::Fetched;
+use crate::cache::{now_ms, Fetched};
 use crate::error::ProxyError;
 use crate::secret::Secret;
 use crate::vendor;
 
 /// Larger answers are refused: a 500-code order is ~60 KB.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// The longest `Retry-After` obeyed; a vendor asking for more is asked again after an hour.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// Where one vendor is reached.
 #[derive(Debug, Clone)]
@@ -59,7 +61,7 @@ impl Upstream {
             vendor::order_path(target.vendor, id)
         );
         let started = Instant::now();
-        let asked_at_ms = crate::cache::now_ms();
+        let asked_at_ms = now_ms();
         let result = self
             .client
             .get(&url)
@@ -86,7 +88,7 @@ impl Upstream {
             }
         })?;
         let status = response.status();
-        let retry_after = retry_after_secs(response.headers());
+        let retry_after = retry_after(response.headers());
         let body = read_capped(response).await;
         let latency = started.elapsed();
         tracing::info!(
@@ -145,6 +147,7 @@ impl Upstream {
                 Ok(Fetched {
                     body: body.into(),
                     terminal: order.terminal,
+                    status: order.status,
                     upstream_latency: latency,
                     asked_at_ms,
                 })
@@ -167,18 +170,24 @@ impl Upstream {
     }
 }
 
+/// A `429`, or a `503` with `Retry-After`, is the vendor asking us to wait: `VendorWait`
+/// with its wait (1 s when a 429 says nothing), which blocks the order (see `block`).
 fn check_status(
     vendor: Vendor,
     status: StatusCode,
-    retry_after: Option<u64>,
+    retry_after: Option<Duration>,
 ) -> Result<(), ProxyError> {
-    match status {
-        StatusCode::OK => Ok(()),
-        StatusCode::NOT_FOUND => Err(ProxyError::NotFound),
-        StatusCode::TOO_MANY_REQUESTS => Err(ProxyError::RateLimited {
-            retry_after_secs: retry_after.unwrap_or(1).clamp(1, 3600),
-        }),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+    let wait = |retry_after: Duration| ProxyError::VendorWait {
+        wait: retry_after.clamp(Duration::from_secs(1), MAX_RETRY_AFTER),
+    };
+    match (status, retry_after) {
+        (StatusCode::OK, _) => Ok(()),
+        (StatusCode::NOT_FOUND, _) => Err(ProxyError::NotFound),
+        (StatusCode::TOO_MANY_REQUESTS, _) => {
+            Err(wait(retry_after.unwrap_or(Duration::from_secs(1))))
+        }
+        (StatusCode::SERVICE_UNAVAILABLE, Some(retry_after)) => Err(wait(retry_after)),
+        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => {
             tracing::error!(
                 vendor = vendor.as_str(),
                 upstream_status = status.as_u16(),
@@ -190,9 +199,10 @@ fn check_status(
     }
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and treated as absent).
-fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+/// `Retry-After` as delay-seconds or an HTTP date, read as the widget reads it.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    order_widget::poll::parse_retry_after(text, now_ms())
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<String, ProxyError> {
@@ -211,4 +221,49 @@ async fn read_capped(mut response: reqwest::Response) -> Result<String, ProxyErr
         }
     }
     String::from_utf8(body).map_err(|_| ProxyError::UpstreamInvalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waits(status: u16, retry_after: Option<&str>) -> Result<(), ProxyError> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = retry_after {
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        }
+        let status = StatusCode::from_u16(status).unwrap();
+        check_status(Vendor::Hsmail, status, super::retry_after(&headers))
+    }
+
+    fn wait(seconds: u64) -> Result<(), ProxyError> {
+        Err(ProxyError::VendorWait {
+            wait: Duration::from_secs(seconds),
+        })
+    }
+
+    #[test]
+    fn the_vendors_wait_in_seconds_or_as_an_http_date() {
+        assert_eq!(waits(429, Some("3")), wait(3));
+        assert_eq!(waits(429, None), wait(1));
+        assert_eq!(waits(429, Some("soon")), wait(1));
+        assert_eq!(waits(429, Some("999999")), wait(3600));
+        let soon = std::time::SystemTime::now() + Duration::from_millis(9_500);
+        let date = httpdate::fmt_http_date(soon);
+        let Err(ProxyError::VendorWait { wait: until_then }) = waits(429, Some(&date)) else {
+            panic!("a wait");
+        };
+        assert!(
+            until_then > Duration::from_millis(8_400) && until_then <= Duration::from_millis(9_500),
+            "{until_then:?}: until the date, not rounded"
+        );
+        assert_eq!(
+            waits(429, Some("Sun, 06 Nov 1994 08:49:37 GMT")),
+            wait(1),
+            "a date in the past: at least a second"
+        );
+        assert_eq!(waits(503, Some("7")), wait(7));
+        assert_eq!(waits(503, None), Err(ProxyError::UpstreamUnavailable));
+        assert_eq!(waits(200, Some("7")), Ok(()));
+    }
 }

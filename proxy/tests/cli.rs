@@ -548,3 +548,44 @@ fn redis_needs_a_long_enough_cache_key() {
     assert!(stderr.contains("at least 32 characters"), "{stderr}");
     assert!(!stderr.contains("short-key-DO-NOT-LEAK"));
 }
+
+/// `serve --mock --mock-webhooks off`: like most real vendors, the mock vendors send no
+/// webhook; the proxy's own schedule still shows each change on the stream within the
+/// polling target.
+#[tokio::test]
+async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
+    const DELIVERED_AFTER: Duration = Duration::from_millis(2_500); // 10 s at 4×
+    let mut served = serve(&["--mock", "--mock-webhooks", "off", "--mock-speed", "4"]);
+    let id = "HSM000000010";
+    let token: serde_json::Value = client()
+        .get(format!("{}/demo/token/{id}", served.url))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    let token = token["token"].as_str().expect("a token");
+    let opened = std::time::Instant::now();
+    let mut stream = common::events::EventStream::open(&served.url, id, token).await;
+    let mut seen = Vec::new();
+    while let Some(order) = stream.next_order(Duration::from_secs(10)).await {
+        seen.push(order);
+    }
+    let delay = opened.elapsed().saturating_sub(DELIVERED_AFTER);
+    assert!(seen[0].contains("PENDING"), "{}", seen[0]);
+    assert!(seen.last().is_some_and(|last| last.contains("COMPLETED")));
+    println!(
+        "without webhooks: {} events, delivery shown at most {delay:?} after the vendor's change",
+        seen.len()
+    );
+    assert!(delay <= Duration::from_secs(3), "{delay:?}");
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status();
+    let _ = served.child.wait();
+    let log = served.log.lock().unwrap().clone();
+    assert!(log.contains("upstream answered"), "the log was read");
+    assert!(!log.contains("webhook accepted"), "no mock vendor sent one");
+}

@@ -205,9 +205,9 @@ async fn per_client_limit_counts_every_request() {
 }
 
 #[tokio::test]
-async fn vendor_rate_limit_is_passed_on_with_retry_after() {
+async fn vendor_rate_limit_is_passed_on_with_retry_after_and_obeyed() {
     let server = start(mock_config()).await;
-    let id = "1004"; // 429 twice, then delivered
+    let id = "1004"; // 429 with Retry-After: 1 twice, then delivered
     for _ in 0..2 {
         let (status, retry_after, body) = fetch(&server, id).await;
         assert_eq!(
@@ -215,8 +215,18 @@ async fn vendor_rate_limit_is_passed_on_with_retry_after() {
             (429, Some("1"), Some("rate_limited"))
         );
     }
-    let (status, _, body) = fetch(&server, id).await;
-    assert_eq!((status, body["status"].as_str()), (200, Some("delivered")));
+    assert_eq!(
+        hits(&server, id),
+        1,
+        "no call before the vendor's Retry-After"
+    );
+    // A client that obeys the Retry-After it was given.
+    for expected in [429, 200] {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (status, _, body) = fetch(&server, id).await;
+        assert_eq!(status, expected, "{body}");
+    }
+    assert_eq!(hits(&server, id), 3);
 }
 
 #[tokio::test]

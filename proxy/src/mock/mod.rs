@@ -1,7 +1,8 @@
 //! In-process mock vendors: a real axum server on an ephemeral loopback port, one route
 //! per vendor under `/<vendor>/…` speaking that vendor's spec JSON, checking its auth
 //! header, and playing the scripted lifecycles of [`scenarios`]. Like a vendor that sends
-//! webhooks, it notifies the proxy's own `POST /hooks/order` (signed) at every phase change.
+//! webhooks, it notifies the proxy's own `POST /hooks/order` (signed) at every phase change,
+//! unless started without [`Notify`] (`serve --mock-webhooks off`).
 
 pub mod bdvoucher;
 pub mod hsmail;

@@ -76,6 +76,9 @@ pub const SCENARIOS: &[Scenario] = &[
     Scenario { id: "HSM000000010", provider: Vendor::Hsmail, title: "Delivered after ~10 s",
         description: "Pending, processing after ~4 s, completed with two codes after ~10 s.",
         timeline: &[(0, Pending), (4, Processing), (10, Delivered)], codes: 2, behaviour: Normal },
+    Scenario { id: "HSM000000020", provider: Vendor::Hsmail, title: "Delivered after ~20 s",
+        description: "Pending, completed with two codes after ~20 s (for a vendor without webhooks: serve --mock-webhooks off).",
+        timeline: &[(0, Pending), (20, Delivered)], codes: 2, behaviour: Normal },
     Scenario { id: "HSM00SERVICE", provider: Vendor::Hsmail, title: "Service order (no codes)",
         description: "isService: an admin completes it by hand after ~10 s; no codes are delivered.",
         timeline: &[(0, Processing), (10, Delivered)], codes: 0, behaviour: Normal },
@@ -170,5 +173,8 @@ mod tests {
         assert_eq!(delayed.phase_at(0), Phase::Pending);
         assert_eq!(delayed.phase_at(5), Phase::Processing);
         assert_eq!(delayed.phase_at(10), Phase::Delivered);
+        let slow = find("HSM000000020").unwrap();
+        assert_eq!(slow.phase_at(19), Phase::Pending);
+        assert_eq!(slow.phase_at(20), Phase::Delivered);
     }
 }

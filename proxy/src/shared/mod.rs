@@ -1,5 +1,6 @@
-//! State shared by every instance through Redis (`--redis`): the vendor budgets, the
-//! encrypted order cache, single flight, webhook replays and order updates (pub/sub).
+//! State shared by every instance through Redis (`--redis`): the vendor budgets and blocks
+//! (`Retry-After`), the encrypted order cache, single flight, the schedule leases, webhook
+//! replays and order updates (pub/sub).
 //!
 //! Every call has a short timeout. A failure marks Redis down (one warning) and the caller
 //! answers with this instance's own limits and cache; a background ping notices when Redis
@@ -7,21 +8,25 @@
 
 pub mod budget;
 pub mod health;
+pub mod lease;
 pub mod pubsub;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use order_widget::model::Status;
 use redis::aio::ConnectionManager;
 use redis::{Client, RedisError, Script};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::cache::Fetched;
+use crate::cache::{Fetched, LAST_GOOD_KEPT};
 use crate::config::{Limits, RedisConfig};
 use crate::seal::Sealer;
+use budget::Spend;
 use health::Health;
+use lease::Taking;
 
 const PREFIX: &str = "order-proxy:";
 /// Longest wait for one Redis call before answering without it.
@@ -44,7 +49,10 @@ pub struct Shared {
     instance: String,
     counter: AtomicU64,
     budget: Script,
+    block: Script,
     release: Script,
+    take_lease: Script,
+    renew_lease: Script,
 }
 
 /// An order answer as sealed in Redis.
@@ -52,7 +60,14 @@ pub struct Shared {
 struct Envelope {
     body: String,
     terminal: bool,
+    /// Absent in what an older version stored.
+    #[serde(default = "unknown")]
+    status: Status,
     asked_at_ms: u64,
+}
+
+fn unknown() -> Status {
+    Status::Unknown
 }
 
 impl From<Envelope> for Fetched {
@@ -60,6 +75,7 @@ impl From<Envelope> for Fetched {
         Fetched {
             body: envelope.body.into(),
             terminal: envelope.terminal,
+            status: envelope.status,
             upstream_latency: Duration::ZERO,
             asked_at_ms: envelope.asked_at_ms,
         }
@@ -97,9 +113,12 @@ impl Shared {
             instance: hex::encode(instance),
             counter: AtomicU64::new(0),
             budget: Script::new(budget::SCRIPT),
+            block: Script::new(budget::BLOCK_SCRIPT),
             release: Script::new(
                 "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
             ),
+            take_lease: Script::new(lease::TAKE),
+            renew_lease: Script::new(lease::RENEW),
         }))
     }
 
@@ -145,8 +164,8 @@ impl Shared {
             .map(Fetched::from))
     }
 
-    /// Keeps `fetched` for every instance for `ttl` (at least a moment, so that the
-    /// instances waiting on this fetch can read it).
+    /// Keeps `fetched` for every instance: served as current for `ttl` (readers check its
+    /// age), and as the last good answer for [`LAST_GOOD_KEPT`] or `ttl` if longer.
     pub async fn store(
         &self,
         order_key: &str,
@@ -155,7 +174,7 @@ impl Shared {
     ) -> Result<(), Unavailable> {
         let key = cache_key(order_key);
         let sealed = self.seal(&key, fetched)?;
-        let millis = ttl.as_millis().max(200) as u64;
+        let millis = ttl.max(LAST_GOOD_KEPT).as_millis() as u64;
         self.call::<()>(
             redis::cmd("SET")
                 .arg(&key)
@@ -199,47 +218,95 @@ impl Shared {
 
     /// Gives the lock back, unless it expired and someone else holds it now.
     pub async fn unlock(&self, lock: Lock) {
-        let mut connection = self.connection.clone();
-        let released = tokio::time::timeout(
-            CALL_TIMEOUT,
-            self.release
-                .key(&lock.key)
-                .arg(&lock.owner)
-                .invoke_async::<i64>(&mut connection),
-        )
-        .await;
-        if !matches!(released, Ok(Ok(_))) {
-            self.health.mark_down("unlock");
-        }
+        self.give_back(&lock.key, &lock.owner).await;
     }
 
-    /// Spends one call from every vendor window for `order_key`, or says how long to wait.
-    pub async fn spend_budget(&self, order_key: &str) -> Result<Result<(), Duration>, Unavailable> {
+    /// Unless the vendor asked us to wait for `order_key`, spends one call from every
+    /// vendor window for it; otherwise says how long to wait, and why.
+    pub async fn spend_budget(&self, order_key: &str) -> Result<Spend, Unavailable> {
         let windows = budget::windows(PREFIX, order_key, &self.limits);
         let mut invocation = self.budget.prepare_invoke();
-        invocation.arg(self.unique());
+        invocation.key(block_key(order_key)).arg(self.unique());
         for window in &windows {
             invocation
                 .key(&window.key)
                 .arg(window.limit)
                 .arg(window.length.as_millis() as u64);
         }
+        self.invoke(&invocation).await.map(Spend::from_reply)
+    }
+
+    /// The vendor asked us to wait `wait` before calling it for `order_key` again: no
+    /// instance does.
+    pub async fn block(&self, order_key: &str, wait: Duration) -> Result<(), Unavailable> {
+        let mut invocation = self.block.prepare_invoke();
+        invocation
+            .key(block_key(order_key))
+            .arg(wait.as_millis().max(1) as u64);
+        self.invoke::<i64>(&invocation).await.map(drop)
+    }
+
+    /// A new owner name for a lease, unique across instances.
+    pub fn lease_owner(&self) -> String {
+        self.unique()
+    }
+
+    /// Takes the schedule lease of `order_key` for `length`, unless another owner holds it.
+    pub async fn take_lease(
+        &self,
+        order_key: &str,
+        owner: &str,
+        length: Duration,
+    ) -> Result<Taking, Unavailable> {
+        let mut invocation = self.take_lease.prepare_invoke();
+        invocation
+            .key(lease_key(order_key))
+            .arg(owner)
+            .arg(length.as_millis() as u64);
+        self.invoke(&invocation).await.map(Taking::from_reply)
+    }
+
+    /// Extends the lease `owner` holds by `length` from now; false if it is not `owner`'s.
+    pub async fn renew_lease(
+        &self,
+        order_key: &str,
+        owner: &str,
+        length: Duration,
+    ) -> Result<bool, Unavailable> {
+        let mut invocation = self.renew_lease.prepare_invoke();
+        invocation
+            .key(lease_key(order_key))
+            .arg(owner)
+            .arg(length.as_millis() as u64);
+        self.invoke::<i64>(&invocation)
+            .await
+            .map(|renewed| renewed == 1)
+    }
+
+    /// Gives the lease back, if `owner` still holds it.
+    pub async fn release_lease(&self, order_key: &str, owner: &str) {
+        self.give_back(&lease_key(order_key), owner).await;
+    }
+
+    /// Deletes `key` if it holds `owner` (a lock or a lease that may have passed to another).
+    async fn give_back(&self, key: &str, owner: &str) {
+        let mut invocation = self.release.prepare_invoke();
+        invocation.key(key).arg(owner);
+        let _ = self.invoke::<i64>(&invocation).await;
+    }
+
+    async fn invoke<T: redis::FromRedisValue>(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, Unavailable> {
         let mut connection = self.connection.clone();
-        let wait_ms = match tokio::time::timeout(
-            CALL_TIMEOUT,
-            invocation.invoke_async::<u64>(&mut connection),
-        )
-        .await
+        match tokio::time::timeout(CALL_TIMEOUT, invocation.invoke_async::<T>(&mut connection))
+            .await
         {
-            Ok(Ok(wait_ms)) => wait_ms,
-            Ok(Err(error)) => return Err(self.failed(&error)),
-            Err(_) => return Err(self.timed_out()),
-        };
-        Ok(if wait_ms == 0 {
-            Ok(())
-        } else {
-            Err(Duration::from_millis(wait_ms))
-        })
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(self.failed(&error)),
+            Err(_) => Err(self.timed_out()),
+        }
     }
 
     /// Records an accepted webhook signature; false if some instance already accepted it.
@@ -280,6 +347,7 @@ impl Shared {
         let envelope = Envelope {
             body: fetched.body.to_string(),
             terminal: fetched.terminal,
+            status: fetched.status,
             asked_at_ms: fetched.asked_at_ms,
         };
         let plain = serde_json::to_vec(&envelope).map_err(|_| Unavailable)?;
@@ -301,4 +369,12 @@ impl Shared {
 
 fn cache_key(order_key: &str) -> String {
     format!("{PREFIX}order:{order_key}")
+}
+
+fn block_key(order_key: &str) -> String {
+    format!("{PREFIX}block:{order_key}")
+}
+
+fn lease_key(order_key: &str) -> String {
+    format!("{PREFIX}lease:{order_key}")
 }

@@ -142,3 +142,26 @@ pub async fn fetch(server: &Server, id: &str) -> (u16, Option<String>, serde_jso
 pub fn hits(server: &Server, id: &str) -> u32 {
     server.mock().expect("mock mode").hits(id)
 }
+
+/// The most vendor calls one order's schedule makes within `window` of its first call, over
+/// many jitter seeds, with every answer unchanged: "one schedule's worth".
+pub fn one_schedule(config: order_widget::poll::PollConfig, window: Duration) -> u32 {
+    use order_widget::poll::{Next, Outcome, Schedule};
+    let window = window.as_millis() as u64;
+    (0..50)
+        .map(|seed| {
+            let mut schedule = Schedule::new(config, seed, 0);
+            let (mut now, mut calls) = (0, 0);
+            while now <= window {
+                calls += 1;
+                schedule.on_request(now);
+                match schedule.on(Outcome::Unchanged, now) {
+                    Next::After(delay) => now += (delay.as_millis() as u64).max(1),
+                    _ => break,
+                }
+            }
+            calls
+        })
+        .max()
+        .unwrap_or(0)
+}

@@ -1,7 +1,9 @@
 //! `cargo xtask poll-report`: simulate our polling schedule against a fixed 5 s interval
-//! and an uncapped doubling backoff, print the table, write it into README.md between
-//! the `poll-report` markers, and plot detection delay in `docs/poll-delay.svg`.
+//! and an uncapped doubling backoff, and ten pages on one order holding a schedule each
+//! against order-proxy holding one for all; print the table, write it into README.md
+//! between the `poll-report` markers, and plot detection delay in `docs/poll-delay.svg`.
 
+mod pages;
 mod plot;
 mod table;
 
@@ -23,16 +25,28 @@ pub enum Kind {
     Ours,
     Fixed,
     Doubling,
+    /// [`pages::PAGES`] pages on the order, each with our schedule (the widget holds it).
+    PagesOwnSchedules,
+    /// The same pages, with order-proxy keeping one schedule and pushing each change.
+    PagesProxySchedule,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Ours, Kind::Fixed, Kind::Doubling];
+    pub const ALL: [Kind; 5] = [
+        Kind::Ours,
+        Kind::Fixed,
+        Kind::Doubling,
+        Kind::PagesOwnSchedules,
+        Kind::PagesProxySchedule,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             Kind::Ours => "our schedule",
             Kind::Fixed => "fixed 5 s interval",
             Kind::Doubling => "doubling 1, 2, 4 … s (uncapped)",
+            Kind::PagesOwnSchedules => "10 pages, a schedule each (widget-held)",
+            Kind::PagesProxySchedule => "10 pages, one schedule in order-proxy (pushed)",
         }
     }
 }
@@ -80,6 +94,13 @@ fn measure() -> Vec<Measurement> {
                 Kind::Ours => worst_over_seeds(simulation_config(), 0..SEEDS, delivery),
                 Kind::Fixed => worst_case(&fixed, delivery),
                 Kind::Doubling => worst_case(&doubling, delivery),
+                Kind::PagesOwnSchedules => {
+                    pages::own_schedules(simulation_config(), 0..SEEDS, delivery)
+                }
+                // One schedule, whatever the number of pages: our schedule's row again.
+                Kind::PagesProxySchedule => {
+                    worst_over_seeds(simulation_config(), 0..SEEDS, delivery)
+                }
             };
             measurements.push(Measurement {
                 delivery,

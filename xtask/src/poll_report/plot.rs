@@ -67,6 +67,9 @@ pub fn draw(measurements: &[Measurement], path: &Path) -> Result<(), String> {
             Kind::Ours => BLUE,
             Kind::Fixed => RGBColor(0, 150, 60),
             Kind::Doubling => RED,
+            Kind::PagesOwnSchedules => RGBColor(220, 130, 0),
+            // One schedule however many pages: our schedule's line (see its legend).
+            Kind::PagesProxySchedule => continue,
         };
         let points: Vec<(f64, f64)> = measurements
             .iter()
@@ -104,7 +107,11 @@ fn legend_label(kind: Kind, measurements: &[Measurement]) -> String {
         .map(|m| m.run.max_per_hour)
         .max()
         .unwrap_or(0);
-    format!("{}: up to {most} requests/hour", kind.label())
+    let also = match kind {
+        Kind::Ours => " (= order-proxy's for 10 pages)",
+        _ => "",
+    };
+    format!("{}{also}: up to {most} requests/hour", kind.label())
 }
 
 fn axis_time(secs: f64) -> String {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use order_widget::poll::simulate::{simulation_config, target_delay};
 
+use super::pages::{LIVE_TTL, OPENED_EVERY, PAGES};
 use super::{Kind, Measurement};
 
 pub fn markdown(measurements: &[Measurement]) -> String {
@@ -25,6 +26,23 @@ pub fn markdown(measurements: &[Measurement]) -> String {
          Target: detection delay ≤ max(3 s, 10 % of the delivery time). \
          The last column is our detection delay divided by that strategy's (below 1: ours notices sooner).\n\n",
         config.budget_per_hour, config.burst_per_10s
+    );
+    let _ = write!(
+        out,
+        "The two page rows put {PAGES} pages on one order, opening {} apart. Widget-held: \
+         each page polls on our schedule (its own jitter seed) through order-proxy's {} live \
+         cache, so a poll within {} of the last vendor call is answered from that call; the \
+         detection delay is the worst page's, counted from the delivery or from when the \
+         page opened if later. Proxy-held: order-proxy keeps one schedule for the order (the \
+         same configuration: the proxy's is the default with a one-hour maximum wait) and \
+         pushes each change to every page's event stream, so its requests and delay are one \
+         schedule's whatever the number of pages; the push itself is not simulated \
+         (`proxy/tests/schedule.rs` and `schedule_redis.rs` measure it on loopback). Requests \
+         over the budget are counted as made: order-proxy would refuse them (429) and the \
+         pages would back off, which is not simulated either.\n\n",
+        duration(OPENED_EVERY),
+        duration(LIVE_TTL),
+        duration(LIVE_TTL),
     );
     out.push_str(
         "| Delivery | Strategy | Requests | Detection delay | Max / hour | Max / 10 s | Our delay vs this |\n",
