@@ -113,7 +113,8 @@ impl Demo {
         Demo::start_with(browser, viewport, &FAST_MOCK_ORDERS).await
     }
 
-    async fn start_with(browser: Browser, viewport: Viewport, flags: &[&str]) -> Result<Demo> {
+    /// The demo served with extra `order-proxy serve` flags.
+    pub async fn start_with(browser: Browser, viewport: Viewport, flags: &[&str]) -> Result<Demo> {
         let proxy = Proxy::start(&proxy_binary()?, flags).await?;
         let session = Session::for_test(browser, viewport).await?;
         Ok(Demo {
