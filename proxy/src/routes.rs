@@ -33,6 +33,9 @@ pub struct AppState {
     pub targets: Targets,
     pub orders: Orders,
     pub token_secret: Secret,
+    /// The audience tokens are bound to; `None`: the vendor's name.
+    pub token_audience: Option<String>,
+    pub token_rules: token::Rules,
     pub webhook_secret: Option<Secret>,
     pub replays: Replays,
 }
@@ -114,10 +117,15 @@ impl AppState {
             return Err(ProxyError::InvalidOrderId);
         }
         let presented = token.ok_or(ProxyError::TokenMissing)??;
+        let claims = token::Claims {
+            audience: self.audience_for(target),
+            order_id: id,
+        };
         token::verify(
             self.token_secret.expose().as_bytes(),
-            id,
+            claims,
             presented.trim(),
+            self.token_rules,
             token::now_unix(),
         )
         .map_err(|error| match error {
@@ -125,6 +133,14 @@ impl AppState {
             token::TokenError::Expired => ProxyError::TokenExpired,
         })?;
         Ok(target)
+    }
+
+    /// Whom this proxy's tokens for `target`'s orders are for: the configured audience,
+    /// else the vendor's name (so a token for one vendor never opens another's order).
+    pub fn audience_for<'a>(&'a self, target: &Target) -> &'a str {
+        self.token_audience
+            .as_deref()
+            .unwrap_or(target.vendor.as_str())
     }
 
     pub fn target_for(&self, id: &str, provider: Option<&str>) -> Result<&Target, ProxyError> {

@@ -127,6 +127,8 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
             upstream_timeout: config.upstream_timeout,
         },
         token_secret: config.token_secret.clone(),
+        token_audience: config.token_audience.clone(),
+        token_rules: config.token_rules,
         webhook_secret: config.webhook_secret.clone(),
         replays: Replays::new(),
     });
@@ -137,9 +139,9 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
     }
 
-    let mut app = routes::router(state).merge(demo::static_routes(&config.assets));
+    let mut app = routes::router(state.clone()).merge(demo::static_routes(&config.assets));
     if config.is_mock() {
-        app = app.merge(demo::mock_routes(config.token_secret.clone()));
+        app = app.merge(demo::mock_routes(state));
     }
     let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
 

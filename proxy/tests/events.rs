@@ -19,7 +19,7 @@ async fn refused_streams_never_reach_the_vendor() {
     let missing = EventStream::open_url(&format!("{url}/api/orders/{id}/events")).await;
     assert_eq!(missing.status, 401);
     assert!(missing.text().await.contains("token_missing"));
-    let forged = token::mint(b"not-the-shops-secret-at-all", id, Duration::from_secs(600));
+    let forged = token_signed_with(b"not-the-shops-secret-at-all", "hsmail", id);
     let refused = EventStream::open(&url, id, &forged).await;
     assert_eq!(refused.status, 403);
     let other = EventStream::open(&url, id, &token_for("HSM000000001")).await;
