@@ -19,6 +19,7 @@ pub struct Counting {
     hits: Mutex<HashMap<String, u32>>,
     delivered: AtomicBool,
     latency: Mutex<Duration>,
+    mixed_up_with: Mutex<Option<String>>,
 }
 
 impl Counting {
@@ -33,6 +34,11 @@ impl Counting {
     /// From now on every order is delivered (with codes).
     pub fn deliver(&self) {
         self.delivered.store(true, Ordering::SeqCst);
+    }
+
+    /// From now on (until `None`) every answer is the body of order `other` instead.
+    pub fn mix_up_with(&self, other: Option<&str>) {
+        *self.mixed_up_with.lock().unwrap() = other.map(str::to_owned);
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -93,6 +99,7 @@ async fn answer(
     };
     let scenario = scenarios::find("HSM000000010").expect("scenario");
     let mut body = hsmail::order(scenario, phase);
-    body["data"]["id"] = serde_json::Value::String(id);
+    let answered = vendor.mixed_up_with.lock().unwrap().clone().unwrap_or(id);
+    body["data"]["id"] = serde_json::Value::String(answered);
     Json(body)
 }
