@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve `GET /api/orders/{id}` (and the demo with --mock).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print an order token for `--order` at `--provider` (uses ORDER_PROXY_TOKEN_SECRET).
     Token(TokenArgs),
     /// Read one vendor body on stdin, print the canonical order JSON.

@@ -8,7 +8,7 @@ use order_proxy::{ids, serve, token};
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => run_serve(*args),
         Command::Token(args) => run_token(args),
         Command::Normalize(args) => run_normalize(args),
     }

@@ -22,6 +22,7 @@ fn command() -> Command {
         .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
         .env_remove("ORDER_PROXY_REDIS_URL")
         .env_remove("ORDER_PROXY_CACHE_KEY")
+        .env_remove("ORDER_PROXY_REDIS_CA_FILE")
         .env_remove("RUST_LOG");
     command
 }
@@ -780,4 +781,42 @@ fn plain_http_upstream_only_on_loopback_or_when_allowed() {
         let log = served.stop();
         assert!(log.contains("listening"), "{args:?} starts");
     }
+}
+
+#[test]
+fn a_redis_ca_file_must_be_readable_hold_a_certificate_and_go_with_rediss() {
+    let dir = std::env::temp_dir().join(format!("order-proxy-cli-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let not_pem = dir.join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "not a certificate").expect("written");
+    let serve_with = |url: &str, ca: &Path, via_env: bool| {
+        let mut command = command();
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--mock", "--redis", url])
+            .env("ORDER_PROXY_CACHE_KEY", CACHE_KEY);
+        if via_env {
+            command.env("ORDER_PROXY_REDIS_CA_FILE", ca);
+        } else {
+            command.arg("--redis-ca").arg(ca);
+        }
+        let output = command.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let missing = dir.join("missing.pem");
+    for via_env in [false, true] {
+        let (code, stderr) = serve_with("rediss://127.0.0.1:9", &missing, via_env);
+        assert_eq!(code, Some(1));
+        assert!(stderr.contains("cannot read the Redis CA file"), "{stderr}");
+    }
+    let (code, stderr) = serve_with("redis://127.0.0.1:9", &not_pem, false);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("needs a rediss:// URL"), "{stderr}");
+    let (code, stderr) = serve_with("rediss://127.0.0.1:9", &not_pem, false);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no PEM certificate"), "{stderr}");
+    assert!(!stderr.contains(CACHE_KEY));
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::events::{Block, EventStream};
 use common::*;
-use order_proxy::{token, StreamLimits};
+use order_proxy::StreamLimits;
 
 #[tokio::test]
 async fn refused_streams_never_reach_the_vendor() {

@@ -1,5 +1,6 @@
 //! State shared by every instance through Redis (`--redis`): the vendor budgets, the
 //! encrypted order cache, single flight, webhook replays and order updates (pub/sub).
+//! Per-order keys are named by [`Shared::per_order_key`], which hides the order id.
 //!
 //! Every call has a short timeout. A failure marks Redis down (one warning) and the caller
 //! answers with this instance's own limits and cache; a background ping notices when Redis
@@ -7,6 +8,7 @@
 
 pub mod budget;
 pub mod health;
+pub mod names;
 pub mod pubsub;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{Client, RedisError, Script};
+use redis::{Client, RedisError, Script, TlsCertificates};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -22,6 +26,7 @@ use crate::cache::Fetched;
 use crate::config::{Limits, RedisConfig};
 use crate::seal::Sealer;
 use health::Health;
+use names::KeyNames;
 
 const PREFIX: &str = "order-proxy:";
 /// Longest wait for one Redis call before answering without it.
@@ -38,6 +43,7 @@ pub struct Shared {
     client: Client,
     connection: ConnectionManager,
     sealer: Sealer,
+    names: KeyNames,
     limits: Limits,
     pub health: Health,
     /// Random per process: makes lock owners and budget entries unique across instances.
@@ -49,10 +55,20 @@ pub struct Shared {
 
 /// An order answer as sealed in Redis.
 #[derive(Serialize, Deserialize)]
-struct Envelope {
+pub struct Envelope {
     body: String,
     terminal: bool,
     asked_at_ms: u64,
+}
+
+impl From<&Fetched> for Envelope {
+    fn from(fetched: &Fetched) -> Envelope {
+        Envelope {
+            body: fetched.body.to_string(),
+            terminal: fetched.terminal,
+            asked_at_ms: fetched.asked_at_ms,
+        }
+    }
 }
 
 impl From<Envelope> for Fetched {
@@ -75,8 +91,7 @@ pub struct Lock {
 impl Shared {
     /// Connects lazily: the proxy starts (degraded) even while Redis is down.
     pub fn new(config: &RedisConfig, limits: Limits) -> Result<Arc<Self>, String> {
-        let client = Client::open(config.url.expose())
-            .map_err(|_| "--redis is not a valid redis:// URL".to_owned())?;
+        let client = client(config)?;
         let connection = ConnectionManager::new_lazy_with_config(
             client.clone(),
             redis::aio::ConnectionManagerConfig::new()
@@ -92,6 +107,7 @@ impl Shared {
             client,
             connection,
             sealer: Sealer::new(config.cache_key.expose()),
+            names: KeyNames::new(config.cache_key.expose()),
             limits,
             health: Health::new(),
             instance: hex::encode(instance),
@@ -136,9 +152,15 @@ impl Shared {
         self.health.is_up()
     }
 
+    /// The Redis key of `kind` (`order`, `flight`, …) for the order `order_key`
+    /// (`<vendor>:<id>`), which names no order: every per-order key is spelled here.
+    pub fn per_order_key(&self, kind: &str, order_key: &str) -> String {
+        self.names.per_order(PREFIX, kind, order_key)
+    }
+
     /// The cached answer for `order_key`, if another instance (or this one) fetched it.
     pub async fn cached(&self, order_key: &str) -> Result<Option<Fetched>, Unavailable> {
-        let key = cache_key(order_key);
+        let key = self.per_order_key("order", order_key);
         let sealed: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(&key)).await?;
         Ok(sealed
             .and_then(|sealed| self.open::<Envelope>(&key, &sealed))
@@ -153,8 +175,8 @@ impl Shared {
         fetched: &Fetched,
         ttl: Duration,
     ) -> Result<(), Unavailable> {
-        let key = cache_key(order_key);
-        let sealed = self.seal(&key, fetched)?;
+        let key = self.per_order_key("order", order_key);
+        let sealed = self.seal(&key, &Envelope::from(fetched))?;
         let millis = ttl.as_millis().max(200) as u64;
         self.call::<()>(
             redis::cmd("SET")
@@ -166,22 +188,23 @@ impl Shared {
         .await
     }
 
-    /// Tells every instance's subscribers about `fetched`.
+    /// Tells every instance's subscribers about `fetched`; the order is named only inside
+    /// the sealed message.
     pub async fn publish(&self, order_key: &str, fetched: &Fetched) -> Result<(), Unavailable> {
-        let sealed = self.seal(&pubsub::channel_context(order_key), fetched)?;
-        self.call::<i64>(
-            redis::cmd("PUBLISH")
-                .arg(pubsub::CHANNEL)
-                .arg(pubsub::message(order_key, &sealed)),
-        )
-        .await
-        .map(|_| ())
+        let announcement = pubsub::Announcement {
+            order_key: order_key.to_owned(),
+            answer: Envelope::from(fetched),
+        };
+        let sealed = self.seal(pubsub::CHANNEL, &announcement)?;
+        self.call::<i64>(redis::cmd("PUBLISH").arg(pubsub::CHANNEL).arg(sealed))
+            .await
+            .map(|_| ())
     }
 
     /// Takes the order's single-flight lock if nobody holds it.
     pub async fn lock(&self, order_key: &str, hold: Duration) -> Result<Option<Lock>, Unavailable> {
         let lock = Lock {
-            key: format!("{PREFIX}flight:{order_key}"),
+            key: self.per_order_key("flight", order_key),
             owner: self.unique(),
         };
         let taken: Option<String> = self
@@ -215,7 +238,8 @@ impl Shared {
 
     /// Spends one call from every vendor window for `order_key`, or says how long to wait.
     pub async fn spend_budget(&self, order_key: &str) -> Result<Result<(), Duration>, Unavailable> {
-        let windows = budget::windows(PREFIX, order_key, &self.limits);
+        let per_order = self.per_order_key("budget:order", order_key);
+        let windows = budget::windows(PREFIX, per_order, &self.limits);
         let mut invocation = self.budget.prepare_invoke();
         invocation.arg(self.unique());
         for window in &windows {
@@ -276,13 +300,8 @@ impl Shared {
         Unavailable
     }
 
-    fn seal(&self, context: &str, fetched: &Fetched) -> Result<Vec<u8>, Unavailable> {
-        let envelope = Envelope {
-            body: fetched.body.to_string(),
-            terminal: fetched.terminal,
-            asked_at_ms: fetched.asked_at_ms,
-        };
-        let plain = serde_json::to_vec(&envelope).map_err(|_| Unavailable)?;
+    fn seal<T: Serialize>(&self, context: &str, value: &T) -> Result<Vec<u8>, Unavailable> {
+        let plain = serde_json::to_vec(value).map_err(|_| Unavailable)?;
         self.sealer
             .seal(context.as_bytes(), &plain)
             .map_err(|_| Unavailable)
@@ -299,6 +318,34 @@ impl Shared {
     }
 }
 
-fn cache_key(order_key: &str) -> String {
-    format!("{PREFIX}order:{order_key}")
+/// How many PEM certificates `pem` holds (the redis crate would take none as "trust
+/// nobody" and only fail at each connection).
+fn certificates_in(pem: &[u8]) -> usize {
+    CertificateDer::pem_slice_iter(pem)
+        .take_while(Result::is_ok)
+        .count()
+}
+
+/// `rediss://` with `ca_certificates` trusts only that CA; any other URL the crate's
+/// defaults (for `rediss://`, the public web roots of `webpki-roots`).
+fn client(config: &RedisConfig) -> Result<Client, String> {
+    // The URL may hold a password: never quoted in an error.
+    let invalid = |_| "--redis is not a valid redis:// or rediss:// URL".to_owned();
+    match &config.ca_certificates {
+        Some(pem) if certificates_in(pem) == 0 => {
+            Err("the Redis CA file holds no PEM certificate".to_owned())
+        }
+        Some(pem) => Client::build_with_tls(
+            config.url.expose(),
+            TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem.clone()),
+            },
+        )
+        .map_err(|_| {
+            "--redis with a CA file: not a rediss:// URL, or an unreadable PEM certificate"
+                .to_owned()
+        }),
+        None => Client::open(config.url.expose()).map_err(invalid),
+    }
 }
