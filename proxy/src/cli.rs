@@ -17,6 +17,7 @@ use crate::token;
 pub const ENV_API_KEY: &str = "ORDER_PROXY_API_KEY";
 pub const ENV_API_SECRET: &str = "ORDER_PROXY_API_SECRET";
 pub const ENV_TOKEN_SECRET: &str = "ORDER_PROXY_TOKEN_SECRET";
+pub const ENV_TOKEN_SECRET_PREVIOUS: &str = "ORDER_PROXY_TOKEN_SECRET_PREVIOUS";
 pub const ENV_WEBHOOK_SECRET: &str = "ORDER_PROXY_WEBHOOK_SECRET";
 pub const ENV_REDIS_URL: &str = "ORDER_PROXY_REDIS_URL";
 pub const ENV_CACHE_KEY: &str = "ORDER_PROXY_CACHE_KEY";
@@ -345,6 +346,7 @@ impl ServeArgs {
                 ENV_API_KEY,
                 ENV_API_SECRET,
                 ENV_TOKEN_SECRET,
+                ENV_TOKEN_SECRET_PREVIOUS,
                 ENV_WEBHOOK_SECRET,
             ]
             .into_iter()
@@ -387,7 +389,12 @@ impl ServeArgs {
                 "{ENV_WEBHOOK_SECRET} is not set: POST /hooks/order is off (push needs it)"
             ));
         }
+        let token_secret_previous = match env_secret(ENV_TOKEN_SECRET_PREVIOUS) {
+            Some(secret) if !mock => Some(check_hmac_key(ENV_TOKEN_SECRET_PREVIOUS, secret)?),
+            _ => None,
+        };
         let mut config = Config::new(upstream, api_key, token_secret);
+        config.token_secret_previous = token_secret_previous;
         config.webhook_secret = webhook_secret;
         config.redis = redis_config(self.redis, self.redis_ca)?;
         config.token_audience = self.token_audience;

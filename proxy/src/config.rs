@@ -104,6 +104,8 @@ pub struct Config {
     pub api_secret: Option<Secret>,
     /// The order-token HMAC key.
     pub token_secret: Secret,
+    /// The key before the last rotation, still accepted (never used to mint).
+    pub token_secret_previous: Option<Secret>,
     /// The audience order tokens are bound to; `None`: the vendor's name.
     pub token_audience: Option<String>,
     pub token_rules: token::Rules,
@@ -133,6 +135,7 @@ impl Config {
             api_key,
             api_secret: None,
             token_secret,
+            token_secret_previous: None,
             token_audience: None,
             token_rules: token::Rules::default(),
             allow_origin: None,

@@ -33,6 +33,8 @@ pub struct AppState {
     pub targets: Targets,
     pub orders: Orders,
     pub token_secret: Secret,
+    /// Still accepted after a rotation (`ORDER_PROXY_TOKEN_SECRET_PREVIOUS`).
+    pub token_secret_previous: Option<Secret>,
     /// The audience tokens are bound to; `None`: the vendor's name.
     pub token_audience: Option<String>,
     pub token_rules: token::Rules,
@@ -121,13 +123,15 @@ impl AppState {
             audience: self.audience_for(target),
             order_id: id,
         };
-        token::verify(
-            self.token_secret.expose().as_bytes(),
-            claims,
-            presented.trim(),
-            self.token_rules,
-            token::now_unix(),
-        )
+        let now = token::now_unix();
+        let verify = |secret: &Secret| {
+            let secret = secret.expose().as_bytes();
+            token::verify(secret, claims, presented.trim(), self.token_rules, now)
+        };
+        match (verify(&self.token_secret), &self.token_secret_previous) {
+            (Err(token::TokenError::Invalid), Some(previous)) => verify(previous),
+            (checked, _) => checked,
+        }
         .map_err(|error| match error {
             token::TokenError::Invalid => ProxyError::TokenInvalid,
             token::TokenError::Expired => ProxyError::TokenExpired,

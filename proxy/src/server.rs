@@ -127,6 +127,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
             upstream_timeout: config.upstream_timeout,
         },
         token_secret: config.token_secret.clone(),
+        token_secret_previous: config.token_secret_previous.clone(),
         token_audience: config.token_audience.clone(),
         token_rules: config.token_rules,
         webhook_secret: config.webhook_secret.clone(),

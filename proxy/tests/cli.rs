@@ -19,6 +19,7 @@ fn command() -> Command {
         .env_remove("ORDER_PROXY_API_KEY")
         .env_remove("ORDER_PROXY_API_SECRET")
         .env_remove("ORDER_PROXY_TOKEN_SECRET")
+        .env_remove("ORDER_PROXY_TOKEN_SECRET_PREVIOUS")
         .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
         .env_remove("ORDER_PROXY_REDIS_URL")
         .env_remove("ORDER_PROXY_CACHE_KEY")
@@ -616,6 +617,25 @@ fn real_mode_refuses_to_start_without_secrets() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ORDER_PROXY_API_SECRET"));
     assert!(!stderr.contains(API_KEY) && !stderr.contains(TOKEN_SECRET));
+}
+
+#[test]
+fn a_previous_token_secret_must_be_long_enough_too() {
+    let output = command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--provider", "hsmail"])
+        .args(["--upstream", "http://127.0.0.1:9"])
+        .env("ORDER_PROXY_API_KEY", API_KEY)
+        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .env("ORDER_PROXY_TOKEN_SECRET_PREVIOUS", "short-LEAK")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ORDER_PROXY_TOKEN_SECRET_PREVIOUS must be at least 16 bytes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("short-LEAK"));
 }
 
 #[test]

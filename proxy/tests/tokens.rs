@@ -186,3 +186,36 @@ async fn v1_tokens_work_until_their_expiry_within_the_maximum_unless_refused() {
         200
     );
 }
+
+/// Rotation: tokens signed with the previous secret keep working while it is configured;
+/// the current one signs everything new.
+#[tokio::test]
+async fn the_previous_secret_is_still_accepted_after_a_rotation() {
+    const ROTATED: &str = "rotated-token-secret-DO-NOT-LEAK-7c6d";
+    let mocks = mock_vendors().await;
+    let rotated = proxy_for(&mocks, Vendor::Bdvoucher, |config| {
+        config.token_secret = Secret::new(ROTATED);
+        config.token_secret_previous = Some(Secret::new(TOKEN_SECRET));
+    })
+    .await;
+    let id = "20250001";
+    let old = token_at(Vendor::Bdvoucher, id);
+    let new = token_signed_with(ROTATED.as_bytes(), "bdvoucher", id);
+    assert_eq!(try_token(&rotated, id, &old).await.0, 200);
+    assert_eq!(try_token(&rotated, id, &new).await.0, 200);
+    let other = token_signed_with(b"neither-secret-0123456789", "bdvoucher", id);
+    assert_eq!(try_token(&rotated, id, &other).await, invalid());
+    let expired_old = token_until("bdvoucher", id, token::now_unix() - 1);
+    assert_eq!(
+        try_token(&rotated, id, &expired_old).await,
+        (401, Some("token_expired".to_owned())),
+        "an old token is still told apart as expired"
+    );
+
+    let rotation_done = proxy_for(&mocks, Vendor::Bdvoucher, |config| {
+        config.token_secret = Secret::new(ROTATED);
+    })
+    .await;
+    assert_eq!(try_token(&rotation_done, id, &old).await, invalid());
+    assert_eq!(try_token(&rotation_done, id, &new).await.0, 200);
+}
