@@ -379,19 +379,24 @@ impl ServeArgs {
             }
             (api_key, api_secret, token_secret_from_env()?)
         };
-        let webhook_secret = match env_secret(ENV_WEBHOOK_SECRET) {
-            _ if mock => Some(random()?),
-            Some(secret) => Some(check_hmac_key(ENV_WEBHOOK_SECRET, secret)?),
-            None => None,
+        let webhook_secret = if mock {
+            Some(random()?)
+        } else {
+            env_secret(ENV_WEBHOOK_SECRET)
+                .map(|secret| check_hmac_key(ENV_WEBHOOK_SECRET, secret))
+                .transpose()?
         };
         if webhook_secret.is_none() {
             notes.push(format!(
                 "{ENV_WEBHOOK_SECRET} is not set: POST /hooks/order is off (push needs it)"
             ));
         }
-        let token_secret_previous = match env_secret(ENV_TOKEN_SECRET_PREVIOUS) {
-            Some(secret) if !mock => Some(check_hmac_key(ENV_TOKEN_SECRET_PREVIOUS, secret)?),
-            _ => None,
+        let token_secret_previous = if mock {
+            None
+        } else {
+            env_secret(ENV_TOKEN_SECRET_PREVIOUS)
+                .map(|secret| check_hmac_key(ENV_TOKEN_SECRET_PREVIOUS, secret))
+                .transpose()?
         };
         let mut config = Config::new(upstream, api_key, token_secret);
         config.token_secret_previous = token_secret_previous;
