@@ -58,7 +58,9 @@ async function showOrder(id) {
 }
 
 async function demoToken(id) {
-  const response = await fetch(`/demo/token/${encodeURIComponent(id)}`);
+  // Tokens are bound to the order's vendor: the scenario's, or ?provider= when given.
+  const query = params.get("provider") ? `?provider=${encodeURIComponent(params.get("provider"))}` : "";
+  const response = await fetch(`/demo/token/${encodeURIComponent(id)}${query}`);
   if (!response.ok) return "";
   const body = await response.json();
   return body.token || "";

@@ -110,7 +110,7 @@ async fn forged_or_missing_token_shows_not_allowed(browser: Browser) {
     let _turn = ONE_AT_A_TIME.lock().await;
     let demo = start(browser).await;
     for query in [
-        "/?order=1001&token=v1.9999999999.forged",
+        "/?order=1001&token=v2.9999999999.forged",
         "/?order=1001&token=",
     ] {
         demo.open(query).await.unwrap();

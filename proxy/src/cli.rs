@@ -1,10 +1,10 @@
 //! Command-line flags and environment, turned into a validated [`Config`].
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 use order_widget::model::Vendor;
 use order_widget::providers::Provider;
@@ -14,13 +14,16 @@ use crate::config::{
     default_assets, Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig,
 };
 use crate::secret::Secret;
+use crate::token;
 
 pub const ENV_API_KEY: &str = "ORDER_PROXY_API_KEY";
 pub const ENV_API_SECRET: &str = "ORDER_PROXY_API_SECRET";
 pub const ENV_TOKEN_SECRET: &str = "ORDER_PROXY_TOKEN_SECRET";
+pub const ENV_TOKEN_SECRET_PREVIOUS: &str = "ORDER_PROXY_TOKEN_SECRET_PREVIOUS";
 pub const ENV_WEBHOOK_SECRET: &str = "ORDER_PROXY_WEBHOOK_SECRET";
 pub const ENV_REDIS_URL: &str = "ORDER_PROXY_REDIS_URL";
 pub const ENV_CACHE_KEY: &str = "ORDER_PROXY_CACHE_KEY";
+pub const ENV_REDIS_CA_FILE: &str = "ORDER_PROXY_REDIS_CA_FILE";
 const MIN_TOKEN_SECRET_BYTES: usize = 16;
 const MIN_CACHE_KEY_CHARS: usize = 32;
 
@@ -39,7 +42,7 @@ pub struct Cli {
 pub enum Command {
     /// Serve `GET /api/orders/{id}` (and the demo with --mock).
     Serve(Box<ServeArgs>),
-    /// Print an order token for `--order` (uses ORDER_PROXY_TOKEN_SECRET).
+    /// Print an order token for `--order` at `--provider` (uses ORDER_PROXY_TOKEN_SECRET).
     Token(TokenArgs),
     /// Read one vendor body on stdin, print the canonical order JSON.
     Normalize(NormalizeArgs),
@@ -95,12 +98,18 @@ impl From<ProviderArg> for Provider {
 }
 
 #[derive(Args, Debug)]
+#[command(group(ArgGroup::new("mode").required(true).args(["upstream", "mock"])))]
 pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The vendor's base URL; its order path is appended. Without it, --mock is implied.
+    /// The vendor's base URL (https://, or http:// on loopback); its order path is appended.
+    /// Either this or --mock is required.
     #[arg(long, conflicts_with = "mock", requires = "provider")]
     pub upstream: Option<String>,
+    /// Allow an http:// --upstream on a host other than loopback: the vendor key then
+    /// crosses the network in clear text.
+    #[arg(long, requires = "upstream")]
+    pub allow_http_upstream: bool,
     #[arg(long, value_enum)]
     pub provider: Option<VendorArg>,
     /// Allow this origin (e.g. https://shop.example) to call the API from a browser.
@@ -109,7 +118,8 @@ pub struct ServeArgs {
     /// Serve the canonical order JSON instead of the vendor's body.
     #[arg(long)]
     pub normalize: bool,
-    /// Built-in mock vendors and the demo endpoints (the default without --upstream).
+    /// Built-in mock vendors and the demo endpoints, with random secrets for this run
+    /// (the environment's are never used). Either this or --upstream is required.
     #[arg(long)]
     pub mock: bool,
     /// The mock vendors play every order's lifecycle this many times faster.
@@ -153,9 +163,24 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_trusted_proxy)]
     pub trusted_proxies: Vec<IpNet>,
     /// Share limits, cache and updates with other instances through Redis
-    /// (redis://host:port; also ORDER_PROXY_REDIS_URL). Needs ORDER_PROXY_CACHE_KEY.
+    /// (redis://host:port or rediss:// for TLS; also ORDER_PROXY_REDIS_URL).
+    /// Needs ORDER_PROXY_CACHE_KEY.
     #[arg(long)]
     pub redis: Option<String>,
+    /// PEM file of the CA that signed a rediss:// server's certificate (also
+    /// ORDER_PROXY_REDIS_CA_FILE); without it the public web roots are trusted.
+    #[arg(long)]
+    pub redis_ca: Option<PathBuf>,
+    /// What order tokens are bound to besides the order (default: the vendor's name,
+    /// e.g. hsmail); [A-Za-z0-9._-]{1,64}.
+    #[arg(long, value_parser = parse_audience)]
+    pub token_audience: Option<String>,
+    /// A token expiring further ahead than this is refused, however genuine.
+    #[arg(long, default_value = "30d", value_parser = humantime::parse_duration)]
+    pub max_token_ttl: Duration,
+    /// Refuse v1 order tokens (accepted until their expiry otherwise).
+    #[arg(long)]
+    pub refuse_v1_tokens: bool,
     /// Open connections; past this a new one gets 503 and is closed.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
@@ -201,11 +226,70 @@ fn parse_trusted_proxy(text: &str) -> Result<IpNet, String> {
 }
 
 #[derive(Args, Debug)]
+#[command(group(ArgGroup::new("for").required(true).args(["provider", "audience"])))]
 pub struct TokenArgs {
     #[arg(long)]
     pub order: String,
+    /// The vendor of the order (the audience of a proxy without --token-audience).
+    #[arg(long, value_enum)]
+    pub provider: Option<VendorArg>,
+    /// The proxy's --token-audience, when it has one.
+    #[arg(long, value_parser = parse_audience)]
+    pub audience: Option<String>,
     #[arg(long, default_value = "2h", value_parser = humantime::parse_duration)]
     pub ttl: Duration,
+    /// Refuse a --ttl longer than this (the proxy's --max-token-ttl).
+    #[arg(long, default_value = "30d", value_parser = humantime::parse_duration)]
+    pub max_token_ttl: Duration,
+}
+
+impl TokenArgs {
+    /// The audience to sign for, and the TTL once checked against the maximum.
+    pub fn audience_and_ttl(&self) -> Result<(String, Duration), String> {
+        if self.ttl > self.max_token_ttl {
+            return Err(format!(
+                "--ttl {} is longer than the maximum token lifetime ({}; see --max-token-ttl)",
+                humantime::format_duration(self.ttl),
+                humantime::format_duration(self.max_token_ttl)
+            ));
+        }
+        let audience = match (&self.audience, self.provider) {
+            (Some(audience), _) => audience.clone(),
+            (None, Some(provider)) => Vendor::from(provider).as_str().to_owned(),
+            (None, None) => return Err("--provider or --audience is required".into()),
+        };
+        Ok((audience, self.ttl))
+    }
+}
+
+fn parse_audience(text: &str) -> Result<String, String> {
+    if token::is_audience(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must match [A-Za-z0-9._-]{1,64}".into())
+    }
+}
+
+/// The vendor key travels in every upstream request: over plain http only to this
+/// machine, unless the operator says otherwise.
+fn check_upstream_url(base_url: &str, allow_http: bool) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(base_url).map_err(|error| format!("--upstream: {error}"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => return Err("--upstream must be an http(s) URL".into()),
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback || allow_http => Ok(()),
+        "http" => Err(
+            "--upstream is http:// on a host other than loopback: the vendor key would cross \
+             the network in clear text. Use https://, or add --allow-http-upstream"
+                .into(),
+        ),
+        _ => Err("--upstream must be an http(s) URL".into()),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -241,8 +325,11 @@ fn check_hmac_key(name: &str, secret: Secret) -> Result<Secret, String> {
     Ok(secret)
 }
 
-/// `--redis` (or its env) with the cache key it requires.
-fn redis_config(flag: Option<String>) -> Result<Option<RedisConfig>, String> {
+/// `--redis` (or its env) with the cache key it requires and the CA file it may name.
+fn redis_config(
+    flag: Option<String>,
+    ca_flag: Option<PathBuf>,
+) -> Result<Option<RedisConfig>, String> {
     let Some(url) = flag.map(Secret::new).or_else(|| env_secret(ENV_REDIS_URL)) else {
         return Ok(None);
     };
@@ -254,46 +341,71 @@ fn redis_config(flag: Option<String>) -> Result<Option<RedisConfig>, String> {
         ));
     }
     if !url.expose().starts_with("redis://") && !url.expose().starts_with("rediss://") {
-        return Err("--redis must be a redis:// URL".into());
+        return Err("--redis must be a redis:// or rediss:// URL".into());
     }
-    Ok(Some(RedisConfig { url, cache_key }))
+    let ca_file = ca_flag.or_else(|| {
+        std::env::var_os(ENV_REDIS_CA_FILE)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    });
+    let ca_certificates = match ca_file {
+        Some(path) => Some(std::fs::read(&path).map_err(|error| {
+            format!("cannot read the Redis CA file {}: {error}", path.display())
+        })?),
+        None => None,
+    };
+    if ca_certificates.is_some() && !url.expose().starts_with("rediss://") {
+        return Err("a Redis CA file needs a rediss:// URL".into());
+    }
+    Ok(Some(RedisConfig {
+        url,
+        cache_key,
+        ca_certificates,
+    }))
 }
 
 impl ServeArgs {
-    /// The configuration, with secrets from the environment. In mock mode missing secrets
-    /// are generated at random (said in `notes`, never their values).
+    /// The configuration, with secrets from the environment; in mock mode every secret is
+    /// random for the run (said in `notes`, never their values), whatever the environment
+    /// holds, so a mock instance can never mint tokens a real one accepts.
     pub fn into_config(self, notes: &mut Vec<String>) -> Result<Config, String> {
-        let upstream = match (self.upstream, self.provider) {
-            (Some(base_url), Some(provider)) => {
-                let parsed = reqwest::Url::parse(&base_url)
-                    .map_err(|error| format!("--upstream: {error}"))?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-                    return Err("--upstream must be an http(s) URL".into());
-                }
+        let upstream = match (self.upstream, self.provider, self.mock) {
+            (Some(base_url), Some(provider), false) => {
+                check_upstream_url(&base_url, self.allow_http_upstream)?;
                 UpstreamConfig::Vendor {
                     vendor: provider.into(),
                     base_url,
                 }
             }
-            (Some(_), None) => return Err("--upstream needs --provider".into()),
-            (None, _) => UpstreamConfig::Mock,
+            (None, _, true) => UpstreamConfig::Mock,
+            // clap's group and `requires` already refuse these.
+            (Some(_), None, _) => return Err("--upstream needs --provider".into()),
+            _ => return Err("serve needs --upstream <url> --provider <vendor>, or --mock".into()),
         };
         let mock = matches!(upstream, UpstreamConfig::Mock);
-        let mut generated = |name: &str| -> Result<Secret, String> {
-            notes.push(format!(
-                "{name} is not set: generated a random one for this run"
-            ));
+        let random = || -> Result<Secret, String> {
             Secret::random().map_err(|error| format!("cannot generate a random secret: {error}"))
         };
         let (api_key, api_secret, token_secret) = if mock {
-            (
-                env_secret(ENV_API_KEY).map_or_else(|| generated(ENV_API_KEY), Ok)?,
-                Some(env_secret(ENV_API_SECRET).map_or_else(|| generated(ENV_API_SECRET), Ok)?),
-                match env_secret(ENV_TOKEN_SECRET) {
-                    Some(secret) => check_token_secret(secret)?,
-                    None => generated(ENV_TOKEN_SECRET)?,
-                },
-            )
+            let ignored: Vec<&str> = [
+                ENV_API_KEY,
+                ENV_API_SECRET,
+                ENV_TOKEN_SECRET,
+                ENV_TOKEN_SECRET_PREVIOUS,
+                ENV_WEBHOOK_SECRET,
+            ]
+            .into_iter()
+            .filter(|name| env_secret(name).is_some())
+            .collect();
+            notes.push(format!(
+                "--mock: random API key, API secret, token secret and webhook secret for this run{}",
+                if ignored.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} in the environment ignored)", ignored.join(", "))
+                }
+            ));
+            (random()?, Some(random()?), random()?)
         } else {
             let api_key =
                 env_secret(ENV_API_KEY).ok_or_else(|| format!("{ENV_API_KEY} is not set"))?;
@@ -312,19 +424,34 @@ impl ServeArgs {
             }
             (api_key, api_secret, token_secret_from_env()?)
         };
-        let webhook_secret = match env_secret(ENV_WEBHOOK_SECRET) {
-            Some(secret) => Some(check_hmac_key(ENV_WEBHOOK_SECRET, secret)?),
-            None if mock => Some(generated(ENV_WEBHOOK_SECRET)?),
-            None => None,
+        let webhook_secret = if mock {
+            Some(random()?)
+        } else {
+            env_secret(ENV_WEBHOOK_SECRET)
+                .map(|secret| check_hmac_key(ENV_WEBHOOK_SECRET, secret))
+                .transpose()?
         };
         if webhook_secret.is_none() {
             notes.push(format!(
                 "{ENV_WEBHOOK_SECRET} is not set: POST /hooks/order is off (push needs it)"
             ));
         }
+        let token_secret_previous = if mock {
+            None
+        } else {
+            env_secret(ENV_TOKEN_SECRET_PREVIOUS)
+                .map(|secret| check_hmac_key(ENV_TOKEN_SECRET_PREVIOUS, secret))
+                .transpose()?
+        };
         let mut config = Config::new(upstream, api_key, token_secret);
+        config.token_secret_previous = token_secret_previous;
         config.webhook_secret = webhook_secret;
-        config.redis = redis_config(self.redis)?;
+        config.redis = redis_config(self.redis, self.redis_ca)?;
+        config.token_audience = self.token_audience;
+        config.token_rules = token::Rules {
+            max_ttl: self.max_token_ttl,
+            accept_v1: !self.refuse_v1_tokens,
+        };
         config.connections = ConnectionLimits {
             max_connections: self.max_connections as usize,
             max_connections_per_ip: self.max_connections_per_ip as usize,

@@ -9,6 +9,7 @@ use order_widget::model::Vendor;
 
 use crate::client::TrustedProxies;
 use crate::secret::Secret;
+use crate::token;
 
 #[derive(Debug, Clone)]
 pub enum UpstreamConfig {
@@ -130,8 +131,12 @@ impl Default for ConnectionLimits {
 pub struct RedisConfig {
     /// `redis://[:password@]host:port[/db]`: may hold a password, so never logged.
     pub url: Secret,
-    /// `ORDER_PROXY_CACHE_KEY`: what the encryption key of values in Redis derives from.
+    /// `ORDER_PROXY_CACHE_KEY`: what the encryption key of values in Redis and the
+    /// hashing key of per-order key names derive from.
     pub cache_key: Secret,
+    /// PEM certificates of a private CA that signed a `rediss://` server's certificate;
+    /// without it the public web roots (`webpki-roots`) are trusted.
+    pub ca_certificates: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +149,11 @@ pub struct Config {
     pub api_secret: Option<Secret>,
     /// The order-token HMAC key.
     pub token_secret: Secret,
+    /// The key before the last rotation, still accepted (never used to mint).
+    pub token_secret_previous: Option<Secret>,
+    /// The audience order tokens are bound to; `None`: the vendor's name.
+    pub token_audience: Option<String>,
+    pub token_rules: token::Rules,
     pub allow_origin: Option<String>,
     pub normalize: bool,
     /// How many times faster than scripted the mock vendors play their orders' lifecycles.
@@ -175,6 +185,9 @@ impl Config {
             api_key,
             api_secret: None,
             token_secret,
+            token_secret_previous: None,
+            token_audience: None,
+            token_rules: token::Rules::default(),
             allow_origin: None,
             normalize: false,
             mock_speed: 1,

@@ -2,9 +2,10 @@
 //! list and the token endpoint a shop's backend would replace.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ProxyError;
 use crate::mock::scenarios::{Scenario, SCENARIOS};
-use crate::secret::Secret;
+use crate::routes::{AppState, OrderQuery};
 use crate::static_files::{self, REVALIDATE};
 use crate::{ids, token};
 
@@ -121,24 +122,37 @@ fn matches_etag(request_headers: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == etag || tag == "*")
 }
 
-pub fn mock_routes(token_secret: Secret) -> Router {
+/// Mock mode only: `serve` merges these only without `--upstream`.
+pub fn mock_routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/demo/scenarios", get(scenarios))
         .route("/demo/token/{id}", get(demo_token))
-        .with_state(token_secret)
+        .with_state(state)
 }
 
 async fn scenarios() -> Json<&'static [Scenario]> {
     Json(SCENARIOS)
 }
 
+/// A token for the order at its mock vendor (its scenario's, or `?provider=`'s), as the
+/// API will check it.
 async fn demo_token(
-    State(secret): State<Secret>,
+    State(state): State<Arc<AppState>>,
     UrlPath(id): UrlPath<String>,
+    Query(query): Query<OrderQuery>,
 ) -> Result<Json<serde_json::Value>, ProxyError> {
     if !ids::is_shop_id(&id) {
         return Err(ProxyError::InvalidOrderId);
     }
-    let token = token::mint(secret.expose().as_bytes(), &id, DEMO_TOKEN_TTL);
+    let target = state.target_for(&id, query.provider.as_deref())?;
+    let claims = token::Claims {
+        audience: state.audience_for(target),
+        order_id: &id,
+    };
+    let token = token::mint(
+        state.token_secret.expose().as_bytes(),
+        claims,
+        DEMO_TOKEN_TTL,
+    );
     Ok(Json(serde_json::json!({ "token": token })))
 }

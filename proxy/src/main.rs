@@ -62,12 +62,20 @@ fn run_token(args: TokenArgs) -> ExitCode {
         eprintln!("error: --order must match [A-Za-z0-9_-]{{1,64}}");
         return ExitCode::from(2);
     }
+    let (audience, ttl) = match args.audience_and_ttl() {
+        Ok(checked) => checked,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     match cli::token_secret_from_env() {
         Ok(secret) => {
-            println!(
-                "{}",
-                token::mint(secret.expose().as_bytes(), &args.order, args.ttl)
-            );
+            let claims = token::Claims {
+                audience: &audience,
+                order_id: &args.order,
+            };
+            println!("{}", token::mint(secret.expose().as_bytes(), claims, ttl));
             ExitCode::SUCCESS
         }
         Err(message) => {

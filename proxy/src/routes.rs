@@ -36,6 +36,11 @@ pub struct AppState {
     pub orders: Arc<Orders>,
     pub schedules: Arc<Schedules>,
     pub token_secret: Secret,
+    /// Still accepted after a rotation (`ORDER_PROXY_TOKEN_SECRET_PREVIOUS`).
+    pub token_secret_previous: Option<Secret>,
+    /// The audience tokens are bound to; `None`: the vendor's name.
+    pub token_audience: Option<String>,
+    pub token_rules: token::Rules,
     pub webhook_secret: Option<Secret>,
     pub replays: Replays,
 }
@@ -115,17 +120,32 @@ impl AppState {
             return Err(ProxyError::InvalidOrderId);
         }
         let presented = token.ok_or(ProxyError::TokenMissing)??;
-        token::verify(
-            self.token_secret.expose().as_bytes(),
-            id,
-            presented.trim(),
-            token::now_unix(),
-        )
+        let claims = token::Claims {
+            audience: self.audience_for(target),
+            order_id: id,
+        };
+        let now = token::now_unix();
+        let verify = |secret: &Secret| {
+            let secret = secret.expose().as_bytes();
+            token::verify(secret, claims, presented.trim(), self.token_rules, now)
+        };
+        match (verify(&self.token_secret), &self.token_secret_previous) {
+            (Err(token::TokenError::Invalid), Some(previous)) => verify(previous),
+            (checked, _) => checked,
+        }
         .map_err(|error| match error {
             token::TokenError::Invalid => ProxyError::TokenInvalid,
             token::TokenError::Expired => ProxyError::TokenExpired,
         })?;
         Ok(target)
+    }
+
+    /// Whom this proxy's tokens for `target`'s orders are for: the configured audience,
+    /// else the vendor's name (so a token for one vendor never opens another's order).
+    pub fn audience_for<'a>(&'a self, target: &Target) -> &'a str {
+        self.token_audience
+            .as_deref()
+            .unwrap_or(target.vendor.as_str())
     }
 
     pub fn target_for(&self, id: &str, provider: Option<&str>) -> Result<&Target, ProxyError> {

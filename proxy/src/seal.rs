@@ -8,7 +8,7 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 
 const NONCE_BYTES: usize = 24;
-const HKDF_SALT: &[u8] = b"order-proxy shared state";
+pub(crate) const HKDF_SALT: &[u8] = b"order-proxy shared state";
 const HKDF_INFO: &[u8] = b"order-proxy cache v1 xchacha20poly1305";
 
 pub struct Sealer {

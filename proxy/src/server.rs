@@ -149,6 +149,9 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         orders,
         schedules: schedules.clone(),
         token_secret: config.token_secret.clone(),
+        token_secret_previous: config.token_secret_previous.clone(),
+        token_audience: config.token_audience.clone(),
+        token_rules: config.token_rules,
         webhook_secret: config.webhook_secret.clone(),
         replays: Replays::new(),
     });
@@ -159,10 +162,10 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
     }
 
-    let mut app = routes::router(state, config.connections.body_timeout)
+    let mut app = routes::router(state.clone(), config.connections.body_timeout)
         .merge(demo::static_routes(&config.assets));
     if config.is_mock() {
-        app = app.merge(demo::mock_routes(config.token_secret.clone()));
+        app = app.merge(demo::mock_routes(state));
     }
     let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
 

@@ -99,7 +99,7 @@ impl Upstream {
             "upstream answered"
         );
         check_status(target.vendor, status, retry_after)?;
-        self.prepare(target.vendor, body?, latency, asked_at_ms)
+        self.prepare(target.vendor, id, body?, latency, asked_at_ms)
     }
 
     fn auth_headers(&self, vendor: Vendor) -> HeaderMap {
@@ -129,15 +129,24 @@ impl Upstream {
         headers
     }
 
-    /// A 200 answer must be one of the vendor's orders; its status decides the cache time.
+    /// A 200 answer must be the vendor's order `id`; its status decides the cache time.
     fn prepare(
         &self,
         vendor: Vendor,
+        id: &str,
         body: String,
         latency: Duration,
         asked_at_ms: u64,
     ) -> Result<Fetched, ProxyError> {
         match providers::parse(&body, vendor::provider(vendor)) {
+            Ok(order) if !vendor::answers_for(vendor, &order, id) => {
+                tracing::warn!(
+                    vendor = vendor.as_str(),
+                    order_id = id,
+                    "upstream answered 200 with another order than the one asked for"
+                );
+                Err(ProxyError::UpstreamInvalid)
+            }
             Ok(order) => {
                 let body = if self.normalize {
                     serde_json::to_string(&order).map_err(|_| ProxyError::UpstreamInvalid)?

@@ -19,32 +19,45 @@ fn command() -> Command {
         .env_remove("ORDER_PROXY_API_KEY")
         .env_remove("ORDER_PROXY_API_SECRET")
         .env_remove("ORDER_PROXY_TOKEN_SECRET")
+        .env_remove("ORDER_PROXY_TOKEN_SECRET_PREVIOUS")
         .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
         .env_remove("ORDER_PROXY_REDIS_URL")
         .env_remove("ORDER_PROXY_CACHE_KEY")
+        .env_remove("ORDER_PROXY_REDIS_CA_FILE")
         .env_remove("RUST_LOG");
     command
 }
 
 #[test]
-fn token_prints_a_valid_token_as_the_last_word() {
+fn token_prints_a_valid_v2_token_as_the_last_word() {
     let output = command()
-        .args(["token", "--order", "20250001", "--ttl", "2h"])
+        .args(["token", "--order", "20250001", "--provider", "bdvoucher"])
+        .args(["--ttl", "2h"])
         .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
         .output()
         .expect("runs");
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let printed = stdout.split_whitespace().last().expect("a token");
-    assert_eq!(
+    let claims = token::Claims {
+        audience: "bdvoucher",
+        order_id: "20250001",
+    };
+    let check = |token: &str, claims| {
         token::verify(
             TOKEN_SECRET.as_bytes(),
-            "20250001",
-            printed,
-            token::now_unix()
-        ),
-        Ok(())
-    );
+            claims,
+            token,
+            token::Rules::default(),
+            token::now_unix(),
+        )
+    };
+    assert_eq!(check(printed, claims), Ok(()));
+    let at_shop = token::Claims {
+        audience: "shop",
+        ..claims
+    };
+    assert_eq!(check(printed, at_shop), Err(token::TokenError::Invalid));
     let expires: u64 = printed
         .split('.')
         .nth(1)
@@ -52,24 +65,86 @@ fn token_prints_a_valid_token_as_the_last_word() {
         .expect("expiry");
     assert!(expires.abs_diff(token::now_unix() + 7200) <= 5);
 
+    let own_audience = command()
+        .args(["token", "--order", "20250001", "--audience", "shop.example"])
+        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .output()
+        .expect("runs");
+    assert!(own_audience.status.success());
+    let printed = String::from_utf8_lossy(&own_audience.stdout);
+    let for_shop_example = token::Claims {
+        audience: "shop.example",
+        ..claims
+    };
+    assert_eq!(check(printed.trim(), for_shop_example), Ok(()));
+
     let missing = command()
-        .args(["token", "--order", "20250001"])
+        .args(["token", "--order", "20250001", "--provider", "hsmail"])
         .output()
         .expect("runs");
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("ORDER_PROXY_TOKEN_SECRET"));
     let short = command()
-        .args(["token", "--order", "1"])
+        .args(["token", "--order", "1", "--provider", "voucher-api"])
         .env("ORDER_PROXY_TOKEN_SECRET", "short")
         .output()
         .expect("runs");
     assert_eq!(short.status.code(), Some(1));
     let bad_id = command()
-        .args(["token", "--order", "a.b"])
+        .args(["token", "--order", "a.b", "--provider", "shop"])
         .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
         .output()
         .expect("runs");
     assert_eq!(bad_id.status.code(), Some(2));
+}
+
+/// Exit 2 and nothing on stdout for every token the policy would refuse or that names
+/// no audience.
+#[test]
+fn token_refuses_lifetimes_past_the_maximum_and_a_missing_audience() {
+    let token = |args: &[&str]| {
+        command()
+            .args(["token", "--order", "20250001"])
+            .args(args)
+            .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+            .output()
+            .expect("runs")
+    };
+    for args in [
+        &["--provider", "bdvoucher", "--ttl", "100y"][..],
+        &["--provider", "bdvoucher", "--ttl", "31days"],
+        &[
+            "--provider",
+            "bdvoucher",
+            "--ttl",
+            "2h",
+            "--max-token-ttl",
+            "1h",
+        ],
+        &["--ttl", "2h"],
+        &["--audience", "https://shop.example"],
+        &["--audience", ""],
+    ] {
+        let output = token(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    let refused = token(&["--provider", "bdvoucher", "--ttl", "100y"]);
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("maximum token lifetime"),
+        "says why"
+    );
+    let longer_maximum = token(&[
+        "--provider",
+        "bdvoucher",
+        "--ttl",
+        "40d",
+        "--max-token-ttl",
+        "60d",
+    ]);
+    assert!(longer_maximum.status.success());
+    let at_maximum = token(&["--provider", "bdvoucher", "--ttl", "30d"]);
+    assert!(at_maximum.status.success());
 }
 
 fn normalize(provider: &str, input: &[u8]) -> (Option<i32>, String, String) {
@@ -179,17 +254,19 @@ fn normalize_over_the_shared_fixtures() {
     eprintln!("normalize checked {checked} fixture runs");
 }
 
-/// A `serve --mock` subprocess; its stderr (JSON log lines) is collected by a thread.
+/// A `serve` subprocess; its stderr (JSON log lines) is collected by a thread.
 struct Served {
     child: std::process::Child,
     url: String,
     log: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
 }
 
 fn serve_mock() -> Served {
     serve(&["--mock", "--live-ttl", "100ms"])
 }
 
+/// `serve` with every secret of the test set in its environment.
 fn serve(args: &[&str]) -> Served {
     let mut child = command()
         .args(["serve", "--listen", "127.0.0.1:0"])
@@ -206,7 +283,7 @@ fn serve(args: &[&str]) -> Served {
     let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let mut stderr = child.stderr.take().expect("stderr");
     let sink = log.clone();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         let mut buffer = [0u8; 4096];
         while let Ok(read) = stderr.read(&mut buffer) {
             if read == 0 {
@@ -228,7 +305,38 @@ fn serve(args: &[&str]) -> Served {
         .trim_end_matches('/')
         .to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{first_line}");
-    Served { child, url, log }
+    Served {
+        child,
+        url,
+        log,
+        reader,
+    }
+}
+
+impl Served {
+    /// SIGTERM, then the whole log once the process is gone.
+    fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let _ = self.reader.join();
+        let log = self.log.lock().unwrap().clone();
+        log
+    }
+}
+
+/// The mock instance's own token for `id` (`GET /demo/token/{id}`).
+async fn demo_token(url: &str, id: &str) -> String {
+    let answer: serde_json::Value = client()
+        .get(format!("{url}/demo/token/{id}"))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    answer["token"].as_str().expect("a token").to_owned()
 }
 
 #[tokio::test]
@@ -245,7 +353,7 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
         "1404",
         "1004",
     ] {
-        let token = token_for(id);
+        let token = demo_token(&served.url, id).await;
         secrets.push(token.clone());
         for _ in 0..2 {
             let response = http
@@ -262,17 +370,13 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
             }
         }
     }
-    let page_token = token_for("1001");
+    let page_token = demo_token(&served.url, "1001").await;
     secrets.push(page_token.clone());
     let _ = http
         .get(format!("{}/?order=1001&token={page_token}", served.url))
         .send()
         .await;
-    let forged = token::mint(
-        b"forged-forged-forged-forged",
-        "1001",
-        Duration::from_secs(60),
-    );
+    let forged = token_signed_with(b"forged-forged-forged-forged", "voucher-api", "1001");
     secrets.push(forged.clone());
     let _ = http
         .get(format!("{}/api/orders/1001", served.url))
@@ -299,7 +403,7 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
     assert!(status.success());
     let exit = served.child.wait().expect("exits");
     assert!(exit.success(), "{exit:?}");
-    std::thread::sleep(Duration::from_millis(200));
+    let _ = served.reader.join();
 
     let log = served.log.lock().unwrap().clone();
     assert!(
@@ -328,8 +432,11 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
 /// neither it nor any other query string, nor a webhook's signature, may reach the log.
 #[tokio::test]
 async fn query_strings_tokens_and_signatures_never_reach_the_log() {
-    let mut served = serve(&["--mock"]);
-    let id = "1002";
+    let (vendor_addr, vendor) = common::vendor::start().await;
+    vendor.deliver();
+    let upstream = format!("http://{vendor_addr}");
+    let served = serve(&["--upstream", &upstream, "--provider", "hsmail"]);
+    let id = "QUERYLOG0001";
     let token = token_for(id);
     let mut stream = common::events::EventStream::open(&served.url, id, &token).await;
     assert_eq!(stream.status, 200);
@@ -337,10 +444,10 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
         .next_order(Duration::from_secs(5))
         .await
         .expect("the current order");
-    let other = token_for("1001");
+    let other = token_for("QUERYLOG0002");
     let response = client()
         .get(format!(
-            "{}/api/orders/1001?provider=voucher-api&secret-query-marker=1",
+            "{}/api/orders/QUERYLOG0002?provider=voucher-api&secret-query-marker=1",
             served.url
         ))
         .header("X-Order-Token", &other)
@@ -360,14 +467,9 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
     );
     drop(stream);
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &served.child.id().to_string()])
-        .status();
-    let _ = served.child.wait();
-    std::thread::sleep(Duration::from_millis(200));
-    let log = served.log.lock().unwrap().clone();
+    let log = served.stop();
     assert!(
-        log.contains("\"path\":\"/api/orders/1002/events\""),
+        log.contains("\"path\":\"/api/orders/QUERYLOG0001/events\""),
         "the stream is in the access log, by path"
     );
     assert!(log.contains("webhook accepted"));
@@ -384,6 +486,7 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
         secrets.push(mac.to_owned());
     }
     collect_codes(&first, &mut secrets);
+    assert!(secrets.len() > 8, "codes were collected");
     for secret in &secrets {
         assert!(
             !log.contains(secret.as_str()),
@@ -458,7 +561,7 @@ async fn rejected_credentials_are_logged_for_the_operator_without_detail() {
     let upstream = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, vendor).await });
 
-    let mut served = serve(&["--upstream", &upstream, "--provider", "hsmail"]);
+    let served = serve(&["--upstream", &upstream, "--provider", "hsmail"]);
     let token = token_for("AUTHFAIL0001");
     let response = client()
         .get(format!("{}/api/orders/AUTHFAIL0001", served.url))
@@ -474,12 +577,7 @@ async fn rejected_credentials_are_logged_for_the_operator_without_detail() {
             && !body.contains(API_KEY)
     );
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &served.child.id().to_string()])
-        .status();
-    let _ = served.child.wait();
-    std::thread::sleep(Duration::from_millis(200));
-    let log = served.log.lock().unwrap().clone();
+    let log = served.stop();
     assert!(
         log.contains("rejected our credentials"),
         "the operator is told"
@@ -519,6 +617,25 @@ fn real_mode_refuses_to_start_without_secrets() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ORDER_PROXY_API_SECRET"));
     assert!(!stderr.contains(API_KEY) && !stderr.contains(TOKEN_SECRET));
+}
+
+#[test]
+fn a_previous_token_secret_must_be_long_enough_too() {
+    let output = command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--provider", "hsmail"])
+        .args(["--upstream", "http://127.0.0.1:9"])
+        .env("ORDER_PROXY_API_KEY", API_KEY)
+        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .env("ORDER_PROXY_TOKEN_SECRET_PREVIOUS", "short-LEAK")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ORDER_PROXY_TOKEN_SECRET_PREVIOUS must be at least 16 bytes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("short-LEAK"));
 }
 
 #[test]
@@ -588,4 +705,179 @@ async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
     let log = served.log.lock().unwrap().clone();
     assert!(log.contains("upstream answered"), "the log was read");
     assert!(!log.contains("webhook accepted"), "no mock vendor sent one");
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_mode() {
+    let output = command()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("ORDER_PROXY_API_KEY", API_KEY)
+        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    assert!(output.stdout.is_empty(), "never listened");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--upstream") && stderr.contains("--mock"),
+        "names both modes: {stderr}"
+    );
+    assert!(!stderr.contains(API_KEY) && !stderr.contains(TOKEN_SECRET));
+}
+
+/// A staging instance started in mock mode with the production environment must not hand
+/// out tokens that production accepts.
+#[tokio::test]
+async fn a_mock_instance_never_uses_the_environments_secrets() {
+    let mock = serve(&["--mock"]);
+    let (vendor_addr, _vendor) = common::vendor::start().await;
+    let upstream = format!("http://{vendor_addr}");
+    let real = serve(&["--upstream", &upstream, "--provider", "hsmail"]);
+    let id = "HSM000000001";
+    let from_mock = demo_token(&mock.url, id).await;
+    let order = |token: String| {
+        let url = format!("{}/api/orders/{id}", real.url);
+        async move {
+            let response = client()
+                .get(url)
+                .header("X-Order-Token", token)
+                .send()
+                .await
+                .expect("answer");
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.expect("json");
+            (status, body["error"].as_str().map(str::to_owned))
+        }
+    };
+    assert_eq!(
+        order(from_mock.clone()).await,
+        (403, Some("token_invalid".to_owned())),
+        "the mock's token is worthless to the real instance"
+    );
+    assert_eq!(order(token_for(id)).await.0, 200, "the real secret works");
+    let mock_answer = client()
+        .get(format!("{}/api/orders/{id}", mock.url))
+        .header("X-Order-Token", token_for(id))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        mock_answer.status().as_u16(),
+        403,
+        "the mock does not take the environment's token secret"
+    );
+    let hook = hook_body(id);
+    let signed = order_proxy::webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        token::now_unix(),
+        hook.as_bytes(),
+    );
+    assert_eq!(
+        post_hook(&mock.url, &hook, Some(signed)).await,
+        401,
+        "nor its webhook secret"
+    );
+    for path in ["/demo/token/HSM000000001", "/demo/scenarios"] {
+        let response = client()
+            .get(format!("{}{path}", real.url))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status().as_u16(), 404, "{path} is mock only");
+    }
+
+    let real_log = real.stop();
+    let mock_log = mock.stop();
+    assert!(
+        mock_log.contains("random API key, API secret, token secret and webhook secret")
+            && mock_log.contains("ORDER_PROXY_TOKEN_SECRET"),
+        "the log says the environment's secrets were not used"
+    );
+    for secret in [
+        API_KEY,
+        API_SECRET,
+        TOKEN_SECRET,
+        WEBHOOK_SECRET,
+        &from_mock,
+    ] {
+        assert!(
+            !mock_log.contains(secret) && !real_log.contains(secret),
+            "a log leaks {} chars",
+            secret.len()
+        );
+    }
+}
+
+/// The vendor key goes with every upstream request: plain http only to this machine or
+/// when the operator says so.
+#[test]
+fn plain_http_upstream_only_on_loopback_or_when_allowed() {
+    let refused = command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--provider", "hsmail"])
+        .args(["--upstream", "http://vendor.example:8080"])
+        .env("ORDER_PROXY_API_KEY", API_KEY)
+        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("clear text") && stderr.contains("--allow-http-upstream"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(API_KEY));
+
+    for args in [
+        &[
+            "--upstream",
+            "http://vendor.example:8080",
+            "--allow-http-upstream",
+        ][..],
+        &["--upstream", "http://127.0.0.2:9"],
+        &["--upstream", "http://[::1]:9"],
+        &["--upstream", "http://localhost:9"],
+        &["--upstream", "https://vendor.example"],
+    ] {
+        let served = serve(&[args, &["--provider", "hsmail"][..]].concat());
+        let log = served.stop();
+        assert!(log.contains("listening"), "{args:?} starts");
+    }
+}
+
+#[test]
+fn a_redis_ca_file_must_be_readable_hold_a_certificate_and_go_with_rediss() {
+    let dir = std::env::temp_dir().join(format!("order-proxy-cli-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let not_pem = dir.join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "not a certificate").expect("written");
+    let serve_with = |url: &str, ca: &Path, via_env: bool| {
+        let mut command = command();
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--mock", "--redis", url])
+            .env("ORDER_PROXY_CACHE_KEY", CACHE_KEY);
+        if via_env {
+            command.env("ORDER_PROXY_REDIS_CA_FILE", ca);
+        } else {
+            command.arg("--redis-ca").arg(ca);
+        }
+        let output = command.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let missing = dir.join("missing.pem");
+    for via_env in [false, true] {
+        let (code, stderr) = serve_with("rediss://127.0.0.1:9", &missing, via_env);
+        assert_eq!(code, Some(1));
+        assert!(stderr.contains("cannot read the Redis CA file"), "{stderr}");
+    }
+    let (code, stderr) = serve_with("redis://127.0.0.1:9", &not_pem, false);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("needs a rediss:// URL"), "{stderr}");
+    let (code, stderr) = serve_with("rediss://127.0.0.1:9", &not_pem, false);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no PEM certificate"), "{stderr}");
+    assert!(!stderr.contains(CACHE_KEY));
+    let _ = std::fs::remove_dir_all(dir);
 }

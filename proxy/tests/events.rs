@@ -19,7 +19,7 @@ async fn refused_streams_never_reach_the_vendor() {
     let missing = EventStream::open_url(&format!("{url}/api/orders/{id}/events")).await;
     assert_eq!(missing.status, 401);
     assert!(missing.text().await.contains("token_missing"));
-    let forged = token::mint(b"not-the-shops-secret-at-all", id, Duration::from_secs(600));
+    let forged = token_signed_with(b"not-the-shops-secret-at-all", "hsmail", id);
     let refused = EventStream::open(&url, id, &forged).await;
     assert_eq!(refused.status, 403);
     let other = EventStream::open(&url, id, &token_for("HSM000000001")).await;
@@ -191,7 +191,11 @@ async fn a_stream_ends_at_its_tokens_expiry_and_is_never_stored() {
     let server = start(mock_config()).await;
     let id = "1002"; // pending for ~30 s
     let expires_at = token::now_unix() + 3;
-    let short_lived = token::mint_until(TOKEN_SECRET.as_bytes(), id, expires_at);
+    let claims = token::Claims {
+        audience: "voucher-api",
+        order_id: id,
+    };
+    let short_lived = token::mint_until(TOKEN_SECRET.as_bytes(), claims, expires_at);
     let opened = Instant::now();
     let expires_in = token::time_left(expires_at);
     let mut stream = EventStream::open(&server.url(), id, &short_lived).await;

@@ -19,7 +19,7 @@ async fn token_rules_and_refused_requests_never_reach_the_vendor() {
         (401, Some("token_missing"))
     );
 
-    let forged = token::mint(b"not-the-shops-secret-at-all", id, Duration::from_secs(600));
+    let forged = token_signed_with(b"not-the-shops-secret-at-all", "hsmail", id);
     let (status, _, body) = answer(get_order(&server, id, Some(&forged)).await).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -33,7 +33,14 @@ async fn token_rules_and_refused_requests_never_reach_the_vendor() {
         (403, Some("token_invalid"))
     );
 
-    let expired = token::mint_until(TOKEN_SECRET.as_bytes(), id, token::now_unix() - 1);
+    let expired = token::mint_until(
+        TOKEN_SECRET.as_bytes(),
+        token::Claims {
+            audience: "hsmail",
+            order_id: id,
+        },
+        token::now_unix() - 1,
+    );
     let (status, _, body) = answer(get_order(&server, id, Some(&expired)).await).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -89,7 +96,9 @@ async fn ids_are_validated_per_vendor_before_the_vendor_is_called() {
         ("shop", "ord_77-x"),
     ] {
         let path = format!("{id}?provider={provider}");
-        let (status, _, body) = answer(get_order(&server, &path, Some(&token_for(id))).await).await;
+        let vendor = order_proxy::vendor::from_name(provider).expect("a vendor");
+        let (status, _, body) =
+            answer(get_order(&server, &path, Some(&token_at(vendor, id))).await).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (404, Some("not_found")),
@@ -350,12 +359,44 @@ async fn healthz_demo_endpoints_and_headers() {
     let (status, _, body) = answer(get("/demo/token/SHOP-PICKUP-1").await.expect("answer")).await;
     assert_eq!(status, 200);
     let demo_token = body["token"].as_str().expect("a token").to_owned();
+    let for_shop = token::Claims {
+        audience: "shop",
+        order_id: "SHOP-PICKUP-1",
+    };
+    let rules = token::Rules::default();
+    let now = token::now_unix();
+    assert!(demo_token.starts_with("v2."), "the demo mints v2");
+    assert_eq!(
+        token::verify(TOKEN_SECRET.as_bytes(), for_shop, &demo_token, rules, now),
+        Ok(())
+    );
+    let for_hsmail = token::Claims {
+        audience: "hsmail",
+        ..for_shop
+    };
+    assert_eq!(
+        token::verify(TOKEN_SECRET.as_bytes(), for_hsmail, &demo_token, rules, now),
+        Err(token::TokenError::Invalid),
+        "bound to the order's mock vendor"
+    );
+    let (status, _, body) = answer(
+        get("/demo/token/77?provider=bdvoucher")
+            .await
+            .expect("answer"),
+    )
+    .await;
+    assert_eq!(status, 200, "?provider= names the mock vendor");
+    let for_bdvoucher = token::Claims {
+        audience: "bdvoucher",
+        order_id: "77",
+    };
     assert_eq!(
         token::verify(
             TOKEN_SECRET.as_bytes(),
-            "SHOP-PICKUP-1",
-            &demo_token,
-            token::now_unix()
+            for_bdvoucher,
+            body["token"].as_str().unwrap_or_default(),
+            rules,
+            now
         ),
         Ok(())
     );

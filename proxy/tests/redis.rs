@@ -1,6 +1,7 @@
 //! Two order-proxy instances on one real `redis-server` and one counting vendor: push
-//! across instances, shared budgets and cache, nothing readable in Redis, and what happens
-//! while Redis is down and after it is back.
+//! across instances, shared budgets and cache, nothing readable in Redis (no order id in a
+//! key name either), TLS with a private CA, and what happens while Redis is down and after
+//! it is back.
 
 mod common;
 
@@ -110,6 +111,44 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
 }
 
 #[tokio::test]
+async fn instances_share_through_redis_over_tls_with_a_private_ca() {
+    let redis = RedisServer::start_tls();
+    assert!(redis.url().starts_with("rediss://"));
+    let (addr, vendor) = vendor::start().await;
+    let (a, b) = two_instances(&redis, addr, |config| {
+        let shared = config.redis.as_mut().expect("with redis");
+        shared.ca_certificates = Some(redis.ca_certificate());
+        config.live_ttl = Duration::from_millis(50);
+        config.limits.per_order_per_hour = 2;
+    })
+    .await;
+
+    // While the order is live: the shared budget.
+    let id = "TLSBUDGET001";
+    for n in 0..4 {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let _ = fetch(server, id).await;
+        tokio::time::sleep(Duration::from_millis(80)).await;
+    }
+    assert_eq!(vendor.hits(id), 2, "2 per hour for both instances together");
+
+    let id = "TLSPUSHING01";
+    let mut stream = EventStream::open(&b.url(), id, &token_for(id)).await;
+    let first = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("current");
+    assert!(first.contains("PENDING"));
+    vendor.deliver();
+    assert_eq!(notify(&a.url(), id).await, 202);
+    let pushed = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("pushed across the TLS connection");
+    assert!(pushed.contains("COMPLETED"), "{pushed}");
+}
+
+#[tokio::test]
 async fn many_requests_over_both_instances_share_one_vendor_call_per_cache_window() {
     let redis = RedisServer::start();
     let (addr, vendor) = vendor::start().await;
@@ -174,13 +213,30 @@ async fn the_per_order_budget_holds_for_all_instances_together() {
 }
 
 #[tokio::test]
-async fn redis_holds_no_code_pin_or_token_in_plain_text() {
+async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
     let redis = RedisServer::start();
     let (addr, vendor) = vendor::start().await;
     let (a, b) = two_instances(&redis, addr, |config| {
         config.live_ttl = Duration::from_secs(60);
     })
     .await;
+    let listener = redis::Client::open(redis.url()).expect("url");
+    let mut pubsub = listener.get_async_pubsub().await.expect("subscribes");
+    pubsub
+        .subscribe(order_proxy::shared::pubsub::CHANNEL)
+        .await
+        .expect("subscribed");
+    let messages = tokio::spawn(async move {
+        use futures_util::StreamExt;
+        let mut seen = Vec::new();
+        let mut stream = pubsub.into_on_message();
+        while let Ok(Some(message)) =
+            tokio::time::timeout(Duration::from_secs(3), stream.next()).await
+        {
+            seen.push(message.get_payload_bytes().to_vec());
+        }
+        seen
+    });
     vendor.deliver();
     let ids = ["SECRETSCAN01", "SECRETSCAN02"];
     for id in ids {
@@ -215,8 +271,16 @@ async fn redis_holds_no_code_pin_or_token_in_plain_text() {
         .await
         .expect("keys");
     assert!(keys.iter().any(|key| key.contains(":order:")), "{keys:?}");
-    assert!(keys.iter().any(|key| key.contains(":budget:")), "{keys:?}");
+    assert!(
+        keys.iter().any(|key| key.contains(":budget:order:")),
+        "{keys:?}"
+    );
     assert!(keys.iter().any(|key| key.contains(":replay:")), "{keys:?}");
+    for key in &keys {
+        for id in ids {
+            assert!(!key.contains(id), "a key names an order: {key}");
+        }
+    }
     let mut stored = String::new();
     for key in &keys {
         stored.push_str(key);
@@ -244,6 +308,12 @@ async fn redis_holds_no_code_pin_or_token_in_plain_text() {
             stored.push_str(&String::from_utf8_lossy(&value));
         }
     }
+    let messages = messages.await.expect("the listener");
+    assert!(messages.len() >= 2, "updates were published");
+    for message in &messages {
+        stored.push_str(&String::from_utf8_lossy(message));
+    }
+    secrets.extend(ids.map(String::from));
     for secret in &secrets {
         assert!(
             !stored.contains(secret.as_str()),

@@ -35,16 +35,8 @@ async fn fake_answer(
 ) -> Response {
     *fake.hits.lock().unwrap().entry(id.clone()).or_default() += 1;
     *fake.last_headers.lock().unwrap() = Some(headers);
-    let delivered = |scenario_id: &str| {
-        let scenario = scenarios::find(scenario_id).expect("scenario");
-        let body = match vendor {
-            Vendor::Hsmail => mock::hsmail::order(scenario, Phase::Delivered),
-            Vendor::VoucherApi => mock::voucher_api::order(scenario, Phase::Delivered),
-            Vendor::Shop => mock::shop::order(scenario, Phase::Delivered),
-            Vendor::Bdvoucher => mock::bdvoucher::order(scenario, Phase::Delivered),
-        };
-        axum::Json(body).into_response()
-    };
+    let delivered =
+        |scenario_id: &str| axum::Json(delivered_as(vendor, scenario_id, &id)).into_response();
     match id.as_str() {
         "AUTHFAIL0001" => (
             StatusCode::UNAUTHORIZED,
@@ -72,6 +64,10 @@ async fn fake_answer(
         "RATELIMITED1" => {
             (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "7")], "{}").into_response()
         }
+        // A vendor mixing orders up: another order's body (and codes).
+        "OTHERORDER01" | "OTHERORDER02" | "77" | "87654321" => {
+            axum::Json(delivered_as(vendor, default_scenario(vendor), "1")).into_response()
+        }
         "SLOWSLOWSLOW" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             delivered("HSM000000001")
@@ -80,12 +76,44 @@ async fn fake_answer(
             tokio::time::sleep(Duration::from_millis(300)).await;
             delivered("HSM000000001")
         }
-        _ => match vendor {
-            Vendor::Hsmail => delivered("HSM000000001"),
-            Vendor::VoucherApi => delivered("1001"),
-            Vendor::Shop => delivered("SHOP-PICKUP-1"),
-            Vendor::Bdvoucher => delivered("20250001"),
-        },
+        _ => delivered(default_scenario(vendor)),
+    }
+}
+
+fn default_scenario(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Hsmail => "HSM000000001",
+        Vendor::VoucherApi => "1001",
+        Vendor::Shop => "SHOP-PICKUP-1",
+        Vendor::Bdvoucher => "20250001",
+    }
+}
+
+/// The delivered body of a mock scenario, as the vendor's answer for order `id`.
+fn delivered_as(vendor: Vendor, scenario_id: &str, id: &str) -> serde_json::Value {
+    let scenario = scenarios::find(scenario_id).expect("scenario");
+    let id = serde_json::Value::String(id.to_owned());
+    match vendor {
+        Vendor::Hsmail => {
+            let mut body = mock::hsmail::order(scenario, Phase::Delivered);
+            body["data"]["id"] = id;
+            body
+        }
+        Vendor::VoucherApi => {
+            let mut body = mock::voucher_api::order(scenario, Phase::Delivered);
+            body["id"] = id;
+            body
+        }
+        Vendor::Shop => {
+            let mut body = mock::shop::order(scenario, Phase::Delivered);
+            body["data"]["id"] = id;
+            body
+        }
+        Vendor::Bdvoucher => {
+            let mut body = mock::bdvoucher::order(scenario, Phase::Delivered);
+            body["data"]["order_number"] = id;
+            body
+        }
     }
 }
 
@@ -137,6 +165,15 @@ async fn proxy_for(
     (start(config).await, fake)
 }
 
+/// `GET` the order with a token for it at `vendor`.
+async fn fetch_at(
+    server: &Server,
+    vendor: Vendor,
+    id: &str,
+) -> (u16, Option<String>, serde_json::Value) {
+    answer(get_order(server, id, Some(&token_at(vendor, id))).await).await
+}
+
 fn fake_hits(fake: &FakeVendor, id: &str) -> u32 {
     fake.hits.lock().unwrap().get(id).copied().unwrap_or(0)
 }
@@ -177,7 +214,7 @@ async fn each_vendor_gets_its_credentials_and_the_body_passes_through() {
     ];
     for (vendor, id, name, expected) in cases {
         let (server, fake) = proxy_for(vendor, |_| {}).await;
-        let (status, _, body) = fetch(&server, id).await;
+        let (status, _, body) = fetch_at(&server, vendor, id).await;
         assert_eq!(status, 200, "{vendor:?}");
         assert!(body.is_object());
         assert_eq!(
@@ -202,7 +239,7 @@ async fn ids_are_validated_before_the_upstream() {
     ];
     for (vendor, id) in cases {
         let (server, fake) = proxy_for(vendor, |_| {}).await;
-        let (status, _, body) = answer(get_order(&server, id, Some(&token_for(id))).await).await;
+        let (status, _, body) = fetch_at(&server, vendor, id).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (400, Some("invalid_order_id")),
@@ -283,4 +320,88 @@ async fn concurrent_requests_wait_for_one_slow_upstream_call() {
     // With nothing cached, a later request is a new call: the sharing above was single-flight.
     assert_eq!(fetch(&server, id).await.0, 200);
     assert_eq!(fake_hits(&fake, id), 2);
+}
+
+/// A 200 for another order (a vendor mixing orders up) would show one customer another's
+/// codes: refused as `502 upstream_invalid`, never cached.
+#[tokio::test]
+async fn an_answer_for_another_order_is_refused_and_never_cached() {
+    let cases = [
+        (Vendor::Hsmail, "OTHERORDER01"),
+        (Vendor::VoucherApi, "77"),
+        (Vendor::Shop, "OTHERORDER02"),
+        (Vendor::Bdvoucher, "87654321"),
+    ];
+    for (vendor, id) in cases {
+        let (server, fake) = proxy_for(vendor, |_| {}).await;
+        for attempt in 1..=2 {
+            let (status, _, body) = fetch_at(&server, vendor, id).await;
+            assert_eq!(
+                (status, body["error"].as_str()),
+                (502, Some("upstream_invalid")),
+                "{vendor:?}"
+            );
+            assert!(
+                !body.to_string().contains("-0001-"),
+                "{vendor:?}: no code of the other order"
+            );
+            assert_eq!(fake_hits(&fake, id), attempt, "{vendor:?}: not cached");
+        }
+        let stream =
+            common::events::EventStream::open(&server.url(), id, &token_at(vendor, id)).await;
+        assert_eq!(stream.status, 502, "{vendor:?}: no stream opens on it");
+        // The same vendor's answers for the right order still pass.
+        let (status, _, _) = fetch_at(&server, vendor, default_id(vendor)).await;
+        assert_eq!(status, 200, "{vendor:?}");
+    }
+}
+
+fn default_id(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Hsmail => "U35MFE9656S7",
+        Vendor::VoucherApi => "12345",
+        Vendor::Shop => "ORDER_123",
+        Vendor::Bdvoucher => "12345678",
+    }
+}
+
+/// ... and never pushed: the first event after a mixed-up answer is the next right one.
+#[tokio::test]
+async fn an_answer_for_another_order_is_never_pushed_to_a_stream() {
+    let (addr, vendor) = vendor::start().await;
+    let server = start(vendor::config_for(addr)).await;
+    let id = "MIXEDUP00001";
+    let mut stream = common::events::EventStream::open(&server.url(), id, &token_for(id)).await;
+    let first = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("the current order");
+    assert!(first.contains(id) && first.contains("PENDING"), "{first}");
+
+    vendor.deliver();
+    vendor.mix_up_with(Some("SOMEONEELSE1"));
+    assert_eq!(notify(&server.url(), id).await, 202);
+    assert!(
+        eventually(Duration::from_secs(5), || async { vendor.hits(id) == 2 }).await,
+        "the webhook's fetch got the other order"
+    );
+    vendor.mix_up_with(None);
+    let body = hook_body(id);
+    let another_signature = order_proxy::webhook::sign(
+        WEBHOOK_SECRET.as_bytes(),
+        order_proxy::token::now_unix() - 1,
+        body.as_bytes(),
+    );
+    assert_eq!(
+        post_hook(&server.url(), &body, Some(another_signature)).await,
+        202
+    );
+    let next = stream
+        .next_order(Duration::from_secs(5))
+        .await
+        .expect("the right answer is pushed");
+    assert!(
+        next.contains(id) && !next.contains("SOMEONEELSE1") && next.contains("COMPLETED"),
+        "the first push is the right order's: {next}"
+    );
 }

@@ -14,6 +14,9 @@ const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const REDIS_SERVER: &str = "/usr/bin/redis-server";
+const OPENSSL: &str = "/usr/bin/openssl";
+const PYTHON3: &str = "/usr/bin/python3";
+const NODE: &str = "/usr/bin/node";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
 const FIREFOX: &str = "/usr/bin/firefox-esr";
@@ -25,7 +28,9 @@ pub struct Needs {
     pub browser: bool,
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
-    /// Debian's redis-server, which order-proxy's tests start on a free port.
+    /// What order-proxy's tests run besides the proxy: Debian's redis-server (started on
+    /// a free port, with TLS certificates made by openssl), and python3, node and sh
+    /// for the README's recipes.
     pub redis_server: bool,
 }
 
@@ -79,7 +84,12 @@ fn apt_and_npm_tools(needs: Needs) -> Result {
         ]);
     }
     if needs.redis_server {
-        packages.push(("redis-server", REDIS_SERVER));
+        packages.extend([
+            ("redis-server", REDIS_SERVER),
+            ("openssl", OPENSSL),
+            ("python3", PYTHON3),
+            ("nodejs", NODE),
+        ]);
     }
     apt_tools(&packages)?;
     wasm_opt()?;

@@ -77,8 +77,9 @@ pub struct Window {
     pub length: Duration,
 }
 
-/// The three vendor windows a call to `order_key` spends from.
-pub fn windows(prefix: &str, order_key: &str, limits: &Limits) -> [Window; 3] {
+/// The three vendor windows a call spends from; `per_order` is the order's window key
+/// (from [`super::Shared::per_order_key`]).
+pub fn windows(prefix: &str, per_order: String, limits: &Limits) -> [Window; 3] {
     [
         Window {
             key: format!("{prefix}budget:10s"),
@@ -91,7 +92,7 @@ pub fn windows(prefix: &str, order_key: &str, limits: &Limits) -> [Window; 3] {
             length: Duration::from_secs(60),
         },
         Window {
-            key: format!("{prefix}budget:order:{order_key}"),
+            key: per_order,
             limit: limits.per_order_per_hour,
             length: Duration::from_secs(3600),
         },

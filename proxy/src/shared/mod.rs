@@ -1,6 +1,7 @@
 //! State shared by every instance through Redis (`--redis`): the vendor budgets and blocks
 //! (`Retry-After`), the encrypted order cache, single flight, the schedule leases, webhook
-//! replays and order updates (pub/sub).
+//! replays and order updates (pub/sub). Per-order keys are named by
+//! [`Shared::per_order_key`], which hides the order id.
 //!
 //! Every call has a short timeout. A failure marks Redis down (one warning) and the caller
 //! answers with this instance's own limits and cache; a background ping notices when Redis
@@ -9,6 +10,7 @@
 pub mod budget;
 pub mod health;
 pub mod lease;
+pub mod names;
 pub mod pubsub;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +19,9 @@ use std::time::Duration;
 
 use order_widget::model::Status;
 use redis::aio::ConnectionManager;
-use redis::{Client, RedisError, Script};
+use redis::{Client, RedisError, Script, TlsCertificates};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -27,6 +31,7 @@ use crate::seal::Sealer;
 use budget::Spend;
 use health::Health;
 use lease::Taking;
+use names::KeyNames;
 
 const PREFIX: &str = "order-proxy:";
 /// Longest wait for one Redis call before answering without it.
@@ -43,6 +48,7 @@ pub struct Shared {
     client: Client,
     connection: ConnectionManager,
     sealer: Sealer,
+    names: KeyNames,
     limits: Limits,
     pub health: Health,
     /// Random per process: makes lock owners and budget entries unique across instances.
@@ -57,7 +63,7 @@ pub struct Shared {
 
 /// An order answer as sealed in Redis.
 #[derive(Serialize, Deserialize)]
-struct Envelope {
+pub struct Envelope {
     body: String,
     terminal: bool,
     /// Absent in what an older version stored.
@@ -68,6 +74,17 @@ struct Envelope {
 
 fn unknown() -> Status {
     Status::Unknown
+}
+
+impl From<&Fetched> for Envelope {
+    fn from(fetched: &Fetched) -> Envelope {
+        Envelope {
+            body: fetched.body.to_string(),
+            terminal: fetched.terminal,
+            status: fetched.status,
+            asked_at_ms: fetched.asked_at_ms,
+        }
+    }
 }
 
 impl From<Envelope> for Fetched {
@@ -91,8 +108,7 @@ pub struct Lock {
 impl Shared {
     /// Connects lazily: the proxy starts (degraded) even while Redis is down.
     pub fn new(config: &RedisConfig, limits: Limits) -> Result<Arc<Self>, String> {
-        let client = Client::open(config.url.expose())
-            .map_err(|_| "--redis is not a valid redis:// URL".to_owned())?;
+        let client = client(config)?;
         let connection = ConnectionManager::new_lazy_with_config(
             client.clone(),
             redis::aio::ConnectionManagerConfig::new()
@@ -108,6 +124,7 @@ impl Shared {
             client,
             connection,
             sealer: Sealer::new(config.cache_key.expose()),
+            names: KeyNames::new(config.cache_key.expose()),
             limits,
             health: Health::new(),
             instance: hex::encode(instance),
@@ -155,9 +172,15 @@ impl Shared {
         self.health.is_up()
     }
 
+    /// The Redis key of `kind` (`order`, `flight`, …) for the order `order_key`
+    /// (`<vendor>:<id>`), which names no order: every per-order key is spelled here.
+    pub fn per_order_key(&self, kind: &str, order_key: &str) -> String {
+        self.names.per_order(PREFIX, kind, order_key)
+    }
+
     /// The cached answer for `order_key`, if another instance (or this one) fetched it.
     pub async fn cached(&self, order_key: &str) -> Result<Option<Fetched>, Unavailable> {
-        let key = cache_key(order_key);
+        let key = self.per_order_key("order", order_key);
         let sealed: Option<Vec<u8>> = self.call(redis::cmd("GET").arg(&key)).await?;
         Ok(sealed
             .and_then(|sealed| self.open::<Envelope>(&key, &sealed))
@@ -172,8 +195,8 @@ impl Shared {
         fetched: &Fetched,
         ttl: Duration,
     ) -> Result<(), Unavailable> {
-        let key = cache_key(order_key);
-        let sealed = self.seal(&key, fetched)?;
+        let key = self.per_order_key("order", order_key);
+        let sealed = self.seal(&key, &Envelope::from(fetched))?;
         let millis = ttl.max(LAST_GOOD_KEPT).as_millis() as u64;
         self.call::<()>(
             redis::cmd("SET")
@@ -185,22 +208,23 @@ impl Shared {
         .await
     }
 
-    /// Tells every instance's subscribers about `fetched`.
+    /// Tells every instance's subscribers about `fetched`; the order is named only inside
+    /// the sealed message.
     pub async fn publish(&self, order_key: &str, fetched: &Fetched) -> Result<(), Unavailable> {
-        let sealed = self.seal(&pubsub::channel_context(order_key), fetched)?;
-        self.call::<i64>(
-            redis::cmd("PUBLISH")
-                .arg(pubsub::CHANNEL)
-                .arg(pubsub::message(order_key, &sealed)),
-        )
-        .await
-        .map(|_| ())
+        let announcement = pubsub::Announcement {
+            order_key: order_key.to_owned(),
+            answer: Envelope::from(fetched),
+        };
+        let sealed = self.seal(pubsub::CHANNEL, &announcement)?;
+        self.call::<i64>(redis::cmd("PUBLISH").arg(pubsub::CHANNEL).arg(sealed))
+            .await
+            .map(|_| ())
     }
 
     /// Takes the order's single-flight lock if nobody holds it.
     pub async fn lock(&self, order_key: &str, hold: Duration) -> Result<Option<Lock>, Unavailable> {
         let lock = Lock {
-            key: format!("{PREFIX}flight:{order_key}"),
+            key: self.per_order_key("flight", order_key),
             owner: self.unique(),
         };
         let taken: Option<String> = self
@@ -224,9 +248,10 @@ impl Shared {
     /// Unless the vendor asked us to wait for `order_key`, spends one call from every
     /// vendor window for it; otherwise says how long to wait, and why.
     pub async fn spend_budget(&self, order_key: &str) -> Result<Spend, Unavailable> {
-        let windows = budget::windows(PREFIX, order_key, &self.limits);
+        let per_order = self.per_order_key("budget:order", order_key);
+        let windows = budget::windows(PREFIX, per_order, &self.limits);
         let mut invocation = self.budget.prepare_invoke();
-        invocation.key(block_key(order_key)).arg(self.unique());
+        invocation.key(self.per_order_key("block", order_key)).arg(self.unique());
         for window in &windows {
             invocation
                 .key(&window.key)
@@ -241,7 +266,7 @@ impl Shared {
     pub async fn block(&self, order_key: &str, wait: Duration) -> Result<(), Unavailable> {
         let mut invocation = self.block.prepare_invoke();
         invocation
-            .key(block_key(order_key))
+            .key(self.per_order_key("block", order_key))
             .arg(wait.as_millis().max(1) as u64);
         self.invoke::<i64>(&invocation).await.map(drop)
     }
@@ -260,7 +285,7 @@ impl Shared {
     ) -> Result<Taking, Unavailable> {
         let mut invocation = self.take_lease.prepare_invoke();
         invocation
-            .key(lease_key(order_key))
+            .key(self.per_order_key("lease", order_key))
             .arg(owner)
             .arg(length.as_millis() as u64);
         self.invoke(&invocation).await.map(Taking::from_reply)
@@ -275,7 +300,7 @@ impl Shared {
     ) -> Result<bool, Unavailable> {
         let mut invocation = self.renew_lease.prepare_invoke();
         invocation
-            .key(lease_key(order_key))
+            .key(self.per_order_key("lease", order_key))
             .arg(owner)
             .arg(length.as_millis() as u64);
         self.invoke::<i64>(&invocation)
@@ -285,7 +310,7 @@ impl Shared {
 
     /// Gives the lease back, if `owner` still holds it.
     pub async fn release_lease(&self, order_key: &str, owner: &str) {
-        self.give_back(&lease_key(order_key), owner).await;
+        self.give_back(&self.per_order_key("lease", order_key), owner).await;
     }
 
     /// Deletes `key` if it holds `owner` (a lock or a lease that may have passed to another).
@@ -343,14 +368,8 @@ impl Shared {
         Unavailable
     }
 
-    fn seal(&self, context: &str, fetched: &Fetched) -> Result<Vec<u8>, Unavailable> {
-        let envelope = Envelope {
-            body: fetched.body.to_string(),
-            terminal: fetched.terminal,
-            status: fetched.status,
-            asked_at_ms: fetched.asked_at_ms,
-        };
-        let plain = serde_json::to_vec(&envelope).map_err(|_| Unavailable)?;
+    fn seal<T: Serialize>(&self, context: &str, value: &T) -> Result<Vec<u8>, Unavailable> {
+        let plain = serde_json::to_vec(value).map_err(|_| Unavailable)?;
         self.sealer
             .seal(context.as_bytes(), &plain)
             .map_err(|_| Unavailable)
@@ -367,14 +386,34 @@ impl Shared {
     }
 }
 
-fn cache_key(order_key: &str) -> String {
-    format!("{PREFIX}order:{order_key}")
+/// How many PEM certificates `pem` holds (the redis crate would take none as "trust
+/// nobody" and only fail at each connection).
+fn certificates_in(pem: &[u8]) -> usize {
+    CertificateDer::pem_slice_iter(pem)
+        .take_while(Result::is_ok)
+        .count()
 }
 
-fn block_key(order_key: &str) -> String {
-    format!("{PREFIX}block:{order_key}")
-}
-
-fn lease_key(order_key: &str) -> String {
-    format!("{PREFIX}lease:{order_key}")
+/// `rediss://` with `ca_certificates` trusts only that CA; any other URL the crate's
+/// defaults (for `rediss://`, the public web roots of `webpki-roots`).
+fn client(config: &RedisConfig) -> Result<Client, String> {
+    // The URL may hold a password: never quoted in an error.
+    let invalid = |_| "--redis is not a valid redis:// or rediss:// URL".to_owned();
+    match &config.ca_certificates {
+        Some(pem) if certificates_in(pem) == 0 => {
+            Err("the Redis CA file holds no PEM certificate".to_owned())
+        }
+        Some(pem) => Client::build_with_tls(
+            config.url.expose(),
+            TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem.clone()),
+            },
+        )
+        .map_err(|_| {
+            "--redis with a CA file: not a rediss:// URL, or an unreadable PEM certificate"
+                .to_owned()
+        }),
+        None => Client::open(config.url.expose()).map_err(invalid),
+    }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use order_proxy::secret::Secret;
 use order_proxy::{token, Config, Server, UpstreamConfig};
+use order_widget::model::Vendor;
 
 pub const API_KEY: &str = "test-api-key-DO-NOT-LEAK-4f1c2a";
 pub const API_SECRET: &str = "test-api-secret-DO-NOT-LEAK-9b8e7d";
@@ -32,6 +33,7 @@ pub fn with_redis(mut config: Config, url: &str) -> Config {
     config.redis = Some(order_proxy::RedisConfig {
         url: Secret::new(url),
         cache_key: Secret::new(CACHE_KEY),
+        ca_certificates: None,
     });
     config
 }
@@ -94,8 +96,25 @@ pub async fn start(config: Config) -> Server {
     order_proxy::serve(config).await.expect("the proxy starts")
 }
 
+/// A token for `id` at its vendor: its scenario's in mock mode, else hsmail (the vendor of
+/// `vendor::Counting`). Other vendors' orders: [`token_at`].
 pub fn token_for(id: &str) -> String {
-    token::mint(TOKEN_SECRET.as_bytes(), id, Duration::from_secs(3600))
+    let vendor = order_proxy::mock::scenarios::find(id).map_or(Vendor::Hsmail, |s| s.vendor());
+    token_at(vendor, id)
+}
+
+/// A token for `id` at `vendor` (the audience of a proxy without `token_audience`).
+pub fn token_at(vendor: Vendor, id: &str) -> String {
+    token_signed_with(TOKEN_SECRET.as_bytes(), vendor.as_str(), id)
+}
+
+/// A token valid for an hour, signed with `secret` for `audience`.
+pub fn token_signed_with(secret: &[u8], audience: &str, id: &str) -> String {
+    let claims = token::Claims {
+        audience,
+        order_id: id,
+    };
+    token::mint(secret, claims, Duration::from_secs(3600))
 }
 
 pub fn client() -> reqwest::Client {

@@ -1,5 +1,6 @@
 //! A real `redis-server` (the Debian package `cargo xtask setup` installs) on a free
-//! loopback port, in its own temporary directory, stopped and removed on drop.
+//! loopback port, in its own temporary directory, stopped and removed on drop; plain, or
+//! TLS-only with a throwaway CA and server certificate made by `openssl` for the test.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,10 +12,21 @@ pub struct RedisServer {
     child: Option<Child>,
     pub port: u16,
     dir: PathBuf,
+    tls: bool,
 }
 
 impl RedisServer {
     pub fn start() -> RedisServer {
+        Self::start_with(false)
+    }
+
+    /// TLS only (`--port 0 --tls-port P`), its certificate for `127.0.0.1` signed by a CA
+    /// of its own: [`RedisServer::ca_certificate`].
+    pub fn start_tls() -> RedisServer {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> RedisServer {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
@@ -26,13 +38,71 @@ impl RedisServer {
             child: None,
             port,
             dir,
+            tls,
         };
+        if tls {
+            server.make_certificates();
+        }
         server.restart();
         server
     }
 
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// The PEM of the CA that signed a TLS server's certificate.
+    pub fn ca_certificate(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.pem")).expect("a TLS server's CA")
+    }
+
+    /// A CA, and a server certificate for 127.0.0.1 and localhost signed by it (rustls
+    /// checks the subject alternative name and refuses a CA certificate as the server's).
+    fn make_certificates(&self) {
+        let openssl = |args: &[&str]| {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(&self.dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs");
+            assert!(status.success(), "openssl {args:?}");
+        };
+        let new_key = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        openssl(
+            &[
+                &[
+                    "req",
+                    "-x509",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=order-proxy test CA",
+                ][..],
+                &new_key,
+                &["-keyout", "ca.key", "-out", "ca.pem"],
+            ]
+            .concat(),
+        );
+        openssl(
+            &[
+                &["req", "-x509", "-days", "1", "-subj", "/CN=localhost"][..],
+                &["-CA", "ca.pem", "-CAkey", "ca.key"],
+                &["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                &["-addext", "basicConstraints=critical,CA:FALSE"],
+                &new_key,
+                &["-keyout", "server.key", "-out", "server.pem"],
+            ]
+            .concat(),
+        );
     }
 
     /// Kills the server (as a crash would) and waits until it is gone.
@@ -46,11 +116,25 @@ impl RedisServer {
     /// Starts it (again) on the same port, empty, and waits until it answers PING.
     pub fn restart(&mut self) {
         self.stop();
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string()])
+        let mut command = Command::new("redis-server");
+        if self.tls {
+            command
+                .args(["--port", "0", "--tls-port", &self.port.to_string()])
+                .args([
+                    "--tls-cert-file",
+                    "server.pem",
+                    "--tls-key-file",
+                    "server.key",
+                ])
+                .args(["--tls-ca-cert-file", "ca.pem", "--tls-auth-clients", "no"]);
+        } else {
+            command.args(["--port", &self.port.to_string()]);
+        }
+        let child = command
             .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .arg("--dir")
             .arg(&self.dir)
+            .current_dir(&self.dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -66,10 +150,15 @@ impl RedisServer {
         panic!("redis-server did not answer on port {}", self.port);
     }
 
+    /// Answers PING in plain text; a TLS server only has to accept connections (the
+    /// instances under test make the handshake).
     fn pings(&self) -> bool {
         let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
             return false;
         };
+        if self.tls {
+            return true;
+        }
         let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
         let mut reply = [0u8; 7];
         stream.write_all(b"PING\r\n").is_ok()

@@ -57,6 +57,7 @@ pub struct Counting {
     refusals: Mutex<HashMap<String, VecDeque<(StatusCode, RetryAfter)>>>,
     delivered: AtomicBool,
     latency: Mutex<Duration>,
+    mixed_up_with: Mutex<Option<String>>,
 }
 
 /// One request as the vendor saw it.
@@ -105,6 +106,11 @@ impl Counting {
             .entry(id.to_owned())
             .or_default()
             .push_back((status, retry_after));
+    }
+
+    /// From now on (until `None`) every answer is the body of order `other` instead.
+    pub fn mix_up_with(&self, other: Option<&str>) {
+        *self.mixed_up_with.lock().unwrap() = other.map(str::to_owned);
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -187,6 +193,7 @@ async fn answer(State(vendor): State<Arc<Counting>>, Path(id): Path<String>) -> 
     };
     let scenario = scenarios::find("HSM000000010").expect("scenario");
     let mut body = hsmail::order(scenario, phase);
-    body["data"]["id"] = serde_json::Value::String(id);
+    let answered = vendor.mixed_up_with.lock().unwrap().clone().unwrap_or(id);
+    body["data"]["id"] = serde_json::Value::String(answered);
     Json(body).into_response()
 }
