@@ -26,8 +26,8 @@ use std::time::Duration;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
-use crate::poll::{MaxWaitPreset, PollConfig};
-use crate::providers::Provider;
+use order_core::providers::Provider;
+use order_core::schedule::{MaxWaitPreset, Tuning};
 
 /// The header that carries the shop's order token.
 pub const TOKEN_HEADER: &str = "X-Order-Token";
@@ -49,7 +49,7 @@ pub struct Config {
     pub labels: Vec<(String, String)>,
     pub timeout: Duration,
     pub reveal_timeout: Duration,
-    pub poll: PollConfig,
+    pub poll: Tuning,
 }
 
 /// The configuration as the embedder wrote it, before the keys are combined. Absent, `null`
@@ -151,9 +151,9 @@ impl RawConfig {
             labels: self.labels.unwrap_or_default().0,
             timeout: self.timeout.unwrap_or_default().0,
             reveal_timeout: self.reveal_timeout.unwrap_or_default().0,
-            poll: PollConfig {
+            poll: Tuning {
                 max_wait: self.max_wait.unwrap_or_default().0,
-                ..PollConfig::default()
+                ..Tuning::default()
             },
         })
     }
@@ -718,7 +718,7 @@ mod tests {
         assert_eq!(config.url, "https://shop.example/api/orders/a%2Fb?v=1");
         assert_eq!(
             config.provider,
-            Provider::Vendor(crate::model::Vendor::VoucherApi)
+            Provider::Vendor(order_core::model::Vendor::VoucherApi)
         );
         assert_eq!(
             config.headers,

@@ -1,54 +1,25 @@
 //! order-widget: shows an order's status and its codes, safely, in any storefront page.
 //!
-//! The pure core (`model`, `providers`, `poll`, `error`, `labels`, `events`) compiles
-//! natively and is used by `order-proxy`; everything that touches the browser is
-//! behind the `widget` feature.
+//! The pure core (the order model, vendor parsing, the polling schedule, labels) is the
+//! `order-core` crate, shared with order-proxy. This crate is what runs in the browser:
+//! the embedder's [`config`], the [`platform`] adapters (fetch, the event source, clock,
+//! clipboard, `Intl`, events to the page), the [`runtime`] that drives the schedule, and
+//! the [`ui`].
 //!
 //! From JavaScript: `const handle = mount(element, config)`, then `handle.refresh()` and
 //! `handle.destroy()`. The configuration keys are documented in [`config`].
-
-// In wasm the JSON reader is the browser's (`JSON.parse` + serde-wasm-bindgen).
-#[cfg(all(target_arch = "wasm32", not(feature = "widget")))]
-compile_error!("order-widget for wasm32 needs its `widget` feature");
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub mod clock;
-pub mod error;
-pub mod events;
-pub mod labels;
-pub mod model;
-mod names;
-pub mod poll;
-pub mod providers;
-
-#[cfg(feature = "widget")]
-mod clipboard;
-#[cfg(feature = "widget")]
 pub mod config;
-#[cfg(feature = "widget")]
-pub mod dom_events;
-#[cfg(feature = "widget")]
-pub mod expiry;
-#[cfg(feature = "widget")]
-pub mod fetch;
-#[cfg(feature = "widget")]
-pub mod intl;
-#[cfg(feature = "widget")]
-mod poller;
-#[cfg(feature = "widget")]
-pub mod push;
-#[cfg(feature = "widget")]
-pub mod state;
-#[cfg(feature = "widget")]
+pub mod platform;
+mod runtime;
 pub mod ui;
 
-#[cfg(feature = "widget")]
 pub use entry::{mount, mount_with, WidgetHandle};
 
-#[cfg(feature = "widget")]
 mod entry {
     use std::rc::Rc;
 
@@ -56,10 +27,10 @@ mod entry {
     use web_sys::Element;
     use yew::AppHandle;
 
-    use crate::clock::{BrowserClock, Clock, SharedClock};
     use crate::config::{Config, RawConfig};
-    use crate::fetch::{FetchTransport, Transport};
-    use crate::push::{EventSourceStreams, Streams};
+    use crate::platform::clock::{BrowserClock, Clock, SharedClock};
+    use crate::platform::event_source::{EventSourceStreams, Streams};
+    use crate::platform::fetch::{FetchTransport, Transport};
     use crate::ui::{Remote, Widget, WidgetProps};
 
     /// A mounted widget. `destroy()` stops its timers, requests and event stream and empties

@@ -7,10 +7,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_timers::future::TimeoutFuture;
-use order_widget::clock::{BrowserClock, Clock, ManualClock, SharedClock};
-use order_widget::events::WidgetEvent;
-use order_widget::labels::Labels;
-use order_widget::model::{Item, Order, Status, Vendor, Voucher, VoucherKind};
+use order_core::host_events::HostEvent;
+use order_core::labels::Labels;
+use order_core::model::{Item, Order, Status, Vendor, Voucher, VoucherKind};
+use order_widget::platform::clock::{BrowserClock, Clock, ManualClock, SharedClock};
 use order_widget::ui::Codes;
 
 mod browser_support;
@@ -114,7 +114,7 @@ struct Mounted {
     root: Element,
     /// The list's clock, unless it runs on the real one.
     clock: ManualClock,
-    events: Rc<RefCell<Vec<WidgetEvent>>>,
+    events: Rc<RefCell<Vec<HostEvent>>>,
     announced: Rc<RefCell<Vec<String>>>,
 }
 
@@ -267,7 +267,7 @@ async fn a_masked_code_is_nowhere_in_the_dom_until_revealed() {
     assert!(hide.text_content().unwrap().starts_with("Hide"));
     assert!(matches!(
         widget.events.borrow().as_slice(),
-        [WidgetEvent::Reveal { count: 1 }]
+        [HostEvent::Reveal { count: 1 }]
     ));
 
     widget.click(".ow-code .ow-reveal").await;
@@ -363,7 +363,7 @@ async fn reveal_all_shows_every_code_and_pin_and_hide_all_masks_them() {
     assert!(widget
         .events
         .borrow()
-        .contains(&WidgetEvent::Reveal { count: 2 }));
+        .contains(&HostEvent::Reveal { count: 2 }));
 
     widget.click(toggle).await;
     for secret in ["REVEALALL-AAAA-1111", "REVEALALL-BBBB-2222", "55501"] {
@@ -483,7 +483,7 @@ async fn copy_writes_the_masked_code_without_revealing_it() {
         widget.announced.borrow().as_slice(),
         ["Copied to the clipboard"]
     );
-    assert!(widget.events.borrow().contains(&WidgetEvent::Copy {
+    assert!(widget.events.borrow().contains(&HostEvent::Copy {
         kind: VoucherKind::Code,
         count: 1,
         ok: true
@@ -570,7 +570,7 @@ async fn when_both_fail_the_code_is_shown_selected_with_press_ctrl_c() {
         widget.announced.borrow().as_slice(),
         ["Press Ctrl+C to copy"]
     );
-    assert!(widget.events.borrow().contains(&WidgetEvent::Copy {
+    assert!(widget.events.borrow().contains(&HostEvent::Copy {
         kind: VoucherKind::Code,
         count: 1,
         ok: false
@@ -597,7 +597,7 @@ async fn copy_all_copies_every_code_with_its_pin() {
     for secret in ["COPYALL-AAAA-0001", "1234", "pa55word"] {
         assert_absent(secret);
     }
-    assert!(widget.events.borrow().contains(&WidgetEvent::Copy {
+    assert!(widget.events.borrow().contains(&HostEvent::Copy {
         kind: VoucherKind::Code,
         count: 3,
         ok: true
@@ -811,8 +811,8 @@ async fn expiry_shows_soon_expired_and_no_expiry() {
 
 #[wasm_bindgen_test]
 fn money_is_formatted_by_intl_from_the_exact_amount() {
-    use order_widget::intl::format_money;
-    use order_widget::model::Money;
+    use order_core::model::Money;
+    use order_widget::platform::intl::format_money;
     let money = |amount: &str, currency: Option<&str>| Money {
         amount: amount.into(),
         currency: currency.map(Into::into),
@@ -853,7 +853,7 @@ fn money_is_formatted_by_intl_from_the_exact_amount() {
 
 #[wasm_bindgen_test]
 fn dates_and_relative_times_are_localized() {
-    use order_widget::intl::{format_date, format_day, format_relative};
+    use order_widget::platform::intl::{format_date, format_day, format_relative};
     let date = format_date("2025-01-10T09:15:00Z", "en-US").unwrap();
     assert!(date.contains("2025") && date.contains("Jan"), "{date}");
     assert_eq!(

@@ -4,13 +4,13 @@
 //! gives byte for byte the canonical JSON (or the error text) that serde_json gives.
 
 use include_dir::{include_dir, Dir, File};
-use order_widget::model::{Order, Status, Vendor, VoucherKind};
-use order_widget::providers::{parse, ParseError, Provider};
+use order_core::model::{Order, Status, Vendor, VoucherKind};
+use order_core::providers::{parse, ParseError, Provider};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-static FIXTURES: Dir = include_dir!("$CARGO_MANIFEST_DIR/tests/fixtures");
+static FIXTURES: Dir = include_dir!("$CARGO_MANIFEST_DIR/crates/order-core/tests/fixtures");
 
 const VENDOR_DIRS: [&str; 4] = ["hsmail", "voucher-api", "shop", "bdvoucher"];
 

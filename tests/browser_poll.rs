@@ -7,11 +7,11 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use order_widget::clock::{BrowserClock, Clock, ManualClock};
+use order_core::error::FetchError;
 use order_widget::config::{Config, RawConfig};
-use order_widget::error::FetchError;
-use order_widget::fetch::{PendingResponse, Request, Response, Transport};
-use order_widget::push::EventSourceStreams;
+use order_widget::platform::clock::{BrowserClock, Clock, ManualClock};
+use order_widget::platform::event_source::EventSourceStreams;
+use order_widget::platform::fetch::{PendingResponse, Request, Response, Transport};
 use order_widget::{mount_with, WidgetHandle};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

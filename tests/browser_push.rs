@@ -11,11 +11,11 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use order_widget::clock::ManualClock;
+use order_core::error::FetchError;
 use order_widget::config::{Config, Credentials, RawConfig};
-use order_widget::error::FetchError;
-use order_widget::fetch::{PendingResponse, Request, Response, Transport};
-use order_widget::push::{Connection, EventSourceStreams, StreamEvent, Streams};
+use order_widget::platform::clock::ManualClock;
+use order_widget::platform::event_source::{Connection, EventSourceStreams, StreamEvent, Streams};
+use order_widget::platform::fetch::{PendingResponse, Request, Response, Transport};
 use order_widget::{mount_with, WidgetHandle};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;

@@ -6,11 +6,11 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use order_widget::clock::ManualClock;
+use order_core::error::{ErrorKind, FetchError};
 use order_widget::config::{Config, RawConfig};
-use order_widget::error::{ErrorKind, FetchError};
-use order_widget::fetch::{PendingResponse, Request, Response, Transport};
-use order_widget::push::EventSourceStreams;
+use order_widget::platform::clock::ManualClock;
+use order_widget::platform::event_source::EventSourceStreams;
+use order_widget::platform::fetch::{PendingResponse, Request, Response, Transport};
 use order_widget::{mount, mount_with, WidgetHandle};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -257,7 +257,8 @@ async fn header_items_and_totals() {
 
 #[wasm_bindgen_test]
 async fn shop_decoration_colours_reach_the_badge_through_the_cssom() {
-    let body = include_str!("fixtures/shop/decoration-valid.json").to_owned();
+    let body =
+        include_str!("../crates/order-core/tests/fixtures/shop/decoration-valid.json").to_owned();
     let (element, _handle, _) = show(config(r#", "provider": "shop""#), vec![ok(body)]).await;
     let badge: HtmlElement = element
         .query_selector(".ow-badge")
@@ -282,7 +283,8 @@ async fn shop_decoration_colours_reach_the_badge_through_the_cssom() {
 
 #[wasm_bindgen_test]
 async fn service_and_pending_orders_say_what_to_expect() {
-    let service = include_str!("fixtures/hsmail/service-order.json").to_owned();
+    let service =
+        include_str!("../crates/order-core/tests/fixtures/hsmail/service-order.json").to_owned();
     let (element, _handle, _) = show(config(r#", "provider": "auto""#), vec![ok(service)]).await;
     assert_eq!(
         attr(&element, ".ow-expect", "data-expect").as_deref(),
@@ -309,7 +311,8 @@ async fn an_html_error_page_from_the_proxy_shows_a_clear_error() {
         status: 200,
         content_type: Some("text/html; charset=utf-8".to_owned()),
         retry_after: None,
-        body: include_str!("fixtures/shop/html-error-page.json").to_owned(),
+        body: include_str!("../crates/order-core/tests/fixtures/shop/html-error-page.json")
+            .to_owned(),
     };
     let (element, _handle, _) = show(config(""), vec![Ok(page)]).await;
     assert_eq!(

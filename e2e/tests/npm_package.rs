@@ -14,11 +14,11 @@ use std::time::Duration;
 
 use e2e::{http, in_both_browsers, proxy_binary, repo_root, Browser, Demo, Proxy, Session};
 use e2e::{wait, Viewport, ViteApp, FAST_MOCK_ORDERS, ONE_AT_A_TIME};
+use order_core::error::ErrorKind;
+use order_core::host_events::HostEvent;
+use order_core::model::{Status, VoucherKind};
+use order_core::providers::Provider;
 use order_widget::config::{Credentials, RawConfig};
-use order_widget::error::ErrorKind;
-use order_widget::events::WidgetEvent;
-use order_widget::model::{Status, VoucherKind};
-use order_widget::providers::Provider;
 use serde_aux::serde_introspection::serde_introspect;
 use serde_json::Value;
 
@@ -470,34 +470,34 @@ fn contract() -> String {
 }
 
 /// One event of each kind the widget sends; the match fails to compile when a kind is added.
-fn one_event_of_each_kind() -> Vec<WidgetEvent> {
+fn one_event_of_each_kind() -> Vec<HostEvent> {
     let events = vec![
-        WidgetEvent::Ready {
+        HostEvent::Ready {
             status: Status::Pending,
         },
-        WidgetEvent::Status {
+        HostEvent::Status {
             status: Status::Delivered,
             previous: Some(Status::Processing),
         },
-        WidgetEvent::Delivered { codes: 3 },
-        WidgetEvent::Reveal { count: 2 },
-        WidgetEvent::Copy {
+        HostEvent::Delivered { codes: 3 },
+        HostEvent::Reveal { count: 2 },
+        HostEvent::Copy {
             kind: VoucherKind::PickupCode,
             count: 1,
             ok: true,
         },
-        WidgetEvent::Error {
+        HostEvent::Error {
             kind: ErrorKind::RateLimit,
         },
     ];
     for event in &events {
         match event {
-            WidgetEvent::Ready { .. }
-            | WidgetEvent::Status { .. }
-            | WidgetEvent::Delivered { .. }
-            | WidgetEvent::Reveal { .. }
-            | WidgetEvent::Copy { .. }
-            | WidgetEvent::Error { .. } => {}
+            HostEvent::Ready { .. }
+            | HostEvent::Status { .. }
+            | HostEvent::Delivered { .. }
+            | HostEvent::Reveal { .. }
+            | HostEvent::Copy { .. }
+            | HostEvent::Error { .. } => {}
         }
     }
     events

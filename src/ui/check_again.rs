@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::labels::Labels;
+use order_core::labels::Labels;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CheckAgainProps {

@@ -4,7 +4,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::model::Voucher;
+use order_core::model::Voucher;
 
 /// `url` if it is an absolute `http:`/`https:` URL a browser reads exactly as written.
 /// Providers already drop anything else; this is the second lock on the door.
@@ -76,7 +76,7 @@ pub fn select_contents(node: &web_sys::Node) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::VoucherKind;
+    use order_core::model::VoucherKind;
 
     fn voucher(code: &str, pin: Option<&str>) -> Voucher {
         Voucher {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::status_badge::StatusBadge;
 use super::ViewContext;
-use crate::intl;
-use crate::model::Order;
+use crate::platform::intl;
+use order_core::model::Order;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct HeaderProps {

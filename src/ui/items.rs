@@ -5,8 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::ViewContext;
-use crate::intl;
-use crate::model::{Item, Order};
+use crate::platform::intl;
+use order_core::model::{Item, Order};
 
 /// The fulfilment state shown for an item: (CSS modifier, label key).
 pub fn item_state(item: &Item) -> Option<(&'static str, &'static str)> {

@@ -1,7 +1,7 @@
 //! The widget's views: function components with Props, one per file (or folder, for the
 //! codes list). They know only `Order`, never vendor fields.
 //!
-//! State lives in two reducers, each next to its state: the widget's (`crate::state`: the
+//! State lives in two reducers, each next to its state: the widget's (`widget_state`: the
 //! order, errors, polling) and the codes list's (`codes::reveal_state`: what is revealed
 //! and copied). Everything below them gets values and callbacks as props, so a change
 //! re-renders only the components whose props changed.
@@ -15,12 +15,13 @@ mod notice;
 mod progress;
 mod status_badge;
 mod widget;
+pub(crate) mod widget_state;
 
 use std::rc::Rc;
 
 use yew::AttrValue;
 
-use crate::labels::Labels;
+use order_core::labels::Labels;
 
 pub use codes::Codes;
 pub use widget::{Remote, Widget, WidgetProps};

@@ -4,12 +4,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::error::{ErrorKind, FetchError};
-use crate::intl;
-use crate::labels::Labels;
-use crate::model::{Order, Status};
-use crate::poll::StopReason;
-use crate::state::Stopped;
+use crate::platform::intl;
+use crate::ui::widget_state::Stopped;
+use order_core::error::{ErrorKind, FetchError};
+use order_core::labels::Labels;
+use order_core::model::{Order, Status};
+use order_core::schedule::StopReason;
 
 pub fn error_key(kind: ErrorKind) -> &'static str {
     match kind {
@@ -152,7 +152,7 @@ pub fn Expectation(props: &ExpectationProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Vendor, Voucher, VoucherKind};
+    use order_core::model::{Vendor, Voucher, VoucherKind};
 
     fn order(status: Status, service: bool, codes: usize) -> Order {
         let mut order = Order::new(Vendor::Hsmail, "1".into(), "1".into(), status);

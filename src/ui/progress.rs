@@ -6,8 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::status_badge::label_key;
-use crate::labels::Labels;
-use crate::model::Status;
+use order_core::labels::Labels;
+use order_core::model::Status;
 
 const STEPS: [&str; 4] = [
     "step_placed",

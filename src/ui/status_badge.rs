@@ -6,8 +6,8 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::labels::Labels;
-use crate::model::{Order, Status, StatusColors};
+use order_core::labels::Labels;
+use order_core::model::{Order, Status, StatusColors};
 
 /// The colour family of a status; the stylesheet maps it to theme colours.
 pub fn tone(status: Status) -> &'static str {

@@ -13,15 +13,15 @@ use super::notice::{ErrorNotice, Expectation, PollNotice};
 use super::progress::Progress;
 use super::status_badge::{apply_colors, label_key};
 use super::{Codes, ViewContext};
-use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::dom_events;
-use crate::events::WidgetEvent;
-use crate::fetch::Transport;
-use crate::labels::Labels;
-use crate::poller::Poller;
-use crate::push::Streams;
-use crate::state::WidgetState;
+use crate::platform::clock::SharedClock;
+use crate::platform::event_source::Streams;
+use crate::platform::fetch::Transport;
+use crate::platform::host_events;
+use crate::runtime::Runtime;
+use crate::ui::widget_state::WidgetState;
+use order_core::host_events::HostEvent;
+use order_core::labels::Labels;
 
 /// Lets the JS handle ask the mounted widget for a check.
 #[derive(Clone, Default)]
@@ -77,7 +77,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
     });
     let labels: Rc<Labels> = (*labels).clone();
     let announcement = use_state(AttrValue::default);
-    let poller = use_mut_ref(|| None::<Poller>);
+    let poller = use_mut_ref(|| None::<Runtime>);
     let badge = use_node_ref();
 
     {
@@ -88,7 +88,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let clock = props.clock.clone();
         let dispatch = state.dispatcher();
         use_effect_with(config.clone(), move |config| {
-            let running = Poller::start(config.clone(), transport, streams, clock, dispatch);
+            let running = Runtime::start(config.clone(), transport, streams, clock, dispatch);
             let manual = running.clone();
             remote.connect(Some(Callback::from(move |()| manual.manual())));
             *poller.borrow_mut() = Some(running);
@@ -108,7 +108,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
         let outbox = state.outbox.clone();
         use_effect_with(state.outbox.batch, move |_| {
             for event in &outbox.events {
-                if let WidgetEvent::Status { status, .. } = event {
+                if let HostEvent::Status { status, .. } = event {
                     let name = labels.get(&label_key(*status)).to_owned();
                     announcement.set(
                         labels
@@ -116,14 +116,14 @@ pub fn Widget(props: &WidgetProps) -> Html {
                             .into(),
                     );
                 }
-                dom_events::dispatch(&host, event);
+                host_events::dispatch(&host, event);
             }
         });
     }
 
     // Stable callbacks: the codes list does not re-render for a new closure.
-    let on_event = use_callback(props.host.clone(), |event: WidgetEvent, host| {
-        dom_events::dispatch(host, &event)
+    let on_event = use_callback(props.host.clone(), |event: HostEvent, host| {
+        host_events::dispatch(host, &event)
     });
     let announce = {
         let setter = announcement.setter();

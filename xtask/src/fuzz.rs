@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use fastrand::Rng;
-use order_widget::providers::{parse, Provider};
+use order_core::providers::{parse, Provider};
 use serde_json::{Map, Value};
 
 use crate::cmd::{command, root, run, Result};
@@ -83,9 +83,9 @@ pub fn fuzz(cases: u64) -> Result {
     }
 }
 
-/// Every vendor body under `tests/fixtures/` (JSON or not).
+/// Every vendor body under `crates/order-core/tests/fixtures/` (JSON or not).
 fn fixtures() -> Result<Vec<String>> {
-    let dir = root().join("tests").join("fixtures");
+    let dir = root().join("crates/order-core/tests/fixtures");
     let mut bodies = Vec::new();
     for vendor in ["hsmail", "voucher-api", "shop", "bdvoucher"] {
         let entries = std::fs::read_dir(dir.join(vendor))

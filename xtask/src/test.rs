@@ -26,6 +26,8 @@ pub fn run_all() -> Result {
         run(command("cargo").args([
             "clippy",
             "-p",
+            "order-core",
+            "-p",
             "order-widget",
             "--target",
             "wasm32-unknown-unknown",

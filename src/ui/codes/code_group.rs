@@ -8,8 +8,8 @@ use yew::prelude::*;
 use super::code_row::{CodeRow, Reveal};
 use super::copy_button::Copied;
 use super::reveal_state::{CopySource, RevealState, Secret};
-use crate::labels::Labels;
-use crate::model::Order;
+use order_core::labels::Labels;
+use order_core::model::Order;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CodeGroupProps {

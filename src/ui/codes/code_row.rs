@@ -9,11 +9,11 @@ use yew::prelude::*;
 
 use super::copy_button::{Copied, CopyButton};
 use super::reveal_state::{visible_tail, CopySource, Secret};
-use crate::expiry::{Expiry, Timestamp};
-use crate::intl;
-use crate::labels::Labels;
-use crate::model::{mask, Order, VoucherKind};
+use crate::platform::intl;
 use crate::ui::dom::{mentions_secret, safe_link};
+use order_core::expiry::{Expiry, Timestamp};
+use order_core::labels::Labels;
+use order_core::model::{mask, Order, VoucherKind};
 
 /// Show (`shown`) or hide one code's `secret`.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,9 +8,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::reveal_state::CopySource;
-use crate::clipboard;
-use crate::labels::Labels;
-use crate::model::VoucherKind;
+use crate::platform::clipboard;
+use order_core::labels::Labels;
+use order_core::model::VoucherKind;
 
 /// A copy that ended, for the list (its feedback) and the page (`order-widget:copy`).
 #[derive(Clone, Debug, PartialEq)]

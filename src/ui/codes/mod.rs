@@ -24,10 +24,10 @@ use self::reveal_state::{
     copy_all_text, groups, voucher_keys, CopySource, Heading, RevealAction, RevealState, Secret,
 };
 use self::timers::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer};
-use crate::clock::SharedClock;
-use crate::events::WidgetEvent;
-use crate::labels::Labels;
-use crate::model::{Order, VoucherKind};
+use crate::platform::clock::SharedClock;
+use order_core::host_events::HostEvent;
+use order_core::labels::Labels;
+use order_core::model::{Order, VoucherKind};
 
 const DEFAULT_REVEAL_MS: u32 = 60_000;
 
@@ -39,7 +39,7 @@ pub struct CodesProps {
     /// Re-masking, copy feedback and "expires in" run on this clock.
     pub clock: SharedClock,
     pub reveal_timeout_ms: u32,
-    pub on_event: Callback<WidgetEvent>,
+    pub on_event: Callback<HostEvent>,
     pub announce: Callback<AttrValue>,
 }
 
@@ -91,7 +91,7 @@ pub fn Codes(props: &CodesProps) -> Html {
                 Secret::Pin => RevealAction::Pin { key, shown, until },
             });
             if shown {
-                on_event.emit(WidgetEvent::Reveal { count: 1 });
+                on_event.emit(HostEvent::Reveal { count: 1 });
             }
         },
     );
@@ -111,7 +111,7 @@ pub fn Codes(props: &CodesProps) -> Html {
                 count,
                 ok,
             } = copied;
-            on_event.emit(WidgetEvent::Copy { kind, count, ok });
+            on_event.emit(HostEvent::Copy { kind, count, ok });
             let said = if ok {
                 "copied_announcement"
             } else {
@@ -144,7 +144,7 @@ pub fn Codes(props: &CodesProps) -> Html {
                 keys: keys.clone(),
                 until,
             });
-            on_event.emit(WidgetEvent::Reveal { count: keys.len() });
+            on_event.emit(HostEvent::Reveal { count: keys.len() });
         })
     };
     let copy_all_source = CopySource::All(keys.clone());

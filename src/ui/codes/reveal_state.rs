@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};
 
-use crate::model::{Order, Voucher, VoucherKind};
+use order_core::model::{Order, Voucher, VoucherKind};
 
 /// One key per voucher, from its kind and code (never from its position, so a poll that
 /// adds codes keeps every revealed code revealed). Keys stay in memory: Yew does not
@@ -101,7 +101,7 @@ pub fn copy_all_text(vouchers: &[Voucher], pin_label: &str) -> String {
 /// The part of a code that its masked form already shows (`"3456"` of `••••••••3456`).
 /// Anything describing a masked code may say this much and no more.
 pub fn visible_tail(code: &str, kind: VoucherKind) -> Option<String> {
-    let masked = crate::model::mask(code, kind);
+    let masked = order_core::model::mask(code, kind);
     let tail = masked.trim_start_matches('•');
     (!tail.is_empty() && code.ends_with(tail)).then(|| tail.to_owned())
 }
@@ -314,7 +314,7 @@ impl Reducible for RevealState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Item, Status, Vendor};
+    use order_core::model::{Item, Status, Vendor};
 
     fn voucher(code: &str, item: Option<usize>) -> Voucher {
         Voucher {

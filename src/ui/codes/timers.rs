@@ -8,7 +8,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::reveal_state::{CopyFeedback, CopySource, RevealAction, RevealState};
-use crate::clock::SharedClock;
+use crate::platform::clock::SharedClock;
 use crate::ui::dom::select_contents;
 
 /// How long a copy button says "Copied" / "Press Ctrl+C".

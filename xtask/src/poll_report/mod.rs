@@ -10,7 +10,7 @@ mod table;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use order_widget::poll::simulate::{
+use order_core::schedule::simulate::{
     simulation_config, worst_case, worst_over_seeds, Run, Strategy, DELIVERY_TIMES,
 };
 

@@ -12,8 +12,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-use order_widget::poll::simulate::{delivery_instants, max_in_window, worst, Run};
-use order_widget::poll::{Next, Outcome, PollConfig, Schedule};
+use order_core::schedule::simulate::{delivery_instants, max_in_window, worst, Run};
+use order_core::schedule::{Next, Outcome, Schedule, Tuning};
 
 /// Pages open on the order.
 pub const PAGES: u64 = 10;
@@ -26,7 +26,7 @@ pub const LIVE_TTL: Duration = Duration::from_secs(1);
 /// delivery instants of `delivery` (as for one schedule). The detection delay is the worst
 /// page's, from the delivery or from when the page opened if later; the requests are the
 /// vendor's, until every page has seen the delivery.
-pub fn own_schedules(config: PollConfig, seeds: std::ops::Range<u64>, delivery: Duration) -> Run {
+pub fn own_schedules(config: Tuning, seeds: std::ops::Range<u64>, delivery: Duration) -> Run {
     worst(seeds.flat_map(|seed| {
         delivery_instants(delivery)
             .map(move |instant| simulate(config, seed, instant, OPENED_EVERY))
@@ -34,7 +34,7 @@ pub fn own_schedules(config: PollConfig, seeds: std::ops::Range<u64>, delivery: 
 }
 
 /// Pages opened `opened_every` apart, the order delivered at `delivery`.
-fn simulate(config: PollConfig, seed: u64, delivery: Duration, opened_every: Duration) -> Run {
+fn simulate(config: Tuning, seed: u64, delivery: Duration, opened_every: Duration) -> Run {
     let delivered_at = millis(delivery);
     let live_ttl = millis(LIVE_TTL);
     let mut schedules: Vec<Schedule> = (0..PAGES)
@@ -88,7 +88,7 @@ fn millis(duration: Duration) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use order_widget::poll::simulate::{simulation_config, worst_over_seeds};
+    use order_core::schedule::simulate::{simulation_config, worst_over_seeds};
 
     use super::*;
 
@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_poll_within_the_live_cache_time_reaches_no_vendor() {
-        let config = PollConfig {
+        let config = Tuning {
             jitter_percent: 0,
             ..simulation_config()
         };

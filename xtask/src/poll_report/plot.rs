@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use order_widget::poll::simulate::{target_delay, DELIVERY_TIMES};
+use order_core::schedule::simulate::{target_delay, DELIVERY_TIMES};
 use plotters::prelude::*;
 
 use super::{Kind, Measurement};

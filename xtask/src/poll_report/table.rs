@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use order_widget::poll::simulate::{simulation_config, target_delay};
+use order_core::schedule::simulate::{simulation_config, target_delay};
 
 use super::pages::{LIVE_TTL, OPENED_EVERY, PAGES};
 use super::{Kind, Measurement};

@@ -1,0 +1,10 @@
+//! The browser, behind small seams the tests can replace: requests ([`fetch`]), the order's
+//! event stream ([`event_source`]), time and timers ([`clock`]), the clipboard, `Intl`
+//! formatting, and the events the widget sends to the page ([`host_events`]).
+
+pub mod clipboard;
+pub mod clock;
+pub mod event_source;
+pub mod fetch;
+pub mod host_events;
+pub mod intl;
