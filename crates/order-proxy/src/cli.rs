@@ -9,12 +9,12 @@ use ipnet::IpNet;
 use order_core::model::Vendor;
 use order_core::providers::Provider;
 
-use crate::client::TrustedProxies;
-use crate::config::{
+use crate::auth::order_token;
+use crate::net::client::TrustedProxies;
+use crate::secret::Secret;
+use crate::settings::{
     default_assets, Config, ConnectionLimits, Limits, RedisConfig, StreamLimits, UpstreamConfig,
 };
-use crate::secret::Secret;
-use crate::token;
 
 pub const ENV_API_KEY: &str = "ORDER_PROXY_API_KEY";
 pub const ENV_API_SECRET: &str = "ORDER_PROXY_API_SECRET";
@@ -263,7 +263,7 @@ impl TokenArgs {
 }
 
 fn parse_audience(text: &str) -> Result<String, String> {
-    if token::is_audience(text) {
+    if order_token::is_audience(text) {
         Ok(text.to_owned())
     } else {
         Err("must match [A-Za-z0-9._-]{1,64}".into())
@@ -448,7 +448,7 @@ impl ServeArgs {
         config.webhook_secret = webhook_secret;
         config.redis = redis_config(self.redis, self.redis_ca)?;
         config.token_audience = self.token_audience;
-        config.token_rules = token::Rules {
+        config.token_rules = order_token::Rules {
             max_ttl: self.max_token_ttl,
             accept_v1: !self.refuse_v1_tokens,
         };

@@ -8,8 +8,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::limits::whole_seconds_at_least_one;
-
 /// When a client refused a stream may try again.
 pub const STREAMS_RETRY_AFTER_SECS: u64 = 10;
 
@@ -151,5 +149,23 @@ impl IntoResponse for ProxyError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// A wait as a `Retry-After` value: whole seconds, rounded up, at least 1.
+pub fn whole_seconds_at_least_one(wait: Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_up() {
+        assert_eq!(whole_seconds_at_least_one(Duration::ZERO), 1);
+        assert_eq!(whole_seconds_at_least_one(Duration::from_millis(1500)), 2);
+        assert_eq!(whole_seconds_at_least_one(Duration::from_secs(3)), 3);
     }
 }

@@ -1,41 +1,34 @@
 //! `order-proxy`: the server piece between a storefront's order page and the order vendor.
 //!
 //! It holds the vendor credentials, checks signed order tokens, validates ids,
-//! rate-limits and caches before the vendor is touched, and (with `--mock`) runs
-//! in-process mock vendors and the demo. `main.rs` is a thin CLI over [`serve`].
+//! rate-limits and caches before the vendor is touched, keeps each live order's vendor
+//! schedule, and (with `--mock`) runs in-process mock vendors and the demo. `main.rs` is a
+//! thin CLI over [`serve`].
+//!
+//! - [`app`]: the state every handler shares, and the checks every order route makes;
+//! - [`handlers`]: one file per route (its router in `handlers/mod.rs`);
+//! - [`auth`]: order tokens, webhook signatures, replays;
+//! - [`orders`]: the one way to an order (cache, single flight, the vendor, its schedule);
+//! - [`redis`]: what instances share through Redis;
+//! - [`net`]: connections, client addresses, deadlines;
+//! - [`server`]: assembles the above and runs it.
 
-pub mod block;
-pub mod cache;
+pub mod app;
+pub mod auth;
 pub mod cli;
-pub mod client;
-pub mod config;
-pub mod deadlines;
-pub mod demo;
 pub mod error;
-pub mod events;
-pub mod flight;
-pub mod hooks;
-pub mod hub;
-pub mod ids;
-pub mod limits;
-pub mod listener;
+pub mod handlers;
 pub mod mock;
+pub mod net;
 pub mod normalize;
 pub mod orders;
-pub mod routes;
-pub mod schedule;
-pub mod seal;
+pub mod rate_limits;
+pub mod redis;
 pub mod secret;
 pub mod server;
-pub mod shared;
-pub mod slots;
-pub mod static_files;
-pub mod token;
-pub mod upstream;
-pub mod vendor;
-pub mod webhook;
+pub mod settings;
 
-pub use config::{
+pub use server::{serve, Server};
+pub use settings::{
     Config, ConnectionLimits, Limits, RedisConfig, ScheduleConfig, StreamLimits, UpstreamConfig,
 };
-pub use server::{serve, Server};

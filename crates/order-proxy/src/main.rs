@@ -2,9 +2,11 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use order_proxy::auth::order_token;
 use order_proxy::cli::{self, Cli, Command, NormalizeArgs, ServeArgs, TokenArgs};
 use order_proxy::normalize::{normalize, Outcome};
-use order_proxy::{ids, serve, token};
+use order_proxy::orders::ids;
+use order_proxy::serve;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
@@ -71,11 +73,14 @@ fn run_token(args: TokenArgs) -> ExitCode {
     };
     match cli::token_secret_from_env() {
         Ok(secret) => {
-            let claims = token::Claims {
+            let claims = order_token::Claims {
                 audience: &audience,
                 order_id: &args.order,
             };
-            println!("{}", token::mint(secret.expose().as_bytes(), claims, ttl));
+            println!(
+                "{}",
+                order_token::mint(secret.expose().as_bytes(), claims, ttl)
+            );
             ExitCode::SUCCESS
         }
         Err(message) => {

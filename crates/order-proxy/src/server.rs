@@ -16,20 +16,23 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::cache::Ttls;
-use crate::client;
-use crate::config::{Config, UpstreamConfig};
-use crate::hooks::Replays;
-use crate::hub::Hub;
-use crate::limits::RateLimits;
+use crate::app::{AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::auth::replays::Replays;
+use crate::error::ProxyError;
+use crate::handlers;
+use crate::handlers::demo;
 use crate::mock::{self, MockHandle};
+use crate::net::client;
+use crate::net::slots::ConnectionSlots;
+use crate::net::{deadlines, listener};
+use crate::orders::cache::Ttls;
+use crate::orders::fanout::Hub;
+use crate::orders::schedule::Schedules;
+use crate::orders::upstream::{Target, Upstream};
 use crate::orders::Orders;
-use crate::routes::{self, AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
-use crate::schedule::Schedules;
-use crate::shared::Shared;
-use crate::slots::ConnectionSlots;
-use crate::upstream::{Target, Upstream};
-use crate::{deadlines, demo, error::ProxyError, listener};
+use crate::rate_limits::RateLimits;
+use crate::redis::Shared;
+use crate::settings::{Config, UpstreamConfig};
 
 /// A running proxy.
 pub struct Server {
@@ -162,7 +165,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
     }
 
-    let mut app = routes::router(state.clone(), config.connections.body_timeout)
+    let mut app = handlers::router(state.clone(), config.connections.body_timeout)
         .merge(demo::static_routes(&config.assets));
     if config.is_mock() {
         app = app.merge(demo::mock_routes(state));
@@ -284,7 +287,7 @@ fn spawn_limiter_housekeeping(state: Weak<AppState>) -> JoinHandle<()> {
 /// Answers fetched by any instance (through Redis) reach this one's cache and streams.
 fn spawn_shared_updates(
     state: Weak<AppState>,
-    mut updates: tokio::sync::mpsc::Receiver<(String, crate::cache::Fetched)>,
+    mut updates: tokio::sync::mpsc::Receiver<(String, crate::orders::cache::Fetched)>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some((key, fetched)) = updates.recv().await {

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use order_proxy::token;
+use order_proxy::auth::order_token;
 
 const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");
 
@@ -39,31 +39,34 @@ fn token_prints_a_valid_v2_token_as_the_last_word() {
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let printed = stdout.split_whitespace().last().expect("a token");
-    let claims = token::Claims {
+    let claims = order_token::Claims {
         audience: "bdvoucher",
         order_id: "20250001",
     };
     let check = |token: &str, claims| {
-        token::verify(
+        order_token::verify(
             TOKEN_SECRET.as_bytes(),
             claims,
             token,
-            token::Rules::default(),
-            token::now_unix(),
+            order_token::Rules::default(),
+            order_token::now_unix(),
         )
     };
     assert_eq!(check(printed, claims), Ok(()));
-    let at_shop = token::Claims {
+    let at_shop = order_token::Claims {
         audience: "shop",
         ..claims
     };
-    assert_eq!(check(printed, at_shop), Err(token::TokenError::Invalid));
+    assert_eq!(
+        check(printed, at_shop),
+        Err(order_token::TokenError::Invalid)
+    );
     let expires: u64 = printed
         .split('.')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("expiry");
-    assert!(expires.abs_diff(token::now_unix() + 7200) <= 5);
+    assert!(expires.abs_diff(order_token::now_unix() + 7200) <= 5);
 
     let own_audience = command()
         .args(["token", "--order", "20250001", "--audience", "shop.example"])
@@ -72,7 +75,7 @@ fn token_prints_a_valid_v2_token_as_the_last_word() {
         .expect("runs");
     assert!(own_audience.status.success());
     let printed = String::from_utf8_lossy(&own_audience.stdout);
-    let for_shop_example = token::Claims {
+    let for_shop_example = order_token::Claims {
         audience: "shop.example",
         ..claims
     };
@@ -456,9 +459,9 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
         .expect("answer");
     assert_eq!(response.status(), 200);
     let body = hook_body(id);
-    let signature = order_proxy::webhook::sign(
+    let signature = order_proxy::auth::webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        token::now_unix(),
+        order_token::now_unix(),
         body.as_bytes(),
     );
     assert_eq!(
@@ -547,7 +550,7 @@ fn collect_codes(body: &str, into: &mut Vec<String>) {
 async fn rejected_credentials_are_logged_for_the_operator_without_detail() {
     use axum::http::StatusCode;
     let vendor = axum::Router::new().route(
-        "/v1/order/{id}",
+        order_proxy::orders::vendor::order_route(order_core::model::Vendor::Hsmail),
         axum::routing::get(|| async {
             (
                 StatusCode::UNAUTHORIZED,
@@ -767,9 +770,9 @@ async fn a_mock_instance_never_uses_the_environments_secrets() {
         "the mock does not take the environment's token secret"
     );
     let hook = hook_body(id);
-    let signed = order_proxy::webhook::sign(
+    let signed = order_proxy::auth::webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        token::now_unix(),
+        order_token::now_unix(),
         hook.as_bytes(),
     );
     assert_eq!(

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::events::EventStream;
 use common::net::{client_from, FIRST_CLIENT, SECOND_CLIENT};
 use common::*;
-use order_proxy::client::TrustedProxies;
+use order_proxy::net::client::TrustedProxies;
 use order_proxy::{Config, Limits, StreamLimits};
 
 const PER_CLIENT: u32 = 2;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::net::{client_from, connect_from, fate, Fate, FIRST_CLIENT, SECOND_CLIENT};
 use common::*;
-use order_proxy::client::TrustedProxies;
+use order_proxy::net::client::TrustedProxies;
 
 const TOTAL: usize = 10;
 const PER_ADDRESS: usize = 5;

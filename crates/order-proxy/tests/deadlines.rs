@@ -95,7 +95,7 @@ impl LargeFile {
         let assets = std::env::temp_dir().join(format!(
             "order-proxy-large-file-{}-{}",
             std::process::id(),
-            order_proxy::token::now_unix()
+            order_proxy::auth::order_token::now_unix()
         ));
         std::fs::create_dir_all(assets.join("www")).expect("temp dir");
         let len = 32 << 20;

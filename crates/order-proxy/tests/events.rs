@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::events::{Block, EventStream};
 use common::*;
-use order_proxy::{token, StreamLimits};
+use order_proxy::auth::order_token;
+use order_proxy::StreamLimits;
 
 #[tokio::test]
 async fn refused_streams_never_reach_the_vendor() {
@@ -130,7 +131,7 @@ async fn mock_vendors_push_every_phase_change() {
     );
     assert_eq!(stream.next_order(Duration::from_secs(5)).await, None);
     let config = mock_config();
-    let schedule = order_proxy::schedule::poll_config(&config.schedule, &config.limits);
+    let schedule = order_proxy::orders::schedule::poll_config(&config.schedule, &config.limits);
     let worth = one_schedule(schedule, at);
     assert!(
         hits(&server, id) <= worth + 1,
@@ -190,14 +191,14 @@ async fn ended_after(stream: &mut EventStream, since: Instant, within: Duration)
 async fn a_stream_ends_at_its_tokens_expiry_and_is_never_stored() {
     let server = start(mock_config()).await;
     let id = "1002"; // pending for ~30 s
-    let expires_at = token::now_unix() + 3;
-    let claims = token::Claims {
+    let expires_at = order_token::now_unix() + 3;
+    let claims = order_token::Claims {
         audience: "voucher-api",
         order_id: id,
     };
-    let short_lived = token::mint_until(TOKEN_SECRET.as_bytes(), claims, expires_at);
+    let short_lived = order_token::mint_until(TOKEN_SECRET.as_bytes(), claims, expires_at);
     let opened = Instant::now();
-    let expires_in = token::time_left(expires_at);
+    let expires_in = order_token::time_left(expires_at);
     let mut stream = EventStream::open(&server.url(), id, &short_lived).await;
     assert_eq!(stream.status, 200);
     assert_eq!(stream.cache_control, "no-store");

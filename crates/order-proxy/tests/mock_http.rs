@@ -6,7 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use order_proxy::{token, Limits};
+use order_proxy::auth::order_token;
+use order_proxy::Limits;
 
 #[tokio::test]
 async fn token_rules_and_refused_requests_never_reach_the_vendor() {
@@ -33,13 +34,13 @@ async fn token_rules_and_refused_requests_never_reach_the_vendor() {
         (403, Some("token_invalid"))
     );
 
-    let expired = token::mint_until(
+    let expired = order_token::mint_until(
         TOKEN_SECRET.as_bytes(),
-        token::Claims {
+        order_token::Claims {
             audience: "hsmail",
             order_id: id,
         },
-        token::now_unix() - 1,
+        order_token::now_unix() - 1,
     );
     let (status, _, body) = answer(get_order(&server, id, Some(&expired)).await).await;
     assert_eq!(
@@ -96,7 +97,7 @@ async fn ids_are_validated_per_vendor_before_the_vendor_is_called() {
         ("shop", "ord_77-x"),
     ] {
         let path = format!("{id}?provider={provider}");
-        let vendor = order_proxy::vendor::from_name(provider).expect("a vendor");
+        let vendor = order_proxy::orders::vendor::from_name(provider).expect("a vendor");
         let (status, _, body) =
             answer(get_order(&server, &path, Some(&token_at(vendor, id))).await).await;
         assert_eq!(
@@ -359,24 +360,24 @@ async fn healthz_demo_endpoints_and_headers() {
     let (status, _, body) = answer(get("/demo/token/SHOP-PICKUP-1").await.expect("answer")).await;
     assert_eq!(status, 200);
     let demo_token = body["token"].as_str().expect("a token").to_owned();
-    let for_shop = token::Claims {
+    let for_shop = order_token::Claims {
         audience: "shop",
         order_id: "SHOP-PICKUP-1",
     };
-    let rules = token::Rules::default();
-    let now = token::now_unix();
+    let rules = order_token::Rules::default();
+    let now = order_token::now_unix();
     assert!(demo_token.starts_with("v2."), "the demo mints v2");
     assert_eq!(
-        token::verify(TOKEN_SECRET.as_bytes(), for_shop, &demo_token, rules, now),
+        order_token::verify(TOKEN_SECRET.as_bytes(), for_shop, &demo_token, rules, now),
         Ok(())
     );
-    let for_hsmail = token::Claims {
+    let for_hsmail = order_token::Claims {
         audience: "hsmail",
         ..for_shop
     };
     assert_eq!(
-        token::verify(TOKEN_SECRET.as_bytes(), for_hsmail, &demo_token, rules, now),
-        Err(token::TokenError::Invalid),
+        order_token::verify(TOKEN_SECRET.as_bytes(), for_hsmail, &demo_token, rules, now),
+        Err(order_token::TokenError::Invalid),
         "bound to the order's mock vendor"
     );
     let (status, _, body) = answer(
@@ -386,12 +387,12 @@ async fn healthz_demo_endpoints_and_headers() {
     )
     .await;
     assert_eq!(status, 200, "?provider= names the mock vendor");
-    let for_bdvoucher = token::Claims {
+    let for_bdvoucher = order_token::Claims {
         audience: "bdvoucher",
         order_id: "77",
     };
     assert_eq!(
-        token::verify(
+        order_token::verify(
             TOKEN_SECRET.as_bytes(),
             for_bdvoucher,
             body["token"].as_str().unwrap_or_default(),
@@ -412,7 +413,7 @@ async fn healthz_demo_endpoints_and_headers() {
     let headers = page.headers().clone();
     assert_eq!(
         headers["content-security-policy"],
-        order_proxy::demo::CONTENT_SECURITY_POLICY
+        order_proxy::handlers::demo::CONTENT_SECURITY_POLICY
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
@@ -451,7 +452,7 @@ fn temp_assets() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "order-proxy-assets-{}-{}",
         std::process::id(),
-        token::now_unix()
+        order_token::now_unix()
     ));
     std::fs::create_dir_all(dir.join("www/pkg")).expect("temp dir");
     std::fs::write(

@@ -1,6 +1,6 @@
 //! The README's recipes, run as written (python3, node, sh with openssl) and held byte for
 //! byte to order-proxy's own implementation: the order-token minters against
-//! `token::mint_until`, the webhook signers against `webhook::sign` and, through their
+//! `order_token::mint_until`, the webhook signers against `webhook_signature::sign` and, through their
 //! `notify`, against a running proxy.
 //!
 //! A recipe is the fenced code block after an HTML comment `<!-- recipe:<name> -->` in the
@@ -13,7 +13,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
-use order_proxy::{token, webhook};
+use order_proxy::auth::order_token;
+use order_proxy::auth::webhook_signature;
 
 /// (secret, audience, order id, expiry): the README's example first.
 const TOKEN_CASES: &[(&str, &str, &str, u64)] = &[
@@ -117,8 +118,8 @@ fn run(interpreter: &str, extension: &str, program: &str, args: &[&str]) -> Stri
 }
 
 fn expected_token(secret: &str, audience: &str, order_id: &str, expires_at: u64) -> String {
-    let claims = token::Claims { audience, order_id };
-    token::mint_until(secret.as_bytes(), claims, expires_at)
+    let claims = order_token::Claims { audience, order_id };
+    order_token::mint_until(secret.as_bytes(), claims, expires_at)
 }
 
 fn check_token_recipe(interpreter: &str, extension: &str, program: &str) {
@@ -177,7 +178,7 @@ fn check_webhook_signer(interpreter: &str, extension: &str, program: &str) {
         );
         assert_eq!(
             printed,
-            webhook::sign(
+            webhook_signature::sign(
                 WEBHOOK_SECRET_EXAMPLE.as_bytes(),
                 timestamp,
                 body.as_bytes()

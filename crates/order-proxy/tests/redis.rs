@@ -11,7 +11,9 @@ use common::events::EventStream;
 use common::redis_server::RedisServer;
 use common::vendor::Counting;
 use common::*;
-use order_proxy::{token, webhook, Limits, Server};
+use order_proxy::auth::order_token;
+use order_proxy::auth::webhook_signature;
+use order_proxy::{Limits, Server};
 
 async fn two_instances(
     redis: &RedisServer,
@@ -77,8 +79,8 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
 
     // A replay of the same signature to the other instance is refused.
     let body = hook_body(id);
-    let earlier = token::now_unix() - 2; // another signature than `notify`'s
-    let signature = webhook::sign(WEBHOOK_SECRET.as_bytes(), earlier, body.as_bytes());
+    let earlier = order_token::now_unix() - 2; // another signature than `notify`'s
+    let signature = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), earlier, body.as_bytes());
     assert_eq!(
         post_hook(&a.url(), &body, Some(signature.clone())).await,
         202
@@ -89,16 +91,16 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         "replayed elsewhere"
     );
     assert!(eventually(Duration::from_secs(5), || async { vendor.hits(id) == 3 }).await);
-    let stale = webhook::sign(
+    let stale = webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        token::now_unix() - 301,
+        order_token::now_unix() - 301,
         body.as_bytes(),
     );
     assert_eq!(post_hook(&b.url(), &body, Some(stale)).await, 401);
     assert_eq!(post_hook(&b.url(), &body, None).await, 401);
-    let forged = webhook::sign(
+    let forged = webhook_signature::sign(
         b"forged-forged-forged-forged",
-        token::now_unix(),
+        order_token::now_unix(),
         body.as_bytes(),
     );
     assert_eq!(post_hook(&a.url(), &body, Some(forged)).await, 401);
@@ -223,7 +225,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
     let listener = redis::Client::open(redis.url()).expect("url");
     let mut pubsub = listener.get_async_pubsub().await.expect("subscribes");
     pubsub
-        .subscribe(order_proxy::shared::pubsub::CHANNEL)
+        .subscribe(order_proxy::redis::pubsub::CHANNEL)
         .await
         .expect("subscribed");
     let messages = tokio::spawn(async move {

@@ -10,7 +10,9 @@ use std::time::Duration;
 use common::events::EventStream;
 use common::vendor::{Counting, RetryAfter};
 use common::*;
-use order_proxy::{token, webhook, Server};
+use order_proxy::auth::order_token;
+use order_proxy::auth::webhook_signature;
+use order_proxy::Server;
 
 /// The ways a caller makes order-proxy ask the vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +48,9 @@ async fn ask(server: &Server, id: &str, ask: Ask) -> (u16, Option<String>) {
 /// within the same second as another is not a replay.
 async fn notify_again(server_url: &str, id: &str) -> u16 {
     static EARLIER: AtomicU64 = AtomicU64::new(0);
-    let sent = token::now_unix() - EARLIER.fetch_add(1, Ordering::Relaxed);
+    let sent = order_token::now_unix() - EARLIER.fetch_add(1, Ordering::Relaxed);
     let body = hook_body(id);
-    let signature = webhook::sign(WEBHOOK_SECRET.as_bytes(), sent, body.as_bytes());
+    let signature = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), sent, body.as_bytes());
     post_hook(server_url, &body, Some(signature)).await
 }
 

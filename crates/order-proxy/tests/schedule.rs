@@ -22,7 +22,7 @@ fn target(delivery: Duration) -> Duration {
 /// The schedule order-proxy keeps for a live order, by default.
 fn proxy_schedule() -> Tuning {
     let config = mock_config();
-    order_proxy::schedule::poll_config(&config.schedule, &config.limits)
+    order_proxy::orders::schedule::poll_config(&config.schedule, &config.limits)
 }
 
 #[tokio::test]
@@ -133,7 +133,7 @@ async fn at_its_max_wait_the_schedule_ends_the_orders_streams() {
     let (addr, vendor) = vendor::start().await;
     let mut config = vendor::config_for(addr);
     config.schedule.max_wait = MAX_WAIT;
-    let schedule = order_proxy::schedule::poll_config(&config.schedule, &config.limits);
+    let schedule = order_proxy::orders::schedule::poll_config(&config.schedule, &config.limits);
     let server = start(config).await;
     let id = "MAXWAITEND01";
     let mut stream = EventStream::open(&server.url(), id, &token_for(id)).await;

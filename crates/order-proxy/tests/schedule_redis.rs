@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::events::EventStream;
 use common::redis_server::RedisServer;
 use common::*;
-use order_proxy::schedule::poll_config;
+use order_proxy::orders::schedule::poll_config;
 use order_proxy::{Limits, ScheduleConfig};
 
 const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");

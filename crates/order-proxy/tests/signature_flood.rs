@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use common::net::{exchange, quantile};
 use common::*;
-use order_proxy::{token, webhook, Limits};
+use order_proxy::auth::order_token;
+use order_proxy::auth::webhook_signature;
+use order_proxy::Limits;
 
 const ANSWERED_WITHIN: Duration = Duration::from_millis(200);
 const HEALTHZ_P95_WITHIN: Duration = Duration::from_millis(100);
@@ -30,7 +32,7 @@ fn hook_request(signature: &str, body: &str) -> Vec<u8> {
     format!(
         "POST /hooks/order HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n\
          Connection: close\r\n{}: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
-        webhook::SIGNATURE_HEADER,
+        webhook_signature::SIGNATURE_HEADER,
         body.len()
     )
     .into_bytes()
@@ -40,7 +42,7 @@ fn hook_request(signature: &str, body: &str) -> Vec<u8> {
 fn crowded_signature(entries: usize) -> String {
     format!(
         "t={}{},v1={}",
-        token::now_unix(),
+        order_token::now_unix(),
         ",v1=".repeat(entries),
         "00".repeat(32)
     )
@@ -119,7 +121,7 @@ async fn signature_floods_are_refused_at_once_and_healthz_keeps_answering() {
     let header = crowded_signature(50_000);
     assert!(header.len() > 195 * 1024, "{} bytes", header.len());
     assert!(crowded_signature(7_800).len() < 32 * 1024 - 200);
-    assert!(crowded_signature(100).len() < webhook::MAX_HEADER_BYTES);
+    assert!(crowded_signature(100).len() < webhook_signature::MAX_HEADER_BYTES);
 
     let mut config = mock_config();
     // This test is about the signature; the sender's own limit has its test in webhook.rs.

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use order_proxy::static_files::{IMMUTABLE, REVALIDATE};
+use order_proxy::handlers::static_files::{IMMUTABLE, REVALIDATE};
 use reqwest::header::HeaderMap;
 
 const WASM: &str = "order_widget_bg-0123456789abcdef.wasm";
@@ -23,7 +23,7 @@ impl Assets {
         let dir = std::env::temp_dir().join(format!(
             "order-proxy-static-{name}-{}-{}",
             std::process::id(),
-            order_proxy::token::now_unix()
+            order_proxy::auth::order_token::now_unix()
         ));
         let pkg = dir.join("www/pkg");
         std::fs::create_dir_all(pkg.join("labels")).expect("temp dir");

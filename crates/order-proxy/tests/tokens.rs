@@ -11,9 +11,10 @@ use base64::Engine as _;
 use common::*;
 use hmac::{Hmac, Mac};
 use order_core::model::Vendor;
+use order_proxy::auth::order_token;
 use order_proxy::mock::{self, Credentials, MockHandle};
 use order_proxy::secret::Secret;
-use order_proxy::{token, Config, Server, UpstreamConfig};
+use order_proxy::{Config, Server, UpstreamConfig};
 use sha2::Sha256;
 
 const DAY: u64 = 24 * 3600;
@@ -50,11 +51,11 @@ async fn try_token(server: &Server, id: &str, token: &str) -> (u16, Option<Strin
 }
 
 fn token_until(audience: &str, id: &str, expires_at: u64) -> String {
-    let claims = token::Claims {
+    let claims = order_token::Claims {
         audience,
         order_id: id,
     };
-    token::mint_until(TOKEN_SECRET.as_bytes(), claims, expires_at)
+    order_token::mint_until(TOKEN_SECRET.as_bytes(), claims, expires_at)
 }
 
 /// A v1 token as order-proxy minted them before v2, computed here from the old format.
@@ -101,7 +102,7 @@ async fn a_configured_audience_replaces_the_vendor_name() {
     })
     .await;
     let id = "20250001";
-    let in_an_hour = token::now_unix() + 3600;
+    let in_an_hour = order_token::now_unix() + 3600;
     let own = token_until("shop.example", id, in_an_hour);
     assert_eq!(try_token(&server, id, &own).await.0, 200);
     let vendor_named = token_until("bdvoucher", id, in_an_hour);
@@ -113,7 +114,7 @@ async fn expiries_past_the_maximum_lifetime_or_not_canonical_are_refused() {
     let mocks = mock_vendors().await;
     let server = proxy_for(&mocks, Vendor::Bdvoucher, |_| {}).await;
     let id = "20250001";
-    let now = token::now_unix();
+    let now = order_token::now_unix();
     let within = token_until("bdvoucher", id, now + 30 * DAY - 60);
     assert_eq!(try_token(&server, id, &within).await.0, 200);
     for expires_at in [now + 30 * DAY + 60, now + 100 * 365 * DAY] {
@@ -153,7 +154,7 @@ async fn v1_tokens_work_until_their_expiry_within_the_maximum_unless_refused() {
     let mocks = mock_vendors().await;
     let server = proxy_for(&mocks, Vendor::Bdvoucher, |_| {}).await;
     let id = "20250001";
-    let now = token::now_unix();
+    let now = order_token::now_unix();
     assert_eq!(
         try_token(&server, id, &v1_token(id, now + 7200)).await.0,
         200
@@ -205,7 +206,7 @@ async fn the_previous_secret_is_still_accepted_after_a_rotation() {
     assert_eq!(try_token(&rotated, id, &new).await.0, 200);
     let other = token_signed_with(b"neither-secret-0123456789", "bdvoucher", id);
     assert_eq!(try_token(&rotated, id, &other).await, invalid());
-    let expired_old = token_until("bdvoucher", id, token::now_unix() - 1);
+    let expired_old = token_until("bdvoucher", id, order_token::now_unix() - 1);
     assert_eq!(
         try_token(&rotated, id, &expired_old).await,
         (401, Some("token_expired".to_owned())),

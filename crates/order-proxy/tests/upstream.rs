@@ -16,6 +16,7 @@ use axum::Router;
 use common::*;
 use order_core::model::Vendor;
 use order_proxy::mock::scenarios::{self, Phase};
+use order_proxy::orders::vendor::order_route;
 use order_proxy::{mock, Server, UpstreamConfig};
 
 /// A vendor whose answer is chosen by the order id; it remembers hits and headers.
@@ -119,23 +120,18 @@ fn delivered_as(vendor: Vendor, scenario_id: &str, id: &str) -> serde_json::Valu
 
 async fn start_fake() -> (SocketAddr, Arc<FakeVendor>) {
     let fake = Arc::new(FakeVendor::default());
-    let router = Router::new()
-        .route(
-            "/v1/order/{id}",
-            get(|s, p, h| fake_answer(Vendor::Hsmail, s, p, h)),
-        )
-        .route(
-            "/voucher-api/api/v1/orders/{id}",
-            get(|s, p, h| fake_answer(Vendor::VoucherApi, s, p, h)),
-        )
-        .route(
-            "/api/developer/v1/orders/{id}",
-            get(|s, p, h| fake_answer(Vendor::Shop, s, p, h)),
-        )
-        .route(
-            "/bdvoucher/api/v1/orders/{id}",
-            get(|s, p, h| fake_answer(Vendor::Bdvoucher, s, p, h)),
-        )
+    // hsmail and shop at the root, voucher-api and bdvoucher under their names (their
+    // routes are the same).
+    let prefix = |vendor: Vendor| match vendor {
+        Vendor::Hsmail | Vendor::Shop => String::new(),
+        Vendor::VoucherApi | Vendor::Bdvoucher => format!("/{}", vendor.as_str()),
+    };
+    let router = Vendor::ALL
+        .iter()
+        .fold(Router::new(), |router, &vendor| {
+            let route = format!("{}{}", prefix(vendor), order_route(vendor));
+            router.route(&route, get(move |s, p, h| fake_answer(vendor, s, p, h)))
+        })
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -387,9 +383,9 @@ async fn an_answer_for_another_order_is_never_pushed_to_a_stream() {
     );
     vendor.mix_up_with(None);
     let body = hook_body(id);
-    let another_signature = order_proxy::webhook::sign(
+    let another_signature = order_proxy::auth::webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        order_proxy::token::now_unix() - 1,
+        order_proxy::auth::order_token::now_unix() - 1,
         body.as_bytes(),
     );
     assert_eq!(

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::events::EventStream;
 use common::*;
-use order_proxy::{token, webhook};
+use order_proxy::auth::order_token;
+use order_proxy::auth::webhook_signature;
 
 const ID: &str = "HOOKORDER001";
 
@@ -17,20 +18,20 @@ async fn refused_notifications_never_reach_the_vendor() {
     let server = start(vendor::config_for(addr)).await;
     let url = server.url();
     let body = hook_body(ID);
-    let now = token::now_unix();
+    let now = order_token::now_unix();
 
     assert_eq!(post_hook(&url, &body, None).await, 401, "unsigned");
-    let forged = webhook::sign(b"not-the-shops-webhook-secret", now, body.as_bytes());
+    let forged = webhook_signature::sign(b"not-the-shops-webhook-secret", now, body.as_bytes());
     assert_eq!(post_hook(&url, &body, Some(forged)).await, 401, "forged");
-    let stale = webhook::sign(WEBHOOK_SECRET.as_bytes(), now - 301, body.as_bytes());
+    let stale = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), now - 301, body.as_bytes());
     assert_eq!(post_hook(&url, &body, Some(stale)).await, 401, "stale");
-    let future = webhook::sign(WEBHOOK_SECRET.as_bytes(), now + 301, body.as_bytes());
+    let future = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), now + 301, body.as_bytes());
     assert_eq!(
         post_hook(&url, &body, Some(future)).await,
         401,
         "from the future"
     );
-    let other_body = webhook::sign(
+    let other_body = webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
         now,
         hook_body("HOOKORDER002").as_bytes(),
@@ -46,16 +47,16 @@ async fn refused_notifications_never_reach_the_vendor() {
         "garbage"
     );
 
-    let genuine = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, body.as_bytes());
+    let genuine = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), now, body.as_bytes());
     assert_eq!(post_hook(&url, &body, Some(genuine.clone())).await, 202);
     assert!(eventually(Duration::from_secs(5), || async { vendor.hits(ID) == 1 }).await);
     assert_eq!(post_hook(&url, &body, Some(genuine)).await, 401, "replayed");
 
     let not_json = "order_id=HOOKORDER001";
-    let signed = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, not_json.as_bytes());
+    let signed = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), now, not_json.as_bytes());
     assert_eq!(post_hook(&url, not_json, Some(signed)).await, 400);
     let bad_id = hook_body("../etc");
-    let signed = webhook::sign(WEBHOOK_SECRET.as_bytes(), now, bad_id.as_bytes());
+    let signed = webhook_signature::sign(WEBHOOK_SECRET.as_bytes(), now, bad_id.as_bytes());
     assert_eq!(post_hook(&url, &bad_id, Some(signed)).await, 400);
 
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -139,15 +140,15 @@ async fn each_sender_has_its_own_limit_checked_before_the_signature() {
         assert_eq!(post_hook(&url, &body, None).await, 401, "unsigned");
     }
     let signed = || {
-        webhook::sign(
+        webhook_signature::sign(
             WEBHOOK_SECRET.as_bytes(),
-            token::now_unix(),
+            order_token::now_unix(),
             body.as_bytes(),
         )
     };
     let refused = client()
         .post(format!("{url}/hooks/order"))
-        .header(webhook::SIGNATURE_HEADER, signed())
+        .header(webhook_signature::SIGNATURE_HEADER, signed())
         .body(body.clone())
         .send()
         .await
@@ -163,7 +164,7 @@ async fn each_sender_has_its_own_limit_checked_before_the_signature() {
     // Another sender, and the order routes of the limited one, are not affected.
     let other = client_from(SECOND_CLIENT)
         .post(format!("{url}/hooks/order"))
-        .header(webhook::SIGNATURE_HEADER, signed())
+        .header(webhook_signature::SIGNATURE_HEADER, signed())
         .body(body.clone())
         .send()
         .await
@@ -178,14 +179,14 @@ async fn a_body_over_4_kib_is_refused_unread() {
     let (addr, vendor) = vendor::start().await;
     let server = start(vendor::config_for(addr)).await;
     let body = format!("{{\"order_id\":\"{ID}\"{}}}", " ".repeat(4 * 1024));
-    let signature = webhook::sign(
+    let signature = webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        token::now_unix(),
+        order_token::now_unix(),
         body.as_bytes(),
     );
     let response = client()
         .post(format!("{}/hooks/order", server.url()))
-        .header(webhook::SIGNATURE_HEADER, signature)
+        .header(webhook_signature::SIGNATURE_HEADER, signature)
         .body(body)
         .send()
         .await

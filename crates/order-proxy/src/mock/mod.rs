@@ -24,8 +24,9 @@ use order_core::model::Vendor;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
+use crate::orders::upstream::Target;
+use crate::orders::vendor;
 use crate::secret::Secret;
-use crate::upstream::Target;
 use scenarios::{Behaviour, Phase, Scenario};
 
 /// What a vendor module provides: its auth check and its bodies.
@@ -107,9 +108,9 @@ impl MockHandle {
 
     /// The upstream base URL of each mock vendor.
     pub fn targets(&self) -> Vec<Target> {
-        crate::vendor::ALL
-            .into_iter()
-            .map(|vendor| Target {
+        Vendor::ALL
+            .iter()
+            .map(|&vendor| Target {
                 vendor,
                 base_url: format!("http://{}/{}", self.addr, vendor.as_str()),
             })
@@ -140,23 +141,13 @@ pub async fn start(
         client,
         speed,
     });
-    let router = Router::new()
-        .route(
-            "/hsmail/v1/order/{id}",
-            get(|s, p, h| answer(Vendor::Hsmail, s, p, h)),
-        )
-        .route(
-            "/voucher-api/api/v1/orders/{id}",
-            get(|s, p, h| answer(Vendor::VoucherApi, s, p, h)),
-        )
-        .route(
-            "/shop/api/developer/v1/orders/{id}",
-            get(|s, p, h| answer(Vendor::Shop, s, p, h)),
-        )
-        .route(
-            "/bdvoucher/api/v1/orders/{id}",
-            get(|s, p, h| answer(Vendor::Bdvoucher, s, p, h)),
-        )
+    // Each vendor under `/<vendor>`, at its spec's order route.
+    let router = Vendor::ALL
+        .iter()
+        .fold(Router::new(), |router, &vendor| {
+            let route = format!("/{}{}", vendor.as_str(), vendor::order_route(vendor));
+            router.route(&route, get(move |s, p, h| answer(vendor, s, p, h)))
+        })
         .with_state(state.clone());
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let addr = listener.local_addr()?;
@@ -229,15 +220,15 @@ async fn notify_phase_changes(state: Arc<MockState>, scenario: &'static Scenario
         let due = first + std::time::Duration::from_secs(*from) / state.speed;
         tokio::time::sleep_until(due.into()).await;
         let body = serde_json::json!({ "order_id": scenario.id }).to_string();
-        let signature = crate::webhook::sign(
+        let signature = crate::auth::webhook_signature::sign(
             notify.secret.expose().as_bytes(),
-            crate::token::now_unix(),
+            crate::auth::order_token::now_unix(),
             body.as_bytes(),
         );
         let sent = state
             .client
             .post(&notify.url)
-            .header(crate::webhook::SIGNATURE_HEADER, signature)
+            .header(crate::auth::webhook_signature::SIGNATURE_HEADER, signature)
             .header(header::CONTENT_TYPE, "application/json")
             .body(body)
             .send()

@@ -156,7 +156,7 @@ mod tests {
     fn ids_are_unique_and_valid_for_their_vendor() {
         for (index, scenario) in SCENARIOS.iter().enumerate() {
             assert!(
-                crate::ids::is_valid(scenario.provider, scenario.id),
+                crate::orders::ids::is_valid(scenario.provider, scenario.id),
                 "{}",
                 scenario.id
             );

@@ -11,8 +11,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use order_core::model::Vendor;
+use order_proxy::auth::order_token;
 use order_proxy::secret::Secret;
-use order_proxy::{token, Config, Server, UpstreamConfig};
+use order_proxy::{Config, Server, UpstreamConfig};
 
 pub const API_KEY: &str = "test-api-key-DO-NOT-LEAK-4f1c2a";
 pub const API_SECRET: &str = "test-api-secret-DO-NOT-LEAK-9b8e7d";
@@ -58,9 +59,9 @@ pub async fn post_hook(server_url: &str, body: &str, signature: Option<String>) 
 /// A webhook for `id`, signed now with the test secret.
 pub async fn notify(server_url: &str, id: &str) -> u16 {
     let body = hook_body(id);
-    let signature = order_proxy::webhook::sign(
+    let signature = order_proxy::auth::webhook_signature::sign(
         WEBHOOK_SECRET.as_bytes(),
-        token::now_unix(),
+        order_token::now_unix(),
         body.as_bytes(),
     );
     post_hook(server_url, &body, Some(signature)).await
@@ -110,11 +111,11 @@ pub fn token_at(vendor: Vendor, id: &str) -> String {
 
 /// A token valid for an hour, signed with `secret` for `audience`.
 pub fn token_signed_with(secret: &[u8], audience: &str, id: &str) -> String {
-    let claims = token::Claims {
+    let claims = order_token::Claims {
         audience,
         order_id: id,
     };
-    token::mint(secret, claims, Duration::from_secs(3600))
+    order_token::mint(secret, claims, Duration::from_secs(3600))
 }
 
 pub fn client() -> reqwest::Client {

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use order_core::model::Vendor;
 use order_proxy::mock::hsmail;
 use order_proxy::mock::scenarios::{self, Phase};
+use order_proxy::orders::vendor::order_route;
 use order_proxy::{Config, UpstreamConfig};
 
 /// How a refusal says when to come back.
@@ -138,7 +139,7 @@ impl Counting {
 pub async fn start() -> (SocketAddr, Arc<Counting>) {
     let vendor = Arc::new(Counting::default());
     let router = Router::new()
-        .route("/v1/order/{id}", get(answer))
+        .route(order_route(Vendor::Hsmail), get(answer))
         .with_state(vendor.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -13,11 +13,12 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::app::{AppState, OrderQuery};
+use crate::auth::order_token;
 use crate::error::ProxyError;
+use crate::handlers::static_files::{self, REVALIDATE};
 use crate::mock::scenarios::{Scenario, SCENARIOS};
-use crate::routes::{AppState, OrderQuery};
-use crate::static_files::{self, REVALIDATE};
-use crate::{ids, token};
+use crate::orders::ids;
 
 /// Demo tokens live as long as the default the docs suggest for shops.
 const DEMO_TOKEN_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -145,11 +146,11 @@ async fn demo_token(
         return Err(ProxyError::InvalidOrderId);
     }
     let target = state.target_for(&id, query.provider.as_deref())?;
-    let claims = token::Claims {
+    let claims = order_token::Claims {
         audience: state.audience_for(target),
         order_id: &id,
     };
-    let token = token::mint(
+    let token = order_token::mint(
         state.token_secret.expose().as_bytes(),
         claims,
         DEMO_TOKEN_TTL,

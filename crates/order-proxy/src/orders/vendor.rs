@@ -3,27 +3,29 @@
 use order_core::model::{Order, Vendor};
 use order_core::providers::Provider;
 
-pub const ALL: [Vendor; 4] = [
-    Vendor::Hsmail,
-    Vendor::VoucherApi,
-    Vendor::Shop,
-    Vendor::Bdvoucher,
-];
-
 /// `"hsmail" | "voucher-api" | "shop" | "bdvoucher"` → the vendor.
 pub fn from_name(name: &str) -> Option<Vendor> {
-    ALL.into_iter().find(|vendor| vendor.as_str() == name)
+    Vendor::ALL
+        .iter()
+        .copied()
+        .find(|vendor| vendor.as_str() == name)
 }
 
-/// The vendor's own order path (per its spec), appended to the upstream base URL.
-/// `id` must already have passed [`crate::ids::is_valid`], so it needs no escaping.
-pub fn order_path(vendor: Vendor, id: &str) -> String {
+/// The vendor's order route, per its spec, as an axum route (the id is `{id}`): the one
+/// table the proxy's requests, the mock vendors and the tests' stub vendors all use.
+pub fn order_route(vendor: Vendor) -> &'static str {
     match vendor {
-        Vendor::Hsmail => format!("/v1/order/{id}"),
-        Vendor::VoucherApi => format!("/api/v1/orders/{id}"),
-        Vendor::Shop => format!("/api/developer/v1/orders/{id}"),
-        Vendor::Bdvoucher => format!("/api/v1/orders/{id}"),
+        Vendor::Hsmail => "/v1/order/{id}",
+        Vendor::VoucherApi => "/api/v1/orders/{id}",
+        Vendor::Shop => "/api/developer/v1/orders/{id}",
+        Vendor::Bdvoucher => "/api/v1/orders/{id}",
     }
+}
+
+/// The vendor's own order path, appended to the upstream base URL. `id` must already have
+/// passed [`crate::orders::ids::is_valid`], so it needs no escaping.
+pub fn order_path(vendor: Vendor, id: &str) -> String {
+    order_route(vendor).replace("{id}", id)
 }
 
 /// Whether `order`, read from the vendor's answer to `asked`, is that order: per its spec

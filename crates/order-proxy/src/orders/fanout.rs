@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use order_core::model::Status;
 use tokio::sync::watch;
 
-use crate::config::StreamLimits;
 use crate::error::ProxyError;
+use crate::settings::StreamLimits;
 
 /// What a stream sends: the body, exactly as `GET /api/orders/{id}` serves it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,10 +8,10 @@ use order_core::providers::{self, ParseError};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use reqwest::StatusCode;
 
-use crate::cache::{now_ms, Fetched};
 use crate::error::ProxyError;
+use crate::orders::cache::{now_ms, Fetched};
+use crate::orders::vendor;
 use crate::secret::Secret;
-use crate::vendor;
 
 /// Larger answers are refused: a 500-code order is ~60 KB.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

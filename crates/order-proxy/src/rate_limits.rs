@@ -9,9 +9,9 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{NotUntil, Quota, RateLimiter};
 
-use crate::client::ClientKey;
-use crate::config::Limits;
-use crate::error::ProxyError;
+use crate::error::{whole_seconds_at_least_one, ProxyError};
+use crate::net::client::ClientKey;
+use crate::settings::Limits;
 
 type Direct = RateLimiter<
     NotKeyed,
@@ -120,11 +120,6 @@ fn quota(n: u32, window: Duration) -> Quota {
         .allow_burst(n)
 }
 
-pub fn whole_seconds_at_least_one(wait: Duration) -> u64 {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    secs.max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,12 +142,5 @@ mod tests {
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert!(limits.check_upstream("b").is_ok());
-    }
-
-    #[test]
-    fn rounding_up() {
-        assert_eq!(whole_seconds_at_least_one(Duration::ZERO), 1);
-        assert_eq!(whole_seconds_at_least_one(Duration::from_millis(1500)), 2);
-        assert_eq!(whole_seconds_at_least_one(Duration::from_secs(3)), 3);
     }
 }

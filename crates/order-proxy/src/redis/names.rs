@@ -18,7 +18,7 @@ pub struct KeyNames {
 impl KeyNames {
     pub fn new(passphrase: &str) -> Self {
         let mut key = [0u8; 32];
-        Hkdf::<Sha256>::new(Some(crate::seal::HKDF_SALT), passphrase.as_bytes())
+        Hkdf::<Sha256>::new(Some(crate::redis::seal::HKDF_SALT), passphrase.as_bytes())
             .expand(HKDF_INFO, &mut key)
             .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF-SHA256 length"));
         KeyNames { key }

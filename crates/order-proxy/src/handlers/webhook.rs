@@ -1,6 +1,6 @@
 //! `POST /hooks/order`: a vendor (or the shop's backend) says an order changed.
 //!
-//! Body `{"order_id": "<id>"}`, signed per [`crate::webhook`]. Before any of it is read, the
+//! Body `{"order_id": "<id>"}`, signed per [`crate::auth::webhook_signature`]. Before any of it is read, the
 //! sender's address must be within its own rate limit (429); then the body must arrive
 //! whole in time (408) and small (413). A missing, wrong, stale or replayed signature is
 //! refused with 401 before anything else happens. An accepted one answers 202 at once;
@@ -19,15 +19,15 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{post, MethodRouter};
 use axum::Json;
-use moka::future::Cache;
 use serde::Deserialize;
 
-use crate::client::Client;
-use crate::deadlines::{self, BodyLimit};
+use crate::app::AppState;
+use crate::auth::order_token;
+use crate::auth::webhook_signature;
 use crate::error::ProxyError;
-use crate::routes::AppState;
-use crate::shared::Shared;
-use crate::{ids, token, webhook};
+use crate::net::client::Client;
+use crate::net::deadlines::{self, BodyLimit};
+use crate::orders::ids;
 
 /// A notification is one small JSON object.
 pub const MAX_BODY_BYTES: usize = 4 * 1024;
@@ -36,43 +36,6 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024;
 #[serde(deny_unknown_fields)]
 struct Notice {
     order_id: String,
-}
-
-/// Signatures already accepted, here and (with `--redis`) by any instance. Kept for twice
-/// the timestamp tolerance: an older signature is refused as stale anyway.
-pub struct Replays {
-    seen: Cache<String, ()>,
-}
-
-impl Replays {
-    pub fn new() -> Self {
-        Replays {
-            seen: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(Duration::from_secs(2 * webhook::TOLERANCE_SECS))
-                .build(),
-        }
-    }
-
-    /// True the first time `replay_key` is seen.
-    async fn first_sighting(&self, replay_key: &str, shared: Option<&Shared>) -> bool {
-        let here = self
-            .seen
-            .entry(replay_key.to_owned())
-            .or_insert(())
-            .await
-            .is_fresh();
-        match shared.filter(|shared| shared.is_up()) {
-            Some(shared) if here => shared.first_sighting(replay_key).await.unwrap_or(true),
-            _ => here,
-        }
-    }
-}
-
-impl Default for Replays {
-    fn default() -> Self {
-        Replays::new()
-    }
 }
 
 /// `POST /hooks/order`: the sender's limit, then the whole body within `body_timeout`,
@@ -106,14 +69,14 @@ pub async fn receive(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ProxyError> {
     let secret = state.webhook_secret.as_ref().ok_or(ProxyError::NotFound)?;
     let signature = headers
-        .get(webhook::SIGNATURE_HEADER)
+        .get(webhook_signature::SIGNATURE_HEADER)
         .and_then(|value| value.to_str().ok())
         .ok_or(ProxyError::SignatureInvalid)?;
-    let verified = webhook::verify(
+    let verified = webhook_signature::verify(
         secret.expose().as_bytes(),
         signature,
         &body,
-        token::now_unix(),
+        order_token::now_unix(),
     )
     .map_err(|_| ProxyError::SignatureInvalid)?;
     let notice: Notice = serde_json::from_slice(&body).map_err(|_| ProxyError::InvalidBody)?;
@@ -132,7 +95,7 @@ pub async fn receive(
     tracing::info!(vendor = target.vendor.as_str(), order_id = %id, "webhook accepted");
     // The order changed before this notification arrived: only an answer asked for from
     // now on is sure to show it.
-    let since = crate::cache::now_ms();
+    let since = crate::orders::cache::now_ms();
     tokio::spawn(async move {
         if let Err(error) = state.orders.refresh(&target, &id, since).await {
             tracing::warn!(

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
-use crate::cache::Fetched;
 use crate::error::ProxyError;
+use crate::orders::cache::Fetched;
 
 pub type Answer = Result<Arc<Fetched>, ProxyError>;
 pub type Flight = Shared<BoxFuture<'static, Answer>>;

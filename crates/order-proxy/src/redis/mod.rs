@@ -12,6 +12,7 @@ pub mod health;
 pub mod lease;
 pub mod names;
 pub mod pubsub;
+pub mod seal;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,9 +26,9 @@ use rustls_pki_types::CertificateDer;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::cache::{Fetched, LAST_GOOD_KEPT};
-use crate::config::{Limits, RedisConfig};
-use crate::seal::Sealer;
+use crate::orders::cache::{Fetched, LAST_GOOD_KEPT};
+use crate::redis::seal::Sealer;
+use crate::settings::{Limits, RedisConfig};
 use budget::Spend;
 use health::Health;
 use lease::Taking;
@@ -38,7 +39,8 @@ const PREFIX: &str = "order-proxy:";
 const CALL_TIMEOUT: Duration = Duration::from_millis(500);
 const PING_EVERY: Duration = Duration::from_secs(1);
 /// How long an accepted webhook signature is remembered: twice the timestamp tolerance.
-const REPLAY_MEMORY: Duration = Duration::from_secs(2 * crate::webhook::TOLERANCE_SECS);
+const REPLAY_MEMORY: Duration =
+    Duration::from_secs(2 * crate::auth::webhook_signature::TOLERANCE_SECS);
 
 /// Redis could not be used for this call; it is marked down and the caller goes on alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

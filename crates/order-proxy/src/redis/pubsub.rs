@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::{Envelope, Shared};
-use crate::cache::Fetched;
+use crate::orders::cache::Fetched;
 
 pub const CHANNEL: &str = "order-proxy:orders";
 const RECONNECT_EVERY: Duration = Duration::from_millis(500);

@@ -4,18 +4,28 @@
 //! flight, block and budgets, then the vendor. Every new answer is kept and announced to
 //! the subscribers of every instance.
 
+pub mod block;
+pub mod cache;
+pub mod fanout;
+pub mod flight;
+pub mod ids;
+pub mod schedule;
+pub mod upstream;
+pub mod vendor;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::block::Blocks;
-use crate::cache::{now_ms, Fetched, OrderCache, Source, Ttls, Want};
+use crate::error::whole_seconds_at_least_one;
 use crate::error::ProxyError;
-use crate::flight::{Answer, Flights};
-use crate::hub::{Hub, Update};
-use crate::limits::{whole_seconds_at_least_one, RateLimits};
-use crate::shared::budget::Spend;
-use crate::shared::{Shared, Unavailable};
-use crate::upstream::{Target, Upstream};
+use crate::orders::block::Blocks;
+use crate::orders::cache::{now_ms, Fetched, OrderCache, Source, Ttls, Want};
+use crate::orders::fanout::{Hub, Update};
+use crate::orders::flight::{Answer, Flights};
+use crate::orders::upstream::{Target, Upstream};
+use crate::rate_limits::RateLimits;
+use crate::redis::budget::Spend;
+use crate::redis::{Shared, Unavailable};
 
 /// While another instance asks the vendor, how often the shared cache is looked at.
 const FLIGHT_POLL: Duration = Duration::from_millis(20);

@@ -9,7 +9,7 @@ use order_core::schedule::{Outcome, Schedule, StopReason, Tuning};
 use std::sync::Arc;
 
 use crate::error::ProxyError;
-use crate::hub::Update;
+use crate::orders::fanout::Update;
 
 pub struct Round {
     schedule: Schedule,

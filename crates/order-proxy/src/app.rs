@@ -1,26 +1,22 @@
-//! `GET /api/orders/{id}`, `GET /healthz`, and the shared checks every order route makes.
+//! What every handler shares: the application state, and the checks every order route
+//! makes before any vendor call ([`AppState::admit`]). Handlers import this; it imports no
+//! handler.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use order_core::model::Vendor;
 use serde::Deserialize;
 
-use crate::cache::Source;
-use crate::client::{Client, ClientKey};
+use crate::auth::order_token;
+use crate::auth::replays::Replays;
 use crate::error::ProxyError;
-use crate::hooks::Replays;
 use crate::mock::scenarios;
+use crate::net::client::ClientKey;
+use crate::orders::schedule::Schedules;
+use crate::orders::upstream::Target;
 use crate::orders::Orders;
-use crate::schedule::Schedules;
+use crate::orders::{ids, vendor};
 use crate::secret::Secret;
-use crate::upstream::Target;
-use crate::{events, hooks, ids, token, vendor};
 
 pub const ORDER_TOKEN_HEADER: &str = "x-order-token";
 
@@ -40,69 +36,20 @@ pub struct AppState {
     pub token_secret_previous: Option<Secret>,
     /// The audience tokens are bound to; `None`: the vendor's name.
     pub token_audience: Option<String>,
-    pub token_rules: token::Rules,
+    pub token_rules: order_token::Rules,
     pub webhook_secret: Option<Secret>,
     pub replays: Replays,
 }
 
-/// Attached to responses that waited on the vendor, for the access log.
-#[derive(Clone, Copy, Debug)]
-pub struct UpstreamLatency(pub std::time::Duration);
-
-/// `body_timeout`: how long a webhook's sender has to send its body.
-pub fn router(state: Arc<AppState>, body_timeout: Duration) -> Router {
-    let mut router = Router::new()
-        .route("/api/orders/{id}", get(get_order))
-        .route("/api/orders/{id}/events", get(events::stream))
-        .route("/healthz", get(healthz));
-    if state.webhook_secret.is_some() {
-        router = router.route("/hooks/order", hooks::route(state.clone(), body_timeout));
-    }
-    router.with_state(state)
-}
-
-/// `{"status":"ok"}`; with `--redis` also whether Redis answers (`degraded` when not).
-async fn healthz(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    Json(match &state.orders.shared {
-        None => serde_json::json!({ "status": "ok" }),
-        Some(shared) if shared.is_up() => serde_json::json!({ "status": "ok", "redis": "up" }),
-        Some(_) => serde_json::json!({ "status": "degraded", "redis": "down" }),
-    })
-}
-
+/// `?provider=`: in mock mode, which mock vendor an id is asked of.
 #[derive(Deserialize)]
 pub struct OrderQuery {
     pub provider: Option<String>,
 }
 
-async fn get_order(
-    State(state): State<Arc<AppState>>,
-    Client(client): Client,
-    Path(id): Path<String>,
-    Query(query): Query<OrderQuery>,
-    headers: HeaderMap,
-) -> Result<Response, ProxyError> {
-    let presented = headers
-        .get(ORDER_TOKEN_HEADER)
-        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid));
-    let target = state.admit(client, &id, query.provider.as_deref(), presented)?;
-    let (fetched, source) = state.orders.current(target, &id).await?;
-
-    let mut response = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        fetched.body.to_string(),
-    )
-        .into_response();
-    if source == Source::Upstream {
-        response
-            .extensions_mut()
-            .insert(UpstreamLatency(fetched.upstream_latency));
-    }
-    Ok(response)
-}
+/// Attached to responses that waited on the vendor, for the access log.
+#[derive(Clone, Copy, Debug)]
+pub struct UpstreamLatency(pub std::time::Duration);
 
 impl AppState {
     /// The checks before any vendor call, in order: per-client limit, the id's vendor
@@ -120,22 +67,22 @@ impl AppState {
             return Err(ProxyError::InvalidOrderId);
         }
         let presented = token.ok_or(ProxyError::TokenMissing)??;
-        let claims = token::Claims {
+        let claims = order_token::Claims {
             audience: self.audience_for(target),
             order_id: id,
         };
-        let now = token::now_unix();
+        let now = order_token::now_unix();
         let verify = |secret: &Secret| {
             let secret = secret.expose().as_bytes();
-            token::verify(secret, claims, presented.trim(), self.token_rules, now)
+            order_token::verify(secret, claims, presented.trim(), self.token_rules, now)
         };
         match (verify(&self.token_secret), &self.token_secret_previous) {
-            (Err(token::TokenError::Invalid), Some(previous)) => verify(previous),
+            (Err(order_token::TokenError::Invalid), Some(previous)) => verify(previous),
             (checked, _) => checked,
         }
         .map_err(|error| match error {
-            token::TokenError::Invalid => ProxyError::TokenInvalid,
-            token::TokenError::Expired => ProxyError::TokenExpired,
+            order_token::TokenError::Invalid => ProxyError::TokenInvalid,
+            order_token::TokenError::Expired => ProxyError::TokenExpired,
         })?;
         Ok(target)
     }

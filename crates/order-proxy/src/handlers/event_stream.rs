@@ -19,13 +19,13 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 
-use crate::client::Client;
+use crate::app::AppState;
+use crate::auth::order_token;
+use crate::error::whole_seconds_at_least_one;
 use crate::error::ProxyError;
-use crate::hub::{Subscription, Update};
-use crate::limits::whole_seconds_at_least_one;
+use crate::net::client::Client;
+use crate::orders::fanout::{Subscription, Update};
 use crate::orders::{order_key, update};
-use crate::routes::AppState;
-use crate::token;
 
 pub const EVENT_NAME: &str = "order";
 pub const HEARTBEAT_EVENT_NAME: &str = "heartbeat";
@@ -85,8 +85,8 @@ pub async fn stream(
 /// not go on sending an order to a bearer who could no longer ask for it.
 fn time_to_live(token: Option<&str>, max_lifetime: Duration) -> Duration {
     token
-        .and_then(token::expiry_of)
-        .map_or(Duration::ZERO, token::time_left)
+        .and_then(order_token::expiry_of)
+        .map_or(Duration::ZERO, order_token::time_left)
         .min(max_lifetime)
 }
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::config::Limits;
+use crate::settings::Limits;
 
 /// KEYS[1]: the order's block; KEYS[2..]: the windows. ARGV[1]: this call's unique member;
 /// then `limit, window_ms` per window. Returns `{0, 0}` when the call was recorded,

@@ -20,8 +20,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_io_timeout::TimeoutWriter;
 use tower_service::Service;
 
-use crate::config::ConnectionLimits;
-use crate::slots::ConnectionSlots;
+use crate::net::slots::ConnectionSlots;
+use crate::settings::ConnectionLimits;
 
 /// File handles kept free for everything that is not a client connection (the vendor
 /// client, Redis, logs, static files).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::client::{ClientKey, TrustedProxies};
+use crate::net::client::{ClientKey, TrustedProxies};
 
 pub struct ConnectionSlots {
     max_total: usize,

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::shared::lease::Taking;
-use crate::shared::Shared;
+use crate::redis::lease::Taking;
+use crate::redis::Shared;
 
 /// A follower asks for the lease at least this often, so that a lease given back is taken
 /// at once, not when it would have expired.

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use order_core::model::Vendor;
 
-use crate::client::TrustedProxies;
+use crate::auth::order_token;
+use crate::net::client::TrustedProxies;
 use crate::secret::Secret;
-use crate::token;
 
 #[derive(Debug, Clone)]
 pub enum UpstreamConfig {
@@ -153,7 +153,7 @@ pub struct Config {
     pub token_secret_previous: Option<Secret>,
     /// The audience order tokens are bound to; `None`: the vendor's name.
     pub token_audience: Option<String>,
-    pub token_rules: token::Rules,
+    pub token_rules: order_token::Rules,
     pub allow_origin: Option<String>,
     pub normalize: bool,
     /// How many times faster than scripted the mock vendors play their orders' lifecycles.
@@ -187,7 +187,7 @@ impl Config {
             token_secret,
             token_secret_previous: None,
             token_audience: None,
-            token_rules: token::Rules::default(),
+            token_rules: order_token::Rules::default(),
             allow_origin: None,
             normalize: false,
             mock_speed: 1,

@@ -26,11 +26,11 @@ use std::time::Duration;
 
 use order_core::schedule::{StopReason, Tuning};
 
-use crate::cache::now_ms;
-use crate::config::{Limits, ScheduleConfig};
-use crate::hub::{Feed, Update};
+use crate::orders::cache::now_ms;
+use crate::orders::fanout::{Feed, Update};
+use crate::orders::upstream::Target;
 use crate::orders::{update, Orders};
-use crate::upstream::Target;
+use crate::settings::{Limits, ScheduleConfig};
 use lease::Lease;
 use round::{Round, Step};
 

@@ -1,0 +1,42 @@
+//! `GET /api/orders/{id}`: the order as it is now, after the checks every order route
+//! makes, from a cache when one is fresh enough.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::app::{AppState, OrderQuery, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::error::ProxyError;
+use crate::net::client::Client;
+use crate::orders::cache::Source;
+
+pub async fn get_order(
+    State(state): State<Arc<AppState>>,
+    Client(client): Client,
+    Path(id): Path<String>,
+    Query(query): Query<OrderQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
+    let presented = headers
+        .get(ORDER_TOKEN_HEADER)
+        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid));
+    let target = state.admit(client, &id, query.provider.as_deref(), presented)?;
+    let (fetched, source) = state.orders.current(target, &id).await?;
+
+    let mut response = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        fetched.body.to_string(),
+    )
+        .into_response();
+    if source == Source::Upstream {
+        response
+            .extensions_mut()
+            .insert(UpstreamLatency(fetched.upstream_latency));
+    }
+    Ok(response)
+}
