@@ -35,8 +35,12 @@ pub struct Proxy {
 impl Proxy {
     /// Starts `binary` with `extra` flags after the demo's own.
     pub async fn start(binary: &Path, extra: &[&str]) -> Result<Proxy> {
-        let root = repo_root();
-        if !root.join("www/pkg/manifest.json").exists() {
+        Proxy::serving(binary, &repo_root(), extra).await
+    }
+
+    /// Starts `binary` serving `assets` (its `index.html` and `www/`).
+    pub async fn serving(binary: &Path, assets: &Path, extra: &[&str]) -> Result<Proxy> {
+        if !assets.join("www/pkg/manifest.json").exists() {
             return Err("www/pkg/ is missing: build the widget first (cargo xtask dist)".into());
         }
         let port = free_port()?;
@@ -44,7 +48,7 @@ impl Proxy {
             .args(["serve", "--mock", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--assets")
-            .arg(&root)
+            .arg(assets)
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -15,7 +15,10 @@ use e2e::{cdp, Browser, Proxy, Session, Viewport};
 use serde_json::{json, Value};
 
 use crate::cmd::{self, command, output, target_dir, Result};
-use crate::{dist, readme, setup};
+use crate::{dist, docs, setup};
+
+/// The page the results are written into.
+const PAGE: &str = "docs/performance.md";
 
 /// Runs per measure and page; the table shows the median.
 const RUNS: usize = 5;
@@ -155,8 +158,8 @@ pub fn run() -> Result {
     let load_after = load_average();
     let report = report(&results, &load_before, &load_after);
     println!("\n{report}");
-    readme::write_section("bench-page", &report)?;
-    println!("bench: wrote the table into README.md");
+    docs::write_section(PAGE, "bench-page", &report)?;
+    println!("bench: wrote the table into {PAGE}");
     Ok(())
 }
 

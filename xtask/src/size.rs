@@ -9,6 +9,7 @@ use flate2::Compression;
 
 use crate::cmd::{target_dir, Result};
 use crate::dist::{self, Bundle};
+use crate::docs;
 use crate::setup;
 
 /// An alarm against accidents (a dependency pulled into the wasm by mistake), not a target:
@@ -29,17 +30,24 @@ impl Sizes {
     }
 }
 
-/// `cargo xtask size`: builds the widget, prints the table, fails when it is over budget.
+/// `cargo xtask size`: builds the widget, prints the table and writes it into
+/// docs/performance.md, fails when it is over the guard.
 pub fn run() -> Result {
     setup::ensure(setup::Needs::BUILD)?;
     let widget = dist::build("order-widget", &target_dir().join("size").join("widget"))?;
-    check(&widget)
+    let (ratio, table) = measure_and_print(&widget)?;
+    docs::write_section("docs/performance.md", "size", &table)?;
+    within_guard(ratio)
 }
 
 /// The step of `cargo xtask test`: `widget` as this run's release build made it (the
 /// same build `cargo xtask size` makes), against a fresh hello-world build.
 pub fn check(widget: &Bundle) -> Result {
-    let ratio = measure_and_print(widget)?;
+    let (ratio, _) = measure_and_print(widget)?;
+    within_guard(ratio)
+}
+
+fn within_guard(ratio: f64) -> Result {
     if ratio > BUDGET_RATIO {
         return Err(format!(
             "size budget exceeded: {ratio:.2}× > {BUDGET_RATIO:.1}×"
@@ -48,7 +56,8 @@ pub fn check(widget: &Bundle) -> Result {
     Ok(())
 }
 
-fn measure_and_print(widget: &Bundle) -> Result<f64> {
+/// The ratio, and the table (markdown) that was printed.
+fn measure_and_print(widget: &Bundle) -> Result<(f64, String)> {
     let widget = measure(widget)?;
     let baseline = measure(&dist::build(
         "size-baseline",
@@ -56,24 +65,26 @@ fn measure_and_print(widget: &Bundle) -> Result<f64> {
     )?)?;
     let ratio = widget.total_gz() as f64 / baseline.total_gz() as f64;
 
-    println!();
-    println!("| build | wasm | wasm gzip -9 | JS glue | JS gzip -9 | total gzip -9 |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    let mut table = String::from(
+        "| build | wasm | wasm gzip -9 | JS glue | JS gzip -9 | total gzip -9 |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
     for (name, sizes) in [("hello-world Yew", &baseline), ("order-widget", &widget)] {
-        println!(
-            "| {name} | {} | {} | {} | {} | {} |",
+        table.push_str(&format!(
+            "| {name} | {} | {} | {} | {} | {} |\n",
             sizes.wasm,
             sizes.wasm_gz,
             sizes.js,
             sizes.js_gz,
             sizes.total_gz()
-        );
+        ));
     }
-    println!();
-    println!(
-        "size: order-widget is {ratio:.2}× hello-world (budget {BUDGET_RATIO:.1}×), bytes gzipped"
-    );
-    Ok(ratio)
+    table.push_str(&format!(
+        "\nMeasured by `cargo xtask size`: order-widget is **{ratio:.2}×** the hello-world app \
+         (guard {BUDGET_RATIO:.1}×), bytes gzipped.\n"
+    ));
+    println!("\n{table}");
+    Ok((ratio, table))
 }
 
 fn measure(bundle: &Bundle) -> Result<Sizes> {

@@ -161,10 +161,11 @@ fn the_shell_token_recipe_gives_order_proxys_token() {
 }
 
 #[test]
-fn the_readmes_token_example_is_order_proxys() {
+fn the_documented_token_example_is_order_proxys() {
     let (secret, audience, order_id, expires_at) = TOKEN_CASES[0];
-    let readme = std::fs::read_to_string(repository().join("README.md")).expect("README");
-    assert!(readme.contains(&expected_token(secret, audience, order_id, expires_at)));
+    let page = repository().join("docs/order-proxy.md");
+    let docs = std::fs::read_to_string(page).expect("docs/order-proxy.md");
+    assert!(docs.contains(&expected_token(secret, audience, order_id, expires_at)));
 }
 
 fn check_webhook_signer(interpreter: &str, extension: &str, program: &str) {

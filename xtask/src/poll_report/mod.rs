@@ -1,13 +1,13 @@
 //! `cargo xtask poll-report`: simulate our polling schedule against a fixed 5 s interval
 //! and an uncapped doubling backoff, and ten pages on one order holding a schedule each
-//! against order-proxy holding one for all; print the table, write it into README.md
-//! between the `poll-report` markers, and plot detection delay in `docs/poll-delay.svg`.
+//! against order-proxy holding one for all; print the table, write it into
+//! docs/push-and-polling.md between the `poll-report` markers, and plot detection delay in
+//! `docs/poll-delay.svg`.
 
 mod pages;
 mod plot;
 mod table;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use order_core::schedule::simulate::{
@@ -16,8 +16,8 @@ use order_core::schedule::simulate::{
 
 /// Our schedule is run with this many jitter seeds; the report shows the worst of each measure.
 const SEEDS: u64 = 20;
-const START_MARKER: &str = "<!-- poll-report:start -->";
-const END_MARKER: &str = "<!-- poll-report:end -->";
+/// The page the table is written into.
+const PAGE: &str = "docs/push-and-polling.md";
 
 /// The strategies compared, in table and legend order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,17 +66,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let markdown = table::markdown(&measurements);
     println!("{markdown}");
 
-    let root = repo_root();
-    let readme = root.join("README.md");
-    let text = std::fs::read_to_string(&readme)
-        .map_err(|e| format!("reading {}: {e}", readme.display()))?;
-    let updated = replace_between_markers(&text, &markdown)?;
-    std::fs::write(&readme, updated).map_err(|e| format!("writing {}: {e}", readme.display()))?;
-
-    let svg = root.join("docs").join("poll-delay.svg");
-    std::fs::create_dir_all(root.join("docs")).map_err(|e| format!("creating docs/: {e}"))?;
+    crate::docs::write_section(PAGE, "poll-report", &markdown)?;
+    let svg = crate::cmd::root().join("docs").join("poll-delay.svg");
     plot::draw(&measurements, &svg)?;
-    println!("wrote {} and {}", readme.display(), svg.display());
+    println!("wrote {PAGE} and {}", svg.display());
     Ok(())
 }
 
@@ -110,23 +103,4 @@ fn measure() -> Vec<Measurement> {
         }
     }
     measurements
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn replace_between_markers(text: &str, content: &str) -> Result<String, String> {
-    let missing = || format!("README.md needs the markers {START_MARKER} and {END_MARKER}");
-    let start = text.find(START_MARKER).ok_or_else(missing)? + START_MARKER.len();
-    let end = text
-        .get(start..)
-        .and_then(|rest| rest.find(END_MARKER))
-        .ok_or_else(missing)?
-        + start;
-    let before = text.get(..start).ok_or_else(missing)?;
-    let after = text.get(end..).ok_or_else(missing)?;
-    Ok(format!("{before}\n{}\n{after}", content.trim_end()))
 }

@@ -37,7 +37,7 @@ pub fn markdown(measurements: &[Measurement]) -> String {
          same configuration: the proxy's is the default with a one-hour maximum wait) and \
          pushes each change to every page's event stream, so its requests and delay are one \
          schedule's whatever the number of pages; the push itself is not simulated \
-         (`proxy/tests/schedule.rs` and `schedule_redis.rs` measure it on loopback). Requests \
+         (`crates/order-proxy/tests/schedule.rs` and `schedule_redis.rs` measure it on loopback). Requests \
          over the budget are counted as made: order-proxy would refuse them (429) and the \
          pages would back off, which is not simulated either.\n\n",
         duration(OPENED_EVERY),
