@@ -84,11 +84,12 @@ extern "C" {
 // ---------------------------------------------------------------- helpers
 
 fn voucher(code: &str) -> Voucher {
-    Voucher::new(code.into(), VoucherKind::Code)
+    Voucher::new(code, VoucherKind::Code)
 }
 
 fn item(name: &str) -> Item {
     Item {
+        id: None,
         name: Some(name.into()),
         quantity: Some(1),
         unit_price: None,

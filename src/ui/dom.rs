@@ -5,6 +5,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use order_core::model::Voucher;
+use order_core::secret::url_mentions;
 
 /// `url` if it is an absolute `http:`/`https:` URL a browser reads exactly as written.
 /// Providers already drop anything else; this is the second lock on the door.
@@ -16,43 +17,11 @@ pub fn safe_link(url: &str) -> Option<&str> {
     (web && plain).then_some(url)
 }
 
-/// Whether `url` contains the voucher's code or PIN, as written or percent-encoded, in any
-/// ASCII case.
+/// Whether `url` contains the voucher's code or PIN (as far as they are known here), as
+/// written or percent-encoded, in any ASCII case.
 pub fn mentions_secret(url: &str, voucher: &Voucher) -> bool {
-    let url = url.to_ascii_lowercase();
-    let decoded = percent_decode(&url).to_ascii_lowercase();
-    let plus_decoded = decoded.replace('+', " ");
-    std::iter::once(&voucher.code)
-        .chain(voucher.pin.as_ref())
-        .map(|secret| secret.to_ascii_lowercase())
-        .filter(|secret| !secret.is_empty())
-        .any(|secret| {
-            url.contains(&secret) || decoded.contains(&secret) || plus_decoded.contains(&secret)
-        })
-}
-
-/// `%XX` sequences decoded (invalid ones kept as they are); lossy for invalid UTF-8.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .and_then(|pair| std::str::from_utf8(pair).ok())
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (byte, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                index += 3;
-            }
-            _ => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let secrets: Vec<_> = std::iter::once(&voucher.code).chain(&voucher.pin).collect();
+    url_mentions(url, &secrets)
 }
 
 /// `getSelection().selectAllChildren(node)`, so Ctrl+C copies exactly that text.
@@ -81,7 +50,7 @@ mod tests {
     fn voucher(code: &str, pin: Option<&str>) -> Voucher {
         Voucher {
             pin: pin.map(Into::into),
-            ..Voucher::new(code.into(), VoucherKind::Code)
+            ..Voucher::new(code, VoucherKind::Code)
         }
     }
 
@@ -125,12 +94,5 @@ mod tests {
             "https://r.example/%zz%",
             &voucher("", None)
         ));
-    }
-
-    #[test]
-    fn percent_decoding_keeps_invalid_sequences() {
-        assert_eq!(percent_decode("a%20b%2Fc"), "a b/c");
-        assert_eq!(percent_decode("%zz%2"), "%zz%2");
-        assert_eq!(percent_decode("%e2%80%a2"), "•");
     }
 }

@@ -81,6 +81,7 @@ mod tests {
 
     fn item(fulfilled: Option<bool>, status: Option<&str>) -> Item {
         Item {
+            id: None,
             name: None,
             quantity: None,
             unit_price: None,

@@ -210,7 +210,7 @@ mod tests {
     }
 
     fn voucher(code: &str) -> Voucher {
-        Voucher::new(code.into(), VoucherKind::Code)
+        Voucher::new(code, VoucherKind::Code)
     }
 
     fn network_error() -> FetchError {

@@ -13,3 +13,4 @@ pub mod model;
 mod names;
 pub mod providers;
 pub mod schedule;
+pub mod secret;

@@ -8,6 +8,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
+use crate::secret::url_mentions;
+pub use crate::secret::{Revealed, Secret};
+
 /// The normalized order status. The serialized names ([`Status::as_str`]) are a stable
 /// contract (canonical JSON, `order-widget:status` events, `data-status`); a name this
 /// version does not know reads as `Unknown`.
@@ -80,6 +83,8 @@ pub struct StatusColors {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
+    /// The vendor's id of the product or variant (what a shop's `itemLabels` name).
+    pub id: Option<String>,
     pub name: Option<String>,
     pub quantity: Option<u32>,
     pub unit_price: Option<Money>,
@@ -114,13 +119,19 @@ pub enum VoucherKind {
     ReturnCode,
 }
 
-/// One delivered code. `code` and `pin` are secrets: `Debug` redacts them, and
-/// nothing may put them in logs, errors, events or (while masked) the DOM.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One delivered code. `code` and `pin` are [`Secret`]s: nothing may put them in logs,
+/// errors, events or (while masked) the DOM. In the redacted order order-proxy serves they
+/// are withheld, and `secret_ref` names them for the reveal endpoints.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Voucher {
-    pub code: String,
-    pub pin: Option<String>,
-    /// Only absolute `http:`/`https:` URLs survive parsing.
+    /// The voucher's reference within its order, in a redacted order: stable across
+    /// answers, unique, and revealing nothing of the code.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub secret_ref: Option<String>,
+    pub code: Secret,
+    pub pin: Option<Secret>,
+    /// Only absolute `http:`/`https:` URLs survive parsing; a redacted order leaves out one
+    /// that carries the code or PIN.
     pub claim_url: Option<String>,
     pub reference: Option<String>,
     pub serial: Option<String>,
@@ -132,9 +143,10 @@ pub struct Voucher {
 
 impl Voucher {
     /// A code of `kind` with nothing else known about it.
-    pub fn new(code: String, kind: VoucherKind) -> Self {
+    pub fn new(code: impl Into<Secret>, kind: VoucherKind) -> Self {
         Voucher {
-            code,
+            secret_ref: None,
+            code: code.into(),
             pin: None,
             claim_url: None,
             reference: None,
@@ -146,18 +158,43 @@ impl Voucher {
     }
 }
 
-impl fmt::Debug for Voucher {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Voucher")
-            .field("code", &"<redacted>")
-            .field("pin", &self.pin.as_ref().map(|_| "<redacted>"))
-            .field("claim_url", &self.claim_url.as_ref().map(|_| "<redacted>"))
-            .field("reference", &self.reference)
-            .field("serial", &self.serial)
-            .field("expires_at", &self.expires_at)
-            .field("item", &self.item)
-            .field("kind", &self.kind)
-            .finish()
+impl Voucher {
+    /// The voucher as a redacted order carries it: code and PIN withheld (length and the
+    /// tail the mask shows), a claim URL that carries either left out, `secret_ref` set.
+    pub fn redacted(&self, secret_ref: String) -> Voucher {
+        let carries_secret = self
+            .claim_url
+            .as_deref()
+            .is_some_and(|url| url_mentions(url, &self.secrets()));
+        Voucher {
+            secret_ref: Some(secret_ref),
+            code: self.code.withheld(self.kind),
+            pin: self
+                .pin
+                .as_ref()
+                .map(|pin| pin.withheld(VoucherKind::Credential)),
+            claim_url: self.claim_url.clone().filter(|_| !carries_secret),
+            ..self.clone()
+        }
+    }
+
+    /// What the reveal endpoints answer for this voucher, known as `secret_ref`; `None`
+    /// when its code is withheld here too.
+    pub fn revealed(&self, secret_ref: &str) -> Option<Revealed> {
+        let claim_url = self
+            .claim_url
+            .clone()
+            .filter(|url| url_mentions(url, &self.secrets()));
+        Some(Revealed {
+            secret_ref: secret_ref.to_owned(),
+            code: self.code.value()?.to_owned(),
+            pin: self.pin.as_ref().and_then(Secret::value).map(str::to_owned),
+            claim_url,
+        })
+    }
+
+    fn secrets(&self) -> Vec<&Secret> {
+        std::iter::once(&self.code).chain(&self.pin).collect()
     }
 }
 
@@ -215,24 +252,6 @@ impl Order {
             vouchers: Vec::new(),
         }
     }
-}
-
-/// What a masked code shows: the last 4 characters of codes longer than 8,
-/// nothing of shorter codes, and nothing of credentials.
-pub fn mask(code: &str, kind: VoucherKind) -> String {
-    const DOTS: &str = "••••••••";
-    let length = code.chars().count();
-    if kind == VoucherKind::Credential || length <= 8 {
-        return DOTS.to_owned();
-    }
-    // The byte offset of the fourth character from the end.
-    let tail_start = code
-        .char_indices()
-        .nth_back(3)
-        .map_or(0, |(index, _)| index);
-    let mut masked = DOTS.to_owned();
-    masked.push_str(code.get(tail_start..).unwrap_or_default());
-    masked
 }
 
 /// True for `-?digits(.digits)?`: a plain decimal, what vendors' amounts must be and what
@@ -300,20 +319,9 @@ mod tests {
     }
 
     #[test]
-    fn masking_shows_at_most_the_last_four() {
-        assert_eq!(mask("1234567890123456", VoucherKind::Code), "••••••••3456");
-        assert_eq!(mask("12345678", VoucherKind::Code), "••••••••");
-        assert_eq!(mask("1234", VoucherKind::Code), "••••••••");
-        assert_eq!(
-            mask("user@example.com:hunter22", VoucherKind::Credential),
-            "••••••••"
-        );
-        assert_eq!(mask("ÄÖÜßÄÖÜßÄ", VoucherKind::Code), "••••••••ÖÜßÄ");
-    }
-
-    #[test]
     fn voucher_debug_redacts_secrets() {
         let voucher = Voucher {
+            secret_ref: None,
             code: "SECRET-CODE-1".into(),
             pin: Some("9876".into()),
             claim_url: Some("https://redeem.example/SECRET".into()),
@@ -324,8 +332,29 @@ mod tests {
             kind: VoucherKind::Code,
         };
         let debug = format!("{voucher:?}");
-        assert!(!debug.contains("SECRET"));
+        assert!(!debug.contains("SECRET-CODE"));
         assert!(!debug.contains("9876"));
         assert!(debug.contains("REF-1"));
+    }
+
+    #[test]
+    fn a_redacted_voucher_carries_no_secret_and_reveals_what_was_withheld() {
+        let mut voucher = Voucher::new("GIFT-CARD-0001-2345", VoucherKind::Code);
+        voucher.pin = Some("9876".into());
+        voucher.claim_url = Some("https://redeem.example/?c=GIFT-CARD-0001-2345".into());
+        let redacted = voucher.redacted("r1".into());
+        let json = serde_json::to_string(&redacted).unwrap();
+        for secret in ["GIFT-CARD-0001", "9876", "redeem.example"] {
+            assert!(!json.contains(secret), "{json}");
+        }
+        assert!(json.contains(r#""ref":"r1""#), "{json}");
+        assert_eq!(redacted.code.mask(VoucherKind::Code), "••••••••2345");
+        let revealed = voucher.revealed("r1").unwrap();
+        assert_eq!(revealed.code, "GIFT-CARD-0001-2345");
+        assert_eq!(revealed.pin.as_deref(), Some("9876"));
+        assert!(revealed.claim_url.is_some());
+        assert_eq!(redacted.revealed("r1"), None);
+        let back: Voucher = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, redacted);
     }
 }

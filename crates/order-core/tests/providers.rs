@@ -202,7 +202,7 @@ fn hsmail_lines_are_split_trimmed_and_classified() {
     let got: Vec<(&str, VoucherKind)> = order
         .vouchers
         .iter()
-        .map(|v| (v.code.as_str(), v.kind))
+        .map(|v| (v.code.value().unwrap_or_default(), v.kind))
         .collect();
     assert_eq!(
         got,
@@ -235,7 +235,13 @@ fn hsmail_manual_items_carry_their_uid() {
     let got: Vec<_> = order
         .vouchers
         .iter()
-        .map(|v| (v.code.as_str(), v.reference.as_deref(), v.kind))
+        .map(|v| {
+            (
+                v.code.value().unwrap_or_default(),
+                v.reference.as_deref(),
+                v.kind,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -259,7 +265,13 @@ fn bdvoucher_lists_each_code_once() {
     let got: Vec<_> = order
         .vouchers
         .iter()
-        .map(|v| (v.code.as_str(), v.item, v.serial.as_deref()))
+        .map(|v| {
+            (
+                v.code.value().unwrap_or_default(),
+                v.item,
+                v.serial.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -556,6 +568,10 @@ fn records_are_objects_only() {
     let body = r#"{"id": 1, "reference_code": "R", "status": "delivered",
         "vouchers": [["CODE-1"], {"card_number": "CODE-2"}]}"#;
     let order = parse(body, Provider::Vendor(Vendor::VoucherApi)).unwrap();
-    let codes: Vec<_> = order.vouchers.iter().map(|v| v.code.as_str()).collect();
+    let codes: Vec<_> = order
+        .vouchers
+        .iter()
+        .map(|v| v.code.value().unwrap_or_default())
+        .collect();
     assert_eq!(codes, ["CODE-2"]);
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::code_row::{CodeRow, Reveal};
 use super::copy_button::Copied;
-use super::reveal_state::{CopySource, RevealState, Secret};
+use super::reveal_state::{CopySource, RevealState, RowSecret};
 use order_core::labels::Labels;
 use order_core::model::Order;
 
@@ -35,7 +35,7 @@ pub fn CodeGroup(props: &CodeGroupProps) -> Html {
     let rows = props.vouchers.iter().filter_map(|&index| {
         let key = props.keys.get(index)?.clone();
         let one = |secret| CopySource::One(key.clone(), secret);
-        let selected = [Secret::Code, Secret::Pin]
+        let selected = [RowSecret::Code, RowSecret::Pin]
             .into_iter()
             .find(|&secret| reveal.to_select(&key, secret));
         let code_shown = reveal.code_shown(&key);
@@ -47,8 +47,8 @@ pub fn CodeGroup(props: &CodeGroupProps) -> Html {
                 {index}
                 {code_shown}
                 {pin_shown}
-                code_feedback={reveal.feedback_for(&one(Secret::Code))}
-                pin_feedback={reveal.feedback_for(&one(Secret::Pin))}
+                code_feedback={reveal.feedback_for(&one(RowSecret::Code))}
+                pin_feedback={reveal.feedback_for(&one(RowSecret::Pin))}
                 {selected}
                 select={props.select.clone()}
                 labels={props.labels.clone()}

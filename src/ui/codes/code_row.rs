@@ -8,18 +8,18 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::copy_button::{Copied, CopyButton};
-use super::reveal_state::{visible_tail, CopySource, Secret};
+use super::reveal_state::{CopySource, RowSecret};
 use crate::platform::intl;
 use crate::ui::dom::{mentions_secret, safe_link};
 use order_core::expiry::{Expiry, Timestamp};
 use order_core::labels::Labels;
-use order_core::model::{mask, Order, VoucherKind};
+use order_core::model::{Order, VoucherKind};
 
 /// Show (`shown`) or hide one code's `secret`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reveal {
     pub key: AttrValue,
-    pub secret: Secret,
+    pub secret: RowSecret,
     pub shown: bool,
 }
 
@@ -36,7 +36,7 @@ pub struct CodeRowProps {
     pub code_feedback: Option<bool>,
     pub pin_feedback: Option<bool>,
     /// The secret a failed copy left shown, selected so Ctrl+C copies it; it gets `select`.
-    pub selected: Option<Secret>,
+    pub selected: Option<RowSecret>,
     pub select: NodeRef,
     pub labels: Rc<Labels>,
     pub locale: AttrValue,
@@ -55,7 +55,7 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
     let key = &props.row_key;
     let kind_label = labels.get(voucher.kind.as_str());
     // Tells codes apart for screen readers, saying no more than the mask shows.
-    let context = match visible_tail(&voucher.code, voucher.kind) {
+    let context = match voucher.code.visible_tail(voucher.kind) {
         Some(tail) => labels.fill("code_ending", &[("kind", kind_label), ("tail", &tail)]),
         None => labels.fill(
             "code_number",
@@ -66,7 +66,7 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
         ),
     };
 
-    let reveal_button = |secret: Secret, shown: bool, context: &str| {
+    let reveal_button = |secret: RowSecret, shown: bool, context: &str| {
         let on_reveal = props.on_reveal.clone();
         let key = key.clone();
         let onclick = Callback::from(move |_: MouseEvent| {
@@ -89,10 +89,10 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
             </button>
         }
     };
-    let copy_button = |secret: Secret, text: &str, label: &str, context: &str| {
+    let copy_button = |secret: RowSecret, text: &str, label: &str, context: &str| {
         let feedback = match secret {
-            Secret::Code => props.code_feedback,
-            Secret::Pin => props.pin_feedback,
+            RowSecret::Code => props.code_feedback,
+            RowSecret::Pin => props.pin_feedback,
         };
         html! {
             <CopyButton
@@ -109,7 +109,7 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
             />
         }
     };
-    let secret_text = |secret: Secret, text: &str, part: &'static str| {
+    let secret_text = |secret: RowSecret, text: &str, part: &'static str| {
         let node_ref = if props.selected == Some(secret) {
             props.select.clone()
         } else {
@@ -120,34 +120,34 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
         }
     };
 
-    let code_value = if props.code_shown {
-        secret_text(Secret::Code, &voucher.code, "code-text")
-    } else {
-        let hidden = match visible_tail(&voucher.code, voucher.kind) {
-            Some(tail) => labels.fill("masked_code", &[("tail", &tail)]),
-            None => labels.get("masked_code_short").to_owned(),
-        };
-        masked(&mask(&voucher.code, voucher.kind), hidden)
+    let code_value = match voucher.code.value().filter(|_| props.code_shown) {
+        Some(code) => secret_text(RowSecret::Code, code, "code-text"),
+        None => {
+            let hidden = match voucher.code.visible_tail(voucher.kind) {
+                Some(tail) => labels.fill("masked_code", &[("tail", &tail)]),
+                None => labels.get("masked_code_short").to_owned(),
+            };
+            masked(&voucher.code.mask(voucher.kind), hidden)
+        }
     };
 
     let pin = voucher.pin.as_ref().map(|pin| {
         let pin_label = labels.get("pin");
         let pin_context = format!("{pin_label}, {context}");
-        let value = if props.pin_shown {
-            secret_text(Secret::Pin, pin, "pin-text")
-        } else {
-            masked(
-                &mask(pin, VoucherKind::Credential),
+        let value = match pin.value().filter(|_| props.pin_shown) {
+            Some(pin) => secret_text(RowSecret::Pin, pin, "pin-text"),
+            None => masked(
+                &pin.mask(VoucherKind::Credential),
                 labels.get("masked_code_short").to_owned(),
-            )
+            ),
         };
         html! {
             <div class="ow-code-line ow-pin" part="pin">
                 <span class="ow-code-kind">{ pin_label.to_owned() }</span>
                 <span class="ow-code-value">{ value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(Secret::Pin, props.pin_shown, &pin_context) }
-                    { copy_button(Secret::Pin, pin, labels.get("copy_pin"), &pin_context) }
+                    { reveal_button(RowSecret::Pin, props.pin_shown, &pin_context) }
+                    { copy_button(RowSecret::Pin, pin.value().unwrap_or_default(), labels.get("copy_pin"), &pin_context) }
                 </span>
             </div>
         }
@@ -197,8 +197,8 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
                 <span class="ow-code-kind">{ kind_label.to_owned() }</span>
                 <span class="ow-code-value">{ code_value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(Secret::Code, props.code_shown, &context) }
-                    { copy_button(Secret::Code, &voucher.code, labels.get("copy"), &context) }
+                    { reveal_button(RowSecret::Code, props.code_shown, &context) }
+                    { copy_button(RowSecret::Code, voucher.code.value().unwrap_or_default(), labels.get("copy"), &context) }
                 </span>
             </div>
             // One slot each, present or not: `for` would splice them into this list,

@@ -21,7 +21,7 @@ use self::code_group::CodeGroup;
 use self::code_row::Reveal;
 use self::copy_button::{Copied, CopyButton};
 use self::reveal_state::{
-    copy_all_text, groups, voucher_keys, CopySource, Heading, RevealAction, RevealState, Secret,
+    copy_all_text, groups, voucher_keys, CopySource, Heading, RevealAction, RevealState, RowSecret,
 };
 use self::timers::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer};
 use crate::platform::clock::SharedClock;
@@ -87,8 +87,8 @@ pub fn Codes(props: &CodesProps) -> Html {
         move |Reveal { key, secret, shown }, (dispatcher, on_event, clock, timeout_ms)| {
             let until = until(clock, *timeout_ms);
             dispatcher.dispatch(match secret {
-                Secret::Code => RevealAction::Code { key, shown, until },
-                Secret::Pin => RevealAction::Pin { key, shown, until },
+                RowSecret::Code => RevealAction::Code { key, shown, until },
+                RowSecret::Pin => RevealAction::Pin { key, shown, until },
             });
             if shown {
                 on_event.emit(HostEvent::Reveal { count: 1 });

@@ -7,26 +7,38 @@ use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};
 
-use order_core::model::{Order, Voucher, VoucherKind};
+use order_core::model::{Order, Secret, Voucher};
 
-/// One key per voucher, from its kind and code (never from its position, so a poll that
-/// adds codes keeps every revealed code revealed). Keys stay in memory: Yew does not
-/// render them to the DOM.
+/// One key per voucher: its reference in a redacted order, else its kind and code (never
+/// its position, so a poll that adds codes keeps every revealed code revealed). Keys stay
+/// in memory: Yew does not render them to the DOM.
 pub fn voucher_keys(vouchers: &[Voucher]) -> Vec<AttrValue> {
-    vouchers
+    let identities: Vec<String> = vouchers
         .iter()
         .enumerate()
         .map(|(index, voucher)| {
-            let same =
-                |earlier: &&Voucher| earlier.kind == voucher.kind && earlier.code == voucher.code;
-            let count = vouchers.iter().take(index).filter(same).count() + 1;
             let kind = voucher.kind.as_str();
-            let key = if count == 1 {
-                format!("{kind}:{}", voucher.code)
+            match (&voucher.secret_ref, voucher.code.value()) {
+                (Some(secret_ref), _) => format!("ref:{secret_ref}"),
+                (None, Some(code)) => format!("{kind}:{code}"),
+                (None, None) => format!("{kind}:#{index}"),
+            }
+        })
+        .collect();
+    identities
+        .iter()
+        .enumerate()
+        .map(|(index, identity)| {
+            let count = identities[..index]
+                .iter()
+                .filter(|earlier| *earlier == identity)
+                .count()
+                + 1;
+            AttrValue::from(if count == 1 {
+                identity.clone()
             } else {
-                format!("{kind}:{}#{count}", voucher.code)
-            };
-            AttrValue::from(key)
+                format!("{identity}#{count}")
+            })
         })
         .collect()
 }
@@ -90,20 +102,15 @@ pub fn groups(order: &Order) -> Vec<Group> {
 pub fn copy_all_text(vouchers: &[Voucher], pin_label: &str) -> String {
     vouchers
         .iter()
-        .map(|voucher| match &voucher.pin {
-            Some(pin) => format!("{}  {pin_label}: {pin}", voucher.code),
-            None => voucher.code.clone(),
+        .filter_map(|voucher| {
+            let code = voucher.code.value()?;
+            Some(match voucher.pin.as_ref().and_then(Secret::value) {
+                Some(pin) => format!("{code}  {pin_label}: {pin}"),
+                None => code.to_owned(),
+            })
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The part of a code that its masked form already shows (`"3456"` of `••••••••3456`).
-/// Anything describing a masked code may say this much and no more.
-pub fn visible_tail(code: &str, kind: VoucherKind) -> Option<String> {
-    let masked = order_core::model::mask(code, kind);
-    let tail = masked.trim_start_matches('•');
-    (!tail.is_empty() && code.ends_with(tail)).then(|| tail.to_owned())
 }
 
 /// Until when each revealed code (or PIN) stays shown, by key (ms since the epoch).
@@ -111,7 +118,7 @@ type Deadlines = BTreeMap<AttrValue, f64>;
 
 /// The two secrets of a code row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Secret {
+pub enum RowSecret {
     Code,
     Pin,
 }
@@ -122,7 +129,7 @@ pub enum CopySource {
     /// "Copy all", with the key of every voucher (to show them all if it fails).
     All(Rc<[AttrValue]>),
     /// One voucher's code or PIN, by key.
-    One(AttrValue, Secret),
+    One(AttrValue, RowSecret),
 }
 
 /// What the button of the last copy says until its timer runs out: "Copied" when the
@@ -214,7 +221,7 @@ impl RevealState {
     }
 
     /// Whether `secret` of `key` is the text a failed copy left shown for selecting.
-    pub fn to_select(&self, key: &AttrValue, secret: Secret) -> bool {
+    pub fn to_select(&self, key: &AttrValue, secret: RowSecret) -> bool {
         self.feedback.as_ref().is_some_and(|feedback| {
             !feedback.ok && feedback.source == CopySource::One(key.clone(), secret)
         })
@@ -254,12 +261,12 @@ impl RevealState {
                 if !ok {
                     self = self.apply(match source.clone() {
                         CopySource::All(keys) => RevealAction::CopyAllBox { keys, until },
-                        CopySource::One(key, Secret::Code) => RevealAction::Code {
+                        CopySource::One(key, RowSecret::Code) => RevealAction::Code {
                             key,
                             shown: true,
                             until,
                         },
-                        CopySource::One(key, Secret::Pin) => RevealAction::Pin {
+                        CopySource::One(key, RowSecret::Pin) => RevealAction::Pin {
                             key,
                             shown: true,
                             until,
@@ -314,17 +321,19 @@ impl Reducible for RevealState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use order_core::model::VoucherKind;
     use order_core::model::{Item, Status, Vendor};
 
     fn voucher(code: &str, item: Option<usize>) -> Voucher {
         Voucher {
             item,
-            ..Voucher::new(code.into(), VoucherKind::Code)
+            ..Voucher::new(code, VoucherKind::Code)
         }
     }
 
     fn item(name: &str) -> Item {
         Item {
+            id: None,
             name: Some(name.into()),
             quantity: Some(1),
             unit_price: None,
@@ -412,19 +421,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_visible_tail_is_what_the_mask_shows() {
-        assert_eq!(
-            visible_tail("1234567890123456", VoucherKind::Code).as_deref(),
-            Some("3456")
-        );
-        assert_eq!(visible_tail("12345678", VoucherKind::Code), None);
-        assert_eq!(
-            visible_tail("user@example.com:secret99", VoucherKind::Credential),
-            None
-        );
-    }
-
     fn key(text: &'static str) -> AttrValue {
         AttrValue::Static(text)
     }
@@ -496,7 +492,7 @@ mod tests {
 
     #[test]
     fn a_copy_says_copied_only_on_its_own_button_until_its_time_is_over() {
-        let pin = CopySource::One(key("a"), Secret::Pin);
+        let pin = CopySource::One(key("a"), RowSecret::Pin);
         let state = Rc::new(RevealState::default()).reduce(RevealAction::Copied {
             source: pin.clone(),
             ok: true,
@@ -504,7 +500,7 @@ mod tests {
         });
         assert_eq!(state.feedback_for(&pin), Some(true));
         assert_eq!(
-            state.feedback_for(&CopySource::One(key("a"), Secret::Code)),
+            state.feedback_for(&CopySource::One(key("a"), RowSecret::Code)),
             None
         );
         assert!(
@@ -530,7 +526,7 @@ mod tests {
 
     #[test]
     fn a_failed_copy_shows_its_text_for_selecting() {
-        let code = CopySource::One(key("a"), Secret::Code);
+        let code = CopySource::One(key("a"), RowSecret::Code);
         let state = Rc::new(RevealState::default()).reduce(RevealAction::Copied {
             source: code.clone(),
             ok: false,
@@ -538,8 +534,8 @@ mod tests {
         });
         assert!(state.code_shown(&key("a")) && !state.pin_shown(&key("a")));
         assert_eq!(state.feedback_for(&code), Some(false));
-        assert!(state.to_select(&key("a"), Secret::Code));
-        assert!(!state.to_select(&key("a"), Secret::Pin));
+        assert!(state.to_select(&key("a"), RowSecret::Code));
+        assert!(!state.to_select(&key("a"), RowSecret::Pin));
 
         let keys: Rc<[AttrValue]> = Rc::from(vec![key("a"), key("b")]);
         let all = Rc::new(RevealState::default()).reduce(RevealAction::Copied {

@@ -30,6 +30,8 @@ pub struct Body {
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct ItemBody {
+    /// The purchased product variant.
+    variant_id: Text,
     // The spec names no item name field; these are read when present.
     name: Text,
     product_name: Text,
@@ -84,6 +86,7 @@ pub fn to_order(body: Body) -> Option<Order> {
         }
         records.push(record);
         order.items.push(Item {
+            id: item.variant_id.0,
             name: item.name.0.or(item.product_name.0).or(item.variant_name.0),
             quantity: item.quantity.0,
             unit_price: item.unit_price.0.map(money),

@@ -49,6 +49,7 @@ pub fn to_order(body: Body) -> Option<Order> {
     let item = (name.is_some() || order.total.is_some()).then_some(0);
     if item.is_some() {
         order.items.push(Item {
+            id: None,
             name,
             quantity: None,
             unit_price: order.total.clone(),

@@ -56,6 +56,7 @@ struct ThemedColor {
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct ItemBody {
+    id: Text,
     name: Text,
     price: Amount,
     quantity: Count,
@@ -65,6 +66,7 @@ struct ItemBody {
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct Product {
+    id: Text,
     name: Text,
     price: Amount,
     currency: Text,
@@ -134,6 +136,7 @@ fn item(item: ItemBody, order_currency: Option<&str>) -> Item {
     let product = item.product.0.unwrap_or_default();
     let currency = order_currency.map(str::to_owned).or(product.currency.0);
     Item {
+        id: product.id.0.or(item.id.0),
         name: product.name.0.or(item.name.0),
         quantity: item.quantity.0,
         unit_price: item

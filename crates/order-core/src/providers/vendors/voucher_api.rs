@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
-use crate::model::{Item, Money, Order, Vendor, Voucher, VoucherKind};
+use crate::model::{Item, Money, Order, Secret, Vendor, Voucher, VoucherKind};
 use crate::providers::checks::http_url;
-use crate::providers::json::fields::{Amount, Count, Present, Records, Text};
+use crate::providers::json::fields::{Amount, Count, Records, Text};
 use crate::providers::status_words::{self, VOUCHER_API};
 
 /// The order; any field of an unexpected type reads as absent.
@@ -15,8 +15,9 @@ pub struct Body {
     id: Text,
     reference_code: Text,
     amount: Amount,
-    /// Only whether there is one matters: the vendor sends no product name.
-    product_id: Present,
+    /// The catalog's product: the vendor sends no product name, so a shop names it
+    /// (`itemLabels`).
+    product_id: Text,
     /// The unit value.
     denomination: Amount,
     quantity: Count,
@@ -52,10 +53,12 @@ pub fn to_order(body: Body) -> Option<Order> {
 
     // The vendor sends no product name, only `product_id`; the name stays empty rather
     // than an invented English text the widget's translations could not cover.
-    let has_item = body.product_id.0 || body.quantity.0.is_some() || body.denomination.0.is_some();
+    let has_item =
+        body.product_id.0.is_some() || body.quantity.0.is_some() || body.denomination.0.is_some();
     let item = has_item.then_some(0);
     if has_item {
         order.items.push(Item {
+            id: body.product_id.0,
             name: None,
             quantity: body.quantity.0,
             unit_price: body.denomination.0.map(|amount| Money {
@@ -73,7 +76,7 @@ pub fn to_order(body: Body) -> Option<Order> {
             continue;
         };
         order.vouchers.push(Voucher {
-            pin: voucher.pin_code.0,
+            pin: voucher.pin_code.0.map(Secret::from),
             claim_url: http_url(voucher.claim_url.0),
             reference: voucher.voucher_reference_number.0,
             expires_at: voucher.expires_at.0,
