@@ -1,7 +1,7 @@
 //! Webhook signatures, the way a vendor (or the shop's backend) proves a notification is
 //! genuine: `X-Order-Proxy-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
 //!
-//! Pure: the clock is passed in. The replay check lives with the state (`hooks.rs`).
+//! Pure: the clock is passed in. The replay check is `auth::replays`.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
