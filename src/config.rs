@@ -320,10 +320,13 @@ impl TryFrom<Strings> for Headers {
     }
 }
 
-/// `credentials`: whether cookies go with the requests (and the event stream).
+/// `credentials`: whether cookies go with the requests (and the event stream). The names
+/// are `fetch`'s own (`same-origin`, `include`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
 #[cfg_attr(test, derive(serde::Serialize))]
 #[serde(try_from = "Text")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Credentials {
     #[default]
     SameOrigin,
@@ -334,11 +337,7 @@ impl TryFrom<Text> for Credentials {
     type Error = &'static str;
 
     fn try_from(Text(value): Text) -> Result<Self, Self::Error> {
-        match value.as_str() {
-            "same-origin" => Ok(Credentials::SameOrigin),
-            "include" => Ok(Credentials::Include),
-            _ => Err("must be same-origin or include"),
-        }
+        value.parse().map_err(|_| "must be same-origin or include")
     }
 }
 
