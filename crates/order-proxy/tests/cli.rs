@@ -372,6 +372,19 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
                 assert!(!body.contains(secret), "a response leaks a secret");
             }
         }
+        // The codes themselves, as the customer's reveal gets them (and the audit logs it).
+        let revealed = http
+            .post(format!(
+                "{}/api/orders/{id}/codes?purpose=reveal",
+                served.url
+            ))
+            .header("X-Order-Token", &token)
+            .send()
+            .await
+            .expect("answer");
+        if revealed.status() == 200 {
+            collect_codes(&revealed.text().await.expect("body"), &mut secrets);
+        }
     }
     let page_token = demo_token(&served.url, "1001").await;
     secrets.push(page_token.clone());
@@ -414,6 +427,7 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
         "access log has the path with the order id"
     );
     assert!(log.contains("upstream_latency_ms"));
+    assert!(log.contains("code_revealed"), "reveals are audited");
     assert!(log.contains("shutting down"));
     for secret in &secrets {
         // Short PINs and one-time codes could match digits of a timestamp or port, so
@@ -488,7 +502,8 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
     if let Some((_, mac)) = signature.split_once("v1=") {
         secrets.push(mac.to_owned());
     }
-    collect_codes(&first, &mut secrets);
+    assert_eq!(status_of(&first), Status::Delivered);
+    secrets.extend(common::vendor::Counting::codes());
     assert!(secrets.len() > 8, "codes were collected");
     for secret in &secrets {
         assert!(
@@ -499,7 +514,8 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
     }
 }
 
-/// Codes, PINs, one-time codes and claim URLs found anywhere in a vendor body.
+/// Codes, PINs, one-time codes and claim URLs found anywhere in a vendor body or a reveal
+/// endpoint's answer.
 fn collect_codes(body: &str, into: &mut Vec<String>) {
     fn walk(value: &serde_json::Value, into: &mut Vec<String>) {
         match value {
@@ -511,6 +527,7 @@ fn collect_codes(body: &str, into: &mut Vec<String>) {
                             | "content"
                             | "card_number"
                             | "pin_code"
+                            | "pin"
                             | "claim_url"
                             | "pickup_otp"
                             | "return_otp"
@@ -693,8 +710,10 @@ async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
         seen.push(order);
     }
     let delay = opened.elapsed().saturating_sub(DELIVERED_AFTER);
-    assert!(seen[0].contains("PENDING"), "{}", seen[0]);
-    assert!(seen.last().is_some_and(|last| last.contains("COMPLETED")));
+    assert_eq!(status_of(&seen[0]), Status::Pending, "{}", seen[0]);
+    assert!(seen
+        .last()
+        .is_some_and(|last| status_of(last) == Status::Delivered));
     println!(
         "without webhooks: {} events, delivery shown at most {delay:?} after the vendor's change",
         seen.len()

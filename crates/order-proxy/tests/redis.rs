@@ -60,7 +60,7 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         .next_order(Duration::from_secs(5))
         .await
         .expect("current");
-    assert!(first.contains("PENDING"));
+    assert_eq!(status_of(&first), Status::Pending);
     vendor.deliver();
     let sent = Instant::now();
     assert_eq!(notify(&a.url(), id).await, 202);
@@ -69,7 +69,7 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         .await
         .expect("pushed");
     let delay = sent.elapsed();
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
     assert!(delay < Duration::from_secs(1), "pushed after {delay:?}");
     assert_eq!(
         vendor.hits(id),
@@ -140,14 +140,14 @@ async fn instances_share_through_redis_over_tls_with_a_private_ca() {
         .next_order(Duration::from_secs(5))
         .await
         .expect("current");
-    assert!(first.contains("PENDING"));
+    assert_eq!(status_of(&first), Status::Pending);
     vendor.deliver();
     assert_eq!(notify(&a.url(), id).await, 202);
     let pushed = stream
         .next_order(Duration::from_secs(5))
         .await
         .expect("pushed across the TLS connection");
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
 }
 
 #[tokio::test]
@@ -246,7 +246,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
         assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
         let (status, _, body) = fetch(&a, id).await;
         assert_eq!(status, 200);
-        assert_eq!(body["data"]["status"], "COMPLETED");
+        assert_eq!(body["status"], "delivered");
         assert_eq!(notify(&a.url(), id).await, 202);
     }
     assert!(
@@ -323,7 +323,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
             secret.len()
         );
     }
-    assert!(!stored.contains("COMPLETED"), "order bodies are encrypted");
+    assert!(!stored.contains("delivered"), "order bodies are encrypted");
 }
 
 #[tokio::test]
@@ -393,5 +393,5 @@ async fn without_redis_both_instances_answer_degraded_and_sharing_resumes_when_i
         }
     }
     let pushed = pushed.expect("pub/sub works again");
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
 }

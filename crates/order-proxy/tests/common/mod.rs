@@ -10,6 +10,7 @@ pub mod vendor;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use order_core::model::Status;
 use order_core::model::Vendor;
 use order_proxy::auth::order_token;
 use order_proxy::secret::Secret;
@@ -87,6 +88,13 @@ where
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The status of an order body, whichever the proxy serves: the redacted canonical order
+/// (the default) or, with `--codes inline`, the vendor's body.
+pub fn status_of(body: &str) -> Status {
+    order_core::providers::parse(body, order_core::providers::Provider::Auto)
+        .map_or(Status::Unknown, |order| order.status)
 }
 
 pub fn mock_config() -> Config {
