@@ -3,30 +3,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::binary::{command, demo_token, serve, Served};
 use common::*;
 use order_proxy::auth::order_token;
-
-const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");
-
-fn command() -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("ORDER_PROXY_API_KEY")
-        .env_remove("ORDER_PROXY_API_SECRET")
-        .env_remove("ORDER_PROXY_TOKEN_SECRET")
-        .env_remove("ORDER_PROXY_TOKEN_SECRET_PREVIOUS")
-        .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
-        .env_remove("ORDER_PROXY_REDIS_URL")
-        .env_remove("ORDER_PROXY_CACHE_KEY")
-        .env_remove("ORDER_PROXY_REDIS_CA_FILE")
-        .env_remove("RUST_LOG");
-    command
-}
 
 #[test]
 fn token_prints_a_valid_v2_token_as_the_last_word() {
@@ -257,89 +241,8 @@ fn normalize_over_the_shared_fixtures() {
     eprintln!("normalize checked {checked} fixture runs");
 }
 
-/// A `serve` subprocess; its stderr (JSON log lines) is collected by a thread.
-struct Served {
-    child: std::process::Child,
-    url: String,
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-    reader: std::thread::JoinHandle<()>,
-}
-
 fn serve_mock() -> Served {
     serve(&["--mock", "--live-ttl", "100ms"])
-}
-
-/// `serve` with every secret of the test set in its environment.
-fn serve(args: &[&str]) -> Served {
-    let mut child = command()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("ORDER_PROXY_API_KEY", API_KEY)
-        .env("ORDER_PROXY_API_SECRET", API_SECRET)
-        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
-        .env("ORDER_PROXY_WEBHOOK_SECRET", WEBHOOK_SECRET)
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let mut stderr = child.stderr.take().expect("stderr");
-    let sink = log.clone();
-    let reader = std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(read) = stderr.read(&mut buffer) {
-            if read == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buffer[..read]));
-        }
-    });
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("listening line");
-    let url = first_line
-        .split_whitespace()
-        .last()
-        .expect("a URL")
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{first_line}");
-    Served {
-        child,
-        url,
-        log,
-        reader,
-    }
-}
-
-impl Served {
-    /// SIGTERM, then the whole log once the process is gone.
-    fn stop(mut self) -> String {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-        let _ = self.reader.join();
-        let log = self.log.lock().unwrap().clone();
-        log
-    }
-}
-
-/// The mock instance's own token for `id` (`GET /demo/token/{id}`).
-async fn demo_token(url: &str, id: &str) -> String {
-    let answer: serde_json::Value = client()
-        .get(format!("{url}/demo/token/{id}"))
-        .send()
-        .await
-        .expect("answer")
-        .json()
-        .await
-        .expect("json");
-    answer["token"].as_str().expect("a token").to_owned()
 }
 
 #[tokio::test]
@@ -419,9 +322,7 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
     assert!(status.success());
     let exit = served.child.wait().expect("exits");
     assert!(exit.success(), "{exit:?}");
-    let _ = served.reader.join();
-
-    let log = served.log.lock().unwrap().clone();
+    let log = served.log();
     assert!(
         log.contains("\"path\":\"/api/orders/20250001\""),
         "access log has the path with the order id"
@@ -724,7 +625,7 @@ async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
         .args(["-TERM", &served.child.id().to_string()])
         .status();
     let _ = served.child.wait();
-    let log = served.log.lock().unwrap().clone();
+    let log = served.log();
     assert!(log.contains("upstream answered"), "the log was read");
     assert!(!log.contains("webhook accepted"), "no mock vendor sent one");
 }

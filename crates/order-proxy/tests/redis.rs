@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::events::EventStream;
-use common::redis_server::RedisServer;
+use common::redis_server::{dump, Published, RedisServer};
 use common::vendor::Counting;
 use common::*;
 use order_proxy::auth::order_token;
@@ -222,23 +222,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
         config.live_ttl = Duration::from_secs(60);
     })
     .await;
-    let listener = redis::Client::open(redis.url()).expect("url");
-    let mut pubsub = listener.get_async_pubsub().await.expect("subscribes");
-    pubsub
-        .subscribe(order_proxy::redis::pubsub::CHANNEL)
-        .await
-        .expect("subscribed");
-    let messages = tokio::spawn(async move {
-        use futures_util::StreamExt;
-        let mut seen = Vec::new();
-        let mut stream = pubsub.into_on_message();
-        while let Ok(Some(message)) =
-            tokio::time::timeout(Duration::from_secs(3), stream.next()).await
-        {
-            seen.push(message.get_payload_bytes().to_vec());
-        }
-        seen
-    });
+    let published = Published::record(&redis.url()).await;
     vendor.deliver();
     let ids = ["SECRETSCAN01", "SECRETSCAN02"];
     for id in ids {
@@ -262,16 +246,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
     secrets
         .extend([API_KEY, API_SECRET, TOKEN_SECRET, WEBHOOK_SECRET, CACHE_KEY].map(String::from));
 
-    let client = redis::Client::open(redis.url()).expect("url");
-    let mut connection = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connects");
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("*")
-        .query_async(&mut connection)
-        .await
-        .expect("keys");
+    let (keys, mut stored) = dump(&redis.url()).await;
     assert!(keys.iter().any(|key| key.contains(":order:")), "{keys:?}");
     assert!(
         keys.iter().any(|key| key.contains(":budget:order:")),
@@ -283,35 +258,14 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
             assert!(!key.contains(id), "a key names an order: {key}");
         }
     }
-    let mut stored = String::new();
-    for key in &keys {
-        stored.push_str(key);
-        let kind: String = redis::cmd("TYPE")
-            .arg(key)
-            .query_async(&mut connection)
-            .await
-            .expect("type");
-        let values: Vec<Vec<u8>> = match kind.as_str() {
-            "string" => vec![redis::cmd("GET")
-                .arg(key)
-                .query_async(&mut connection)
-                .await
-                .expect("get")],
-            "zset" => redis::cmd("ZRANGE")
-                .arg(key)
-                .arg(0)
-                .arg(-1)
-                .query_async(&mut connection)
-                .await
-                .expect("zrange"),
-            other => panic!("unexpected redis type {other} at {key}"),
-        };
-        for value in values {
-            stored.push_str(&String::from_utf8_lossy(&value));
-        }
-    }
-    let messages = messages.await.expect("the listener");
-    assert!(messages.len() >= 2, "updates were published");
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            published.messages().len() >= 2 * ids.len()
+        })
+        .await,
+        "each vendor answer was published"
+    );
+    let messages = published.messages();
     for message in &messages {
         stored.push_str(&String::from_utf8_lossy(message));
     }
