@@ -135,8 +135,18 @@ fn token_refuses_lifetimes_past_the_maximum_and_a_missing_audience() {
 }
 
 fn normalize(provider: &str, input: &[u8]) -> (Option<i32>, String, String) {
+    normalize_with(&["--provider", provider], &[], input)
+}
+
+fn normalize_with(
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: &[u8],
+) -> (Option<i32>, String, String) {
     let mut child = command()
-        .args(["normalize", "--provider", provider])
+        .arg("normalize")
+        .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -154,6 +164,44 @@ fn normalize(provider: &str, input: &[u8]) -> (Option<i32>, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `--with-refs` prints each code with the ref `serve` gives it, `--redacted` what `serve`
+/// answers; both need the token secret the refs are made with.
+#[test]
+fn normalize_prints_refs_or_the_redacted_order_on_request() {
+    let body = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../order-core/tests/fixtures/voucher-api/spec-example.json"),
+    )
+    .expect("fixture");
+    let secret = [("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)];
+    let (code, plain, _) = normalize("voucher-api", &body);
+    assert_eq!(code, Some(0));
+    assert!(plain.contains("1234567890123456") && !plain.contains("\"ref\""));
+
+    let (code, with_refs, _) = normalize_with(&["--with-refs"], &secret, &body);
+    assert_eq!(code, Some(0));
+    let with_refs: serde_json::Value = serde_json::from_str(&with_refs).expect("JSON");
+    let voucher = &with_refs["vouchers"][0];
+    assert_eq!(voucher["code"], "1234567890123456");
+    let secret_ref = voucher["ref"].as_str().expect("a ref");
+
+    let (code, redacted, _) = normalize_with(&["--redacted"], &secret, &body);
+    assert_eq!(code, Some(0));
+    assert!(!redacted.contains("1234567890123456") && !redacted.contains("\"1234\""));
+    let redacted: serde_json::Value = serde_json::from_str(&redacted).expect("JSON");
+    assert_eq!(redacted["vouchers"][0]["ref"], secret_ref, "the same ref");
+    assert_eq!(redacted["vouchers"][0]["code"]["last4"], "3456");
+
+    for flag in ["--with-refs", "--redacted"] {
+        let (code, stdout, stderr) = normalize_with(&[flag], &[], &body);
+        assert_eq!(code, Some(1), "{flag} without the secret");
+        assert!(
+            stdout.is_empty() && stderr.contains("ORDER_PROXY_TOKEN_SECRET"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -296,3 +296,35 @@ async fn each_code_revealed_writes_one_audit_line_without_the_code() {
         assert!(!log.contains(&code), "the log holds a code");
     }
 }
+
+/// The reveal endpoints read no body: a request announcing a megabyte it never sends is
+/// answered at once, and its connection closed rather than kept for the body.
+#[tokio::test]
+async fn a_reveal_is_answered_without_waiting_for_a_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (addr, vendor) = vendor::start().await;
+    vendor.deliver();
+    let server = start(vendor::config_for(addr)).await;
+    let mut stream = common::net::connect_from(FIRST_CLIENT, server.addr).await;
+    let head = format!(
+        "POST /api/orders/{ID}/codes HTTP/1.1\r\nHost: proxy\r\nX-Order-Token: {}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\n",
+        token_for(ID)
+    );
+    stream.write_all(head.as_bytes()).await.expect("the head");
+    let sent = std::time::Instant::now();
+    let mut received = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut received),
+    )
+    .await;
+    let received = String::from_utf8_lossy(&received);
+    assert!(
+        closed.is_ok(),
+        "the connection was held for the body: {received}"
+    );
+    assert!(received.starts_with("HTTP/1.1 200"), "{received}");
+    assert!(received.contains(&Counting::codes()[0]));
+    println!("answered and closed {:?} after the head", sent.elapsed());
+}
