@@ -514,6 +514,13 @@ impl ServeArgs {
         config.allow_origin = self.allow_origin;
         config.codes = self.codes.into();
         config.normalize = self.normalize;
+        if self.normalize && config.codes == Codes::Redacted {
+            notes.push(
+                "--normalize changes nothing without --codes inline: the redacted order is \
+                 always the canonical one"
+                    .into(),
+            );
+        }
         config.mock_speed = self.mock_speed;
         config.mock_webhooks = self.mock_webhooks == Switch::On;
         config.assets = self.assets.unwrap_or_else(default_assets);

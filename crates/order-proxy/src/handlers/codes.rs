@@ -40,7 +40,7 @@ pub async fn reveal_one(
     Query(query): Query<RevealQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
-    let (target, reveal) = admit(&state, client, &id, &query, &headers, Scope::One)?;
+    let (target, reveal) = admit_reveal(&state, client, &id, &query, &headers, Scope::One)?;
     if !refs::is_well_formed(&secret_ref) {
         return Err(ProxyError::CodeNotFound);
     }
@@ -64,7 +64,7 @@ pub async fn reveal_all(
     Query(query): Query<RevealQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
-    let (target, reveal) = admit(&state, client, &id, &query, &headers, Scope::All)?;
+    let (target, reveal) = admit_reveal(&state, client, &id, &query, &headers, Scope::All)?;
     let (fetched, source) = state.orders.current(target, &id).await?;
     let codes = fetched
         .order
@@ -82,7 +82,7 @@ pub async fn reveal_all(
 
 /// The GET's checks, then the reveal limits: where the order is, and what the audit lines
 /// of this request share.
-fn admit<'s, 'a>(
+fn admit_reveal<'s, 'a>(
     state: &'s AppState,
     client: ClientKey,
     id: &'a str,
