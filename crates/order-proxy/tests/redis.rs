@@ -104,7 +104,7 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         body.as_bytes(),
     );
     assert_eq!(post_hook(&a.url(), &body, Some(forged)).await, 401);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    after_a_later_webhook(&a.url(), &vendor, "PUSHBARRIER1").await;
     assert_eq!(
         vendor.hits(id),
         3,

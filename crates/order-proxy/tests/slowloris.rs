@@ -91,6 +91,13 @@ fn state(mut stream: &TcpStream) -> Option<String> {
     }
 }
 
+/// Whether the server has written anything on `stream` yet (without reading it).
+fn answered(stream: &TcpStream) -> bool {
+    stream.set_nonblocking(true).expect("nonblocking");
+    let mut first = [0u8; 1];
+    matches!(stream.peek(&mut first), Ok(1))
+}
+
 /// Waits until every connection is closed by the server, or `deadline`; the open ones.
 fn still_open_at(streams: &[TcpStream], deadline: Instant) -> usize {
     loop {
@@ -162,7 +169,11 @@ async fn with_256_file_handles_the_cap_refuses_clearly_and_healthz_recovers_whil
     let proxy = Proxy::spawn(256);
     let opened = Instant::now();
     let attackers = attack(proxy.addr, 300, 0);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let refused_at_once = eventually(Duration::from_secs(2), || async {
+        attackers.iter().filter(|stream| answered(stream)).count() >= 60
+    })
+    .await;
+    assert!(refused_at_once, "no refusals within 2 s");
     let refusals: Vec<String> = attackers.iter().filter_map(state).collect();
     assert!(
         refusals.len() >= 60,

@@ -70,6 +70,20 @@ pub async fn notify(server_url: &str, id: &str) -> u16 {
     post_hook(server_url, &body, Some(signature)).await
 }
 
+/// A barrier for "nothing more will reach the vendor": a genuine webhook for `barrier_id`,
+/// accepted and fetched. Whatever an earlier notification had set off would have reached
+/// `vendor` by then, so a count read afterwards is final.
+pub async fn after_a_later_webhook(server_url: &str, vendor: &vendor::Counting, barrier_id: &str) {
+    assert_eq!(notify(server_url, barrier_id).await, 202);
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            vendor.hits(barrier_id) >= 1
+        })
+        .await,
+        "the barrier webhook was fetched"
+    );
+}
+
 pub fn hook_body(id: &str) -> String {
     serde_json::json!({ "order_id": id }).to_string()
 }
