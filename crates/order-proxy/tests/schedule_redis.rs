@@ -5,17 +5,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::binary::{serve_with_env, Served};
 use common::events::EventStream;
 use common::redis_server::RedisServer;
 use common::*;
 use order_proxy::orders::schedule::poll_config;
 use order_proxy::{Limits, ScheduleConfig};
-
-const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");
 
 /// The polling target for an order delivered `delivery` after its first request.
 fn target(delivery: Duration) -> Duration {
@@ -98,44 +95,20 @@ async fn a_hundred_streams_over_two_instances_cost_one_schedule() {
 }
 
 /// `order-proxy serve` as a child process in front of the stub vendor, sharing `redis`.
-struct Instance {
-    child: Child,
-    url: String,
-}
-
-impl Instance {
-    fn spawn(redis: &RedisServer, vendor: std::net::SocketAddr) -> Instance {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--provider", "hsmail"])
-            .args(["--upstream", &format!("http://{vendor}")])
-            .args(["--redis", &redis.url()])
-            .env("ORDER_PROXY_API_KEY", API_KEY)
-            .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
-            .env("ORDER_PROXY_CACHE_KEY", CACHE_KEY)
-            .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("order-proxy starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the listening line");
-        let url = line
-            .split_whitespace()
-            .last()
-            .map(|url| url.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| panic!("a URL in {line:?}"));
-        Instance { child, url }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn spawn_instance(redis: &RedisServer, vendor: std::net::SocketAddr) -> Served {
+    let upstream = format!("http://{vendor}");
+    let redis_url = redis.url();
+    serve_with_env(
+        &[
+            "--provider",
+            "hsmail",
+            "--upstream",
+            &upstream,
+            "--redis",
+            &redis_url,
+        ],
+        &[("ORDER_PROXY_CACHE_KEY", CACHE_KEY)],
+    )
 }
 
 #[tokio::test]
@@ -144,8 +117,8 @@ async fn when_the_lease_holder_dies_the_other_instance_takes_over_within_the_lea
     let schedule = poll_config(&ScheduleConfig::default(), &Limits::default());
     let redis = RedisServer::start();
     let (addr, vendor) = vendor::start().await;
-    let mut holder = Instance::spawn(&redis, addr);
-    let other = Instance::spawn(&redis, addr);
+    let mut holder = spawn_instance(&redis, addr);
+    let other = spawn_instance(&redis, addr);
     for instance in [&holder, &other] {
         wait_for_redis(&instance.url).await;
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,16 +35,11 @@ impl Proxy {
             .stderr(Stdio::null())
             .spawn()
             .expect("starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the listening line");
-        let addr = line
-            .split_whitespace()
-            .last()
-            .and_then(|url| url.strip_prefix("http://"))
-            .and_then(|rest| rest.trim_end_matches('/').parse().ok())
-            .unwrap_or_else(|| panic!("an address in {line:?}"));
+        let url = common::binary::listening_url(&mut child);
+        let addr = url
+            .strip_prefix("http://")
+            .and_then(|address| address.parse().ok())
+            .unwrap_or_else(|| panic!("an address in {url:?}"));
         Proxy { child, addr }
     }
 

@@ -81,8 +81,20 @@ pub fn serve_with_env(args: &[&str], env: &[(&str, &str)]) -> Served {
                 .push_str(&String::from_utf8_lossy(&buffer[..read]));
         }
     });
+    let url = listening_url(&mut child);
+    Served {
+        child,
+        url,
+        log,
+        reader: Some(reader),
+    }
+}
+
+/// The URL a started `serve` prints on its first line of stdout (`order-proxy listening on
+/// http://127.0.0.1:<port>/`).
+pub fn listening_url(child: &mut Child) -> String {
     let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
+    BufReader::new(child.stdout.take().expect("stdout piped"))
         .read_line(&mut first_line)
         .expect("listening line");
     let url = first_line
@@ -92,12 +104,7 @@ pub fn serve_with_env(args: &[&str], env: &[(&str, &str)]) -> Served {
         .trim_end_matches('/')
         .to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{first_line}");
-    Served {
-        child,
-        url,
-        log,
-        reader: Some(reader),
-    }
+    url
 }
 
 impl Served {
