@@ -1,11 +1,11 @@
 //! The bulk order's CSV file ("Download CSV"): one row per code with its item, kind, code,
-//! PIN, expiry and redeem URL, quoted by `csv-core` (RFC 4180), made in the browser from
-//! the one reveal answer and never stored anywhere. Pure, tested natively (and read back
-//! with the `csv` crate).
+//! PIN, expiry and redeem URL, quoted by the `csv` crate (RFC 4180), made in the browser
+//! from the one reveal answer and never stored anywhere. Pure, tested natively.
 //!
-//! Why `csv-core` and not the `csv` crate on top of it: measured with `cargo xtask size`,
-//! the `csv` crate's writer added 21.8 KB gzipped to the wasm (it links Rust's float
-//! parser and its tables, which this file never uses), `csv-core` a few hundred bytes.
+//! What it costs (`cargo xtask size`, docs/performance.md): about 21 KB of the gzipped
+//! wasm, most of it Rust's float parser and its tables, which `csv-core`'s writer links
+//! for its `NonNumeric` quote style (unused here; `wasm-opt --print-call-graph` shows the
+//! call). `csv-core` alone saved 0.9 KB of it, not worth the code around it.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -45,7 +45,9 @@ pub fn codes_csv(order: &Order, revealed: &[Revealed], labels: &Labels) -> Optio
         .iter()
         .map(|revealed| (revealed.secret_ref.as_str(), revealed))
         .collect();
-    let mut csv = Csv::new();
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
     let header = [
         "csv_item",
         "csv_kind",
@@ -55,7 +57,9 @@ pub fn codes_csv(order: &Order, revealed: &[Revealed], labels: &Labels) -> Optio
         "csv_redeem_url",
     ]
     .map(|key| labels.get(key));
-    csv.record(header)?;
+    writer
+        .write_record(header.map(|cell| neutralised(cell).into_owned()))
+        .ok()?;
     for voucher in &order.vouchers {
         let fetched = voucher
             .secret_ref
@@ -66,7 +70,7 @@ pub fn codes_csv(order: &Order, revealed: &[Revealed], labels: &Labels) -> Optio
             .item
             .and_then(|index| order.items.get(index))
             .map(|item| item.name.as_deref().unwrap_or(labels.get("item_unnamed")));
-        csv.record([
+        let row = [
             item.unwrap_or_default(),
             labels.get(voucher.kind.as_str()),
             secrets.map(|known| known.code).unwrap_or_default(),
@@ -75,61 +79,12 @@ pub fn codes_csv(order: &Order, revealed: &[Revealed], labels: &Labels) -> Optio
             secrets
                 .and_then(|known| known.claim_url)
                 .unwrap_or_default(),
-        ])?;
+        ];
+        writer
+            .write_record(row.map(|cell| neutralised(cell).into_owned()))
+            .ok()?;
     }
-    csv.finish()
-}
-
-/// A CSV file being written: a UTF-8 byte-order mark, then records ending in CRLF.
-struct Csv {
-    writer: csv_core::Writer,
-    bytes: Vec<u8>,
-}
-
-impl Csv {
-    fn new() -> Csv {
-        Csv {
-            writer: csv_core::WriterBuilder::new()
-                .terminator(csv_core::Terminator::CRLF)
-                .build(),
-            bytes: "\u{feff}".as_bytes().to_vec(),
-        }
-    }
-
-    /// One record, each cell quoted where it must be and neutralised; `None` if the
-    /// writer wanted more room than it says it ever needs.
-    fn record<const N: usize>(&mut self, cells: [&str; N]) -> Option<()> {
-        for (index, cell) in cells.into_iter().enumerate() {
-            if index > 0 {
-                self.step(|writer, out| writer.delimiter(out))?;
-            }
-            let cell = neutralised(cell);
-            // A field takes at most 2 + 2 × its length (every byte a doubled quote).
-            let mut out = vec![0; 2 + 2 * cell.len()];
-            let (result, read, written) = self.writer.field(cell.as_bytes(), &mut out);
-            if result != csv_core::WriteResult::InputEmpty || read != cell.len() {
-                return None;
-            }
-            self.bytes.extend_from_slice(&out[..written]);
-        }
-        self.step(|writer, out| writer.terminator(out))
-    }
-
-    fn finish(mut self) -> Option<String> {
-        self.step(|writer, out| writer.finish(out))?;
-        String::from_utf8(self.bytes).ok()
-    }
-
-    /// A delimiter, terminator or end: at most a closing quote and two bytes.
-    fn step(
-        &mut self,
-        write: impl FnOnce(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize),
-    ) -> Option<()> {
-        let mut out = [0; 4];
-        let (result, written) = write(&mut self.writer, &mut out);
-        self.bytes.extend_from_slice(out.get(..written)?);
-        (result == csv_core::WriteResult::InputEmpty).then_some(())
-    }
+    String::from_utf8(writer.into_inner().ok()?).ok()
 }
 
 /// A cell that a spreadsheet app would run as a formula (it starts with `=`, `+`, `-`,
