@@ -17,6 +17,7 @@ const REDIS_SERVER: &str = "/usr/bin/redis-server";
 const OPENSSL: &str = "/usr/bin/openssl";
 const PYTHON3: &str = "/usr/bin/python3";
 const NODE: &str = "/usr/bin/node";
+const JQ: &str = "/usr/bin/jq";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
 const FIREFOX: &str = "/usr/bin/firefox-esr";
@@ -31,8 +32,8 @@ pub struct Needs {
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
     /// What order-proxy's tests run besides the proxy: Debian's redis-server (started on
-    /// a free port, with TLS certificates made by openssl), and python3, node and sh
-    /// for the README's recipes.
+    /// a free port, with TLS certificates made by openssl), and python3, node, sh and jq
+    /// for the docs' recipes.
     pub redis_server: bool,
 }
 
@@ -92,6 +93,7 @@ fn apt_and_npm_tools(needs: Needs) -> Result {
             ("openssl", OPENSSL),
             ("python3", PYTHON3),
             ("nodejs", NODE),
+            ("jq", JQ),
         ]);
     }
     apt_tools(&packages)?;

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use crate::auth::order_token;
 use crate::auth::replays::Replays;
+use crate::codes::audit::Audit;
+use crate::codes::refs::RefKeys;
 use crate::error::ProxyError;
 use crate::mock::scenarios;
 use crate::net::client::ClientKey;
@@ -39,6 +41,10 @@ pub struct AppState {
     pub token_rules: order_token::Rules,
     pub webhook_secret: Option<Secret>,
     pub replays: Replays,
+    /// How the reveal endpoints find a voucher by its ref.
+    pub refs: RefKeys,
+    /// The reveal endpoints' audit lines.
+    pub audit: Audit,
 }
 
 /// `?provider=`: in mock mode, which mock vendor an id is asked of.

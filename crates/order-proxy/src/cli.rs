@@ -10,6 +10,7 @@ use order_core::model::Vendor;
 use order_core::providers::Provider;
 
 use crate::auth::order_token;
+use crate::codes::Codes;
 use crate::net::client::TrustedProxies;
 use crate::secret::Secret;
 use crate::settings::{
@@ -44,7 +45,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Print an order token for `--order` at `--provider` (uses ORDER_PROXY_TOKEN_SECRET).
     Token(TokenArgs),
-    /// Read one vendor body on stdin, print the canonical order JSON.
+    /// Read one vendor body on stdin, print the canonical order JSON (codes included,
+    /// unless --redacted).
     Normalize(NormalizeArgs),
 }
 
@@ -63,6 +65,24 @@ impl From<VendorArg> for Vendor {
             VendorArg::VoucherApi => Vendor::VoucherApi,
             VendorArg::Shop => Vendor::Shop,
             VendorArg::Bdvoucher => Vendor::Bdvoucher,
+        }
+    }
+}
+
+/// `--codes`: what order bodies carry of the codes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CodesArg {
+    /// Withheld (length and last 4), revealed on request with an audit line.
+    Redacted,
+    /// Every code in every body and event, as before (less safe).
+    Inline,
+}
+
+impl From<CodesArg> for Codes {
+    fn from(arg: CodesArg) -> Codes {
+        match arg {
+            CodesArg::Redacted => Codes::Redacted,
+            CodesArg::Inline => Codes::Inline,
         }
     }
 }
@@ -115,7 +135,12 @@ pub struct ServeArgs {
     /// Allow this origin (e.g. https://shop.example) to call the API from a browser.
     #[arg(long)]
     pub allow_origin: Option<String>,
-    /// Serve the canonical order JSON instead of the vendor's body.
+    /// What order bodies and events carry of the codes: `redacted` (withheld; the customer's
+    /// reveal asks for them, one audited request each) or `inline` (every code in every
+    /// body, as the vendor sent it: less safe).
+    #[arg(long, value_enum, default_value = "redacted")]
+    pub codes: CodesArg,
+    /// With `--codes inline`: serve the canonical order JSON instead of the vendor's body.
     #[arg(long)]
     pub normalize: bool,
     /// Built-in mock vendors and the demo endpoints, with random secrets for this run
@@ -158,6 +183,12 @@ pub struct ServeArgs {
     /// Webhooks per sender IP per minute, counted before their signature is checked.
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit_hooks_per_ip_per_minute: u32,
+    /// Reveal requests (POST /api/orders/{id}/codes[/{ref}]) per order per minute.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit_reveals_per_order_per_minute: u32,
+    /// Reveal requests per client IP per minute, all orders together.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit_reveals_per_ip_per_minute: u32,
     /// A reverse proxy or load balancer (CIDR, or one address) whose X-Forwarded-For
     /// names the client; repeat for several. Without it the header is ignored.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_trusted_proxy)]
@@ -296,6 +327,14 @@ fn check_upstream_url(base_url: &str, allow_http: bool) -> Result<(), String> {
 pub struct NormalizeArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub provider: ProviderArg,
+    /// Add each voucher's `ref`, as `serve` makes it with ORDER_PROXY_TOKEN_SECRET: which
+    /// code an audit line's ref stands for.
+    #[arg(long, conflicts_with = "redacted")]
+    pub with_refs: bool,
+    /// Print what `serve` answers by default: codes withheld, refs set (uses
+    /// ORDER_PROXY_TOKEN_SECRET).
+    #[arg(long)]
+    pub redacted: bool,
 }
 
 /// Reads a secret from the environment; empty counts as unset.
@@ -473,7 +512,15 @@ impl ServeArgs {
         config.listen = self.listen;
         config.api_secret = api_secret;
         config.allow_origin = self.allow_origin;
+        config.codes = self.codes.into();
         config.normalize = self.normalize;
+        if self.normalize && config.codes == Codes::Redacted {
+            notes.push(
+                "--normalize changes nothing without --codes inline: the redacted order is \
+                 always the canonical one"
+                    .into(),
+            );
+        }
         config.mock_speed = self.mock_speed;
         config.mock_webhooks = self.mock_webhooks == Switch::On;
         config.assets = self.assets.unwrap_or_else(default_assets);
@@ -486,6 +533,8 @@ impl ServeArgs {
             per_minute: self.limit_per_minute,
             per_ip_per_minute: self.limit_per_ip_per_minute,
             hooks_per_ip_per_minute: self.limit_hooks_per_ip_per_minute,
+            reveals_per_order_per_minute: self.limit_reveals_per_order_per_minute,
+            reveals_per_ip_per_minute: self.limit_reveals_per_ip_per_minute,
         };
         Ok(config)
     }
@@ -532,6 +581,12 @@ mod tests {
             "30m",
             "--limit-hooks-per-ip-per-minute",
             "9",
+            "--codes",
+            "inline",
+            "--limit-reveals-per-order-per-minute",
+            "5",
+            "--limit-reveals-per-ip-per-minute",
+            "6",
         ])
         .expect("valid flags");
         let Command::Serve(args) = cli.command else {
@@ -550,6 +605,9 @@ mod tests {
         assert_eq!(config.connections.write_timeout, Duration::from_secs(15));
         assert_eq!(config.streams.max_lifetime, Duration::from_secs(1800));
         assert_eq!(config.limits.hooks_per_ip_per_minute, 9);
+        assert_eq!(config.codes, Codes::Inline);
+        assert_eq!(config.limits.reveals_per_order_per_minute, 5);
+        assert_eq!(config.limits.reveals_per_ip_per_minute, 6);
         assert!(
             Cli::try_parse_from(["order-proxy", "serve", "--max-header-bytes", "4096"]).is_err(),
             "below hyper's smallest buffer"

@@ -39,6 +39,8 @@ pub enum ProxyError {
     /// No response within `--request-timeout`.
     RequestTimeout,
     NotFound,
+    /// The order has no code under the ref asked for.
+    CodeNotFound,
     UpstreamTimeout,
     /// Unreachable, 5xx, or an unexpected status.
     UpstreamUnavailable,
@@ -64,7 +66,7 @@ impl ProxyError {
             ProxyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProxyError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ProxyError::RequestTimeout => StatusCode::SERVICE_UNAVAILABLE,
-            ProxyError::NotFound => StatusCode::NOT_FOUND,
+            ProxyError::NotFound | ProxyError::CodeNotFound => StatusCode::NOT_FOUND,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProxyError::UpstreamUnavailable
             | ProxyError::UpstreamAuth
@@ -87,6 +89,7 @@ impl ProxyError {
             ProxyError::BodyTimeout => "body_timeout",
             ProxyError::RequestTimeout => "request_timeout",
             ProxyError::NotFound => "not_found",
+            ProxyError::CodeNotFound => "code_not_found",
             ProxyError::UpstreamTimeout => "upstream_timeout",
             ProxyError::UpstreamUnavailable => "upstream_unavailable",
             ProxyError::UpstreamAuth => "upstream_auth",
@@ -121,6 +124,7 @@ impl ProxyError {
             ProxyError::BodyTimeout => "The request body did not arrive in time.".into(),
             ProxyError::RequestTimeout => "The request could not be answered in time.".into(),
             ProxyError::NotFound => "Order not found.".into(),
+            ProxyError::CodeNotFound => "This order has no such code.".into(),
             ProxyError::UpstreamTimeout => "The order service did not answer in time.".into(),
             ProxyError::UpstreamUnavailable => "The order service is unavailable.".into(),
             ProxyError::UpstreamAuth => {

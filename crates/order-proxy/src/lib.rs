@@ -8,6 +8,7 @@
 //! - [`app`]: the state every handler shares, and the checks every order route makes;
 //! - [`handlers`]: one file per route (its router in `handlers/mod.rs`);
 //! - [`auth`]: order tokens, webhook signatures, replays;
+//! - [`codes`]: redacted orders, refs, the audit trail of reveals;
 //! - [`orders`]: the one way to an order (cache, single flight, the vendor, its schedule);
 //! - [`redis`]: what instances share through Redis;
 //! - [`net`]: connections, client addresses, deadlines;
@@ -16,6 +17,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod codes;
 pub mod error;
 pub mod handlers;
 pub mod mock;

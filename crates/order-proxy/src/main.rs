@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use order_proxy::auth::order_token;
 use order_proxy::cli::{self, Cli, Command, NormalizeArgs, ServeArgs, TokenArgs};
-use order_proxy::normalize::{normalize, Outcome};
+use order_proxy::codes::refs::RefKey;
+use order_proxy::normalize::{normalize, Outcome, Show};
 use order_proxy::orders::ids;
 use order_proxy::serve;
 
@@ -96,7 +97,23 @@ fn run_normalize(args: NormalizeArgs) -> ExitCode {
         eprintln!("error: cannot read stdin: {error}");
         return ExitCode::from(2);
     }
-    let outcome = normalize(&input, args.provider.into());
+    let show = if args.with_refs || args.redacted {
+        let key = match cli::token_secret_from_env() {
+            Ok(secret) => RefKey::derive(secret.expose()),
+            Err(message) => {
+                eprintln!("error: {message} (refs are made with it)");
+                return ExitCode::from(1);
+            }
+        };
+        if args.redacted {
+            Show::Redacted(key)
+        } else {
+            Show::CodesWithRefs(key)
+        }
+    } else {
+        Show::Codes
+    };
+    let outcome = normalize(&input, args.provider.into(), &show);
     let code = outcome.exit_code();
     match outcome {
         Outcome::Order(json) => {

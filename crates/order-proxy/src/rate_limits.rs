@@ -33,6 +33,8 @@ pub struct RateLimits {
     per_minute: Direct,
     per_ip: Keyed<ClientKey>,
     hooks_per_ip: Keyed<ClientKey>,
+    reveals_per_order: Keyed<String>,
+    reveals_per_ip: Keyed<ClientKey>,
 }
 
 impl RateLimits {
@@ -61,6 +63,14 @@ impl RateLimits {
                 quota(limits.hooks_per_ip_per_minute, minute),
                 clock.clone(),
             ),
+            reveals_per_order: RateLimiter::dashmap_with_clock(
+                quota(limits.reveals_per_order_per_minute, minute),
+                clock.clone(),
+            ),
+            reveals_per_ip: RateLimiter::dashmap_with_clock(
+                quota(limits.reveals_per_ip_per_minute, minute),
+                clock.clone(),
+            ),
             clock,
         }
     }
@@ -76,6 +86,17 @@ impl RateLimits {
     pub fn check_hook_sender(&self, sender: ClientKey) -> Result<(), ProxyError> {
         self.hooks_per_ip
             .check_key(&sender)
+            .map_err(|denied| self.refusal(&denied))
+    }
+
+    /// Every request to a reveal endpoint that passed the token check counts, per client
+    /// and per order (`<vendor>:<id>`), whether it reaches the vendor or not.
+    pub fn check_reveal(&self, client: ClientKey, order_key: &str) -> Result<(), ProxyError> {
+        self.reveals_per_ip
+            .check_key(&client)
+            .map_err(|denied| self.refusal(&denied))?;
+        self.reveals_per_order
+            .check_key(&order_key.to_owned())
             .map_err(|denied| self.refusal(&denied))
     }
 
@@ -100,6 +121,10 @@ impl RateLimits {
         self.per_ip.shrink_to_fit();
         self.hooks_per_ip.retain_recent();
         self.hooks_per_ip.shrink_to_fit();
+        self.reveals_per_order.retain_recent();
+        self.reveals_per_order.shrink_to_fit();
+        self.reveals_per_ip.retain_recent();
+        self.reveals_per_ip.shrink_to_fit();
     }
 
     fn refusal(&self, denied: &NotUntil<<DefaultClock as Clock>::Instant>) -> ProxyError {
@@ -132,6 +157,7 @@ mod tests {
             per_minute: 100,
             per_ip_per_minute: 100,
             hooks_per_ip_per_minute: 100,
+            ..Limits::default()
         });
         assert!(limits.check_upstream("a").is_ok());
         assert!(limits.check_upstream("a").is_ok());

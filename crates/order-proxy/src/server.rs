@@ -18,6 +18,9 @@ use tracing::Span;
 
 use crate::app::{AppState, Targets, UpstreamLatency, ORDER_TOKEN_HEADER};
 use crate::auth::replays::Replays;
+use crate::codes::audit::Audit;
+use crate::codes::refs::{RefKey, RefKeys};
+use crate::codes::Presenter;
 use crate::error::ProxyError;
 use crate::handlers;
 use crate::handlers::demo;
@@ -120,11 +123,16 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
             (Targets::Mock(mock.targets()), Some(mock))
         }
     };
+    let presenter = Presenter {
+        codes: config.codes,
+        normalize: config.normalize,
+        refs: RefKey::derive(config.token_secret.expose()),
+    };
     let upstream = Upstream::new(
         config.upstream_timeout,
         config.api_key.clone(),
         config.api_secret.clone(),
-        config.normalize,
+        presenter,
     )
     .map_err(std::io::Error::other)?;
     let shared = config
@@ -157,6 +165,14 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         token_rules: config.token_rules,
         webhook_secret: config.webhook_secret.clone(),
         replays: Replays::new(),
+        refs: RefKeys {
+            current: RefKey::derive(config.token_secret.expose()),
+            previous: config
+                .token_secret_previous
+                .as_ref()
+                .map(|previous| RefKey::derive(previous.expose())),
+        },
+        audit: Audit::new(config.token_secret.expose()),
     });
     let mut background = vec![spawn_limiter_housekeeping(Arc::downgrade(&state))];
     if let Some(shared) = &shared {
@@ -224,7 +240,7 @@ fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::exact(origin))
-                .allow_methods([Method::GET])
+                .allow_methods([Method::GET, Method::POST])
                 .allow_headers([HeaderName::from_static(ORDER_TOKEN_HEADER)])
                 .expose_headers([header::RETRY_AFTER])
                 .max_age(Duration::from_secs(600)),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use order_core::model::Vendor;
 
 use crate::auth::order_token;
+use crate::codes::Codes;
 use crate::net::client::TrustedProxies;
 use crate::secret::Secret;
 
@@ -21,7 +22,8 @@ pub enum UpstreamConfig {
 
 /// Rate limits. The three vendor limits count only upstream calls (cache hits spare the
 /// vendor's budget); the per-IP limit counts every `/api/orders` request, the hooks limit
-/// every `POST /hooks/order` (before its signature is checked).
+/// every `POST /hooks/order` (before its signature is checked), the reveal limits every
+/// request to the reveal endpoints with a valid token.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub per_order_per_hour: u32,
@@ -29,6 +31,10 @@ pub struct Limits {
     pub per_minute: u32,
     pub per_ip_per_minute: u32,
     pub hooks_per_ip_per_minute: u32,
+    /// Reveal requests (one code or all) per order per minute.
+    pub reveals_per_order_per_minute: u32,
+    /// Reveal requests per client per minute, all orders together.
+    pub reveals_per_ip_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -39,6 +45,8 @@ impl Default for Limits {
             per_minute: 200,
             per_ip_per_minute: 120,
             hooks_per_ip_per_minute: 600,
+            reveals_per_order_per_minute: 30,
+            reveals_per_ip_per_minute: 60,
         }
     }
 }
@@ -155,6 +163,9 @@ pub struct Config {
     pub token_audience: Option<String>,
     pub token_rules: order_token::Rules,
     pub allow_origin: Option<String>,
+    /// What order bodies carry of the codes: withheld (the default) or inline.
+    pub codes: Codes,
+    /// With `codes: Inline`, the canonical order instead of the vendor's body.
     pub normalize: bool,
     /// How many times faster than scripted the mock vendors play their orders' lifecycles.
     pub mock_speed: u32,
@@ -189,6 +200,7 @@ impl Config {
             token_audience: None,
             token_rules: order_token::Rules::default(),
             allow_origin: None,
+            codes: Codes::Redacted,
             normalize: false,
             mock_speed: 1,
             mock_webhooks: true,

@@ -3,30 +3,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::binary::{command, demo_token, serve, Served};
 use common::*;
 use order_proxy::auth::order_token;
-
-const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");
-
-fn command() -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("ORDER_PROXY_API_KEY")
-        .env_remove("ORDER_PROXY_API_SECRET")
-        .env_remove("ORDER_PROXY_TOKEN_SECRET")
-        .env_remove("ORDER_PROXY_TOKEN_SECRET_PREVIOUS")
-        .env_remove("ORDER_PROXY_WEBHOOK_SECRET")
-        .env_remove("ORDER_PROXY_REDIS_URL")
-        .env_remove("ORDER_PROXY_CACHE_KEY")
-        .env_remove("ORDER_PROXY_REDIS_CA_FILE")
-        .env_remove("RUST_LOG");
-    command
-}
 
 #[test]
 fn token_prints_a_valid_v2_token_as_the_last_word() {
@@ -151,8 +135,18 @@ fn token_refuses_lifetimes_past_the_maximum_and_a_missing_audience() {
 }
 
 fn normalize(provider: &str, input: &[u8]) -> (Option<i32>, String, String) {
+    normalize_with(&["--provider", provider], &[], input)
+}
+
+fn normalize_with(
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: &[u8],
+) -> (Option<i32>, String, String) {
     let mut child = command()
-        .args(["normalize", "--provider", provider])
+        .arg("normalize")
+        .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -170,6 +164,44 @@ fn normalize(provider: &str, input: &[u8]) -> (Option<i32>, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `--with-refs` prints each code with the ref `serve` gives it, `--redacted` what `serve`
+/// answers; both need the token secret the refs are made with.
+#[test]
+fn normalize_prints_refs_or_the_redacted_order_on_request() {
+    let body = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../order-core/tests/fixtures/voucher-api/spec-example.json"),
+    )
+    .expect("fixture");
+    let secret = [("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)];
+    let (code, plain, _) = normalize("voucher-api", &body);
+    assert_eq!(code, Some(0));
+    assert!(plain.contains("1234567890123456") && !plain.contains("\"ref\""));
+
+    let (code, with_refs, _) = normalize_with(&["--with-refs"], &secret, &body);
+    assert_eq!(code, Some(0));
+    let with_refs: serde_json::Value = serde_json::from_str(&with_refs).expect("JSON");
+    let voucher = &with_refs["vouchers"][0];
+    assert_eq!(voucher["code"], "1234567890123456");
+    let secret_ref = voucher["ref"].as_str().expect("a ref");
+
+    let (code, redacted, _) = normalize_with(&["--redacted"], &secret, &body);
+    assert_eq!(code, Some(0));
+    assert!(!redacted.contains("1234567890123456") && !redacted.contains("\"1234\""));
+    let redacted: serde_json::Value = serde_json::from_str(&redacted).expect("JSON");
+    assert_eq!(redacted["vouchers"][0]["ref"], secret_ref, "the same ref");
+    assert_eq!(redacted["vouchers"][0]["code"]["last4"], "3456");
+
+    for flag in ["--with-refs", "--redacted"] {
+        let (code, stdout, stderr) = normalize_with(&[flag], &[], &body);
+        assert_eq!(code, Some(1), "{flag} without the secret");
+        assert!(
+            stdout.is_empty() && stderr.contains("ORDER_PROXY_TOKEN_SECRET"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
@@ -257,89 +289,8 @@ fn normalize_over_the_shared_fixtures() {
     eprintln!("normalize checked {checked} fixture runs");
 }
 
-/// A `serve` subprocess; its stderr (JSON log lines) is collected by a thread.
-struct Served {
-    child: std::process::Child,
-    url: String,
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-    reader: std::thread::JoinHandle<()>,
-}
-
 fn serve_mock() -> Served {
     serve(&["--mock", "--live-ttl", "100ms"])
-}
-
-/// `serve` with every secret of the test set in its environment.
-fn serve(args: &[&str]) -> Served {
-    let mut child = command()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("ORDER_PROXY_API_KEY", API_KEY)
-        .env("ORDER_PROXY_API_SECRET", API_SECRET)
-        .env("ORDER_PROXY_TOKEN_SECRET", TOKEN_SECRET)
-        .env("ORDER_PROXY_WEBHOOK_SECRET", WEBHOOK_SECRET)
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let mut stderr = child.stderr.take().expect("stderr");
-    let sink = log.clone();
-    let reader = std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(read) = stderr.read(&mut buffer) {
-            if read == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buffer[..read]));
-        }
-    });
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("listening line");
-    let url = first_line
-        .split_whitespace()
-        .last()
-        .expect("a URL")
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{first_line}");
-    Served {
-        child,
-        url,
-        log,
-        reader,
-    }
-}
-
-impl Served {
-    /// SIGTERM, then the whole log once the process is gone.
-    fn stop(mut self) -> String {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-        let _ = self.reader.join();
-        let log = self.log.lock().unwrap().clone();
-        log
-    }
-}
-
-/// The mock instance's own token for `id` (`GET /demo/token/{id}`).
-async fn demo_token(url: &str, id: &str) -> String {
-    let answer: serde_json::Value = client()
-        .get(format!("{url}/demo/token/{id}"))
-        .send()
-        .await
-        .expect("answer")
-        .json()
-        .await
-        .expect("json");
-    answer["token"].as_str().expect("a token").to_owned()
 }
 
 #[tokio::test]
@@ -371,6 +322,19 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
             for secret in [API_KEY, API_SECRET, TOKEN_SECRET] {
                 assert!(!body.contains(secret), "a response leaks a secret");
             }
+        }
+        // The codes themselves, as the customer's reveal gets them (and the audit logs it).
+        let revealed = http
+            .post(format!(
+                "{}/api/orders/{id}/codes?purpose=reveal",
+                served.url
+            ))
+            .header("X-Order-Token", &token)
+            .send()
+            .await
+            .expect("answer");
+        if revealed.status() == 200 {
+            collect_codes(&revealed.text().await.expect("body"), &mut secrets);
         }
     }
     let page_token = demo_token(&served.url, "1001").await;
@@ -406,14 +370,13 @@ async fn serve_logs_hold_no_secrets_and_shut_down_gracefully() {
     assert!(status.success());
     let exit = served.child.wait().expect("exits");
     assert!(exit.success(), "{exit:?}");
-    let _ = served.reader.join();
-
-    let log = served.log.lock().unwrap().clone();
+    let log = served.log();
     assert!(
         log.contains("\"path\":\"/api/orders/20250001\""),
         "access log has the path with the order id"
     );
     assert!(log.contains("upstream_latency_ms"));
+    assert!(log.contains("code_revealed"), "reveals are audited");
     assert!(log.contains("shutting down"));
     for secret in &secrets {
         // Short PINs and one-time codes could match digits of a timestamp or port, so
@@ -488,7 +451,8 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
     if let Some((_, mac)) = signature.split_once("v1=") {
         secrets.push(mac.to_owned());
     }
-    collect_codes(&first, &mut secrets);
+    assert_eq!(status_of(&first), Status::Delivered);
+    secrets.extend(common::vendor::Counting::codes());
     assert!(secrets.len() > 8, "codes were collected");
     for secret in &secrets {
         assert!(
@@ -499,7 +463,8 @@ async fn query_strings_tokens_and_signatures_never_reach_the_log() {
     }
 }
 
-/// Codes, PINs, one-time codes and claim URLs found anywhere in a vendor body.
+/// Codes, PINs, one-time codes and claim URLs found anywhere in a vendor body or a reveal
+/// endpoint's answer.
 fn collect_codes(body: &str, into: &mut Vec<String>) {
     fn walk(value: &serde_json::Value, into: &mut Vec<String>) {
         match value {
@@ -511,6 +476,7 @@ fn collect_codes(body: &str, into: &mut Vec<String>) {
                             | "content"
                             | "card_number"
                             | "pin_code"
+                            | "pin"
                             | "claim_url"
                             | "pickup_otp"
                             | "return_otp"
@@ -693,8 +659,10 @@ async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
         seen.push(order);
     }
     let delay = opened.elapsed().saturating_sub(DELIVERED_AFTER);
-    assert!(seen[0].contains("PENDING"), "{}", seen[0]);
-    assert!(seen.last().is_some_and(|last| last.contains("COMPLETED")));
+    assert_eq!(status_of(&seen[0]), Status::Pending, "{}", seen[0]);
+    assert!(seen
+        .last()
+        .is_some_and(|last| status_of(last) == Status::Delivered));
     println!(
         "without webhooks: {} events, delivery shown at most {delay:?} after the vendor's change",
         seen.len()
@@ -705,7 +673,7 @@ async fn without_mock_webhooks_the_schedule_still_shows_every_change() {
         .args(["-TERM", &served.child.id().to_string()])
         .status();
     let _ = served.child.wait();
-    let log = served.log.lock().unwrap().clone();
+    let log = served.log();
     assert!(log.contains("upstream answered"), "the log was read");
     assert!(!log.contains("webhook accepted"), "no mock vendor sent one");
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use order_proxy::auth::order_token;
+use order_proxy::codes::Codes;
 use order_proxy::Limits;
 
 #[tokio::test]
@@ -114,11 +115,7 @@ async fn terminal_orders_are_cached() {
     let server = start(mock_config()).await;
     for _ in 0..5 {
         let (status, _, body) = fetch(&server, "20250001").await;
-        assert_eq!(status, 200);
-        assert_eq!(
-            body["data"]["status"], "SUCCEEDED",
-            "the vendor body is passed through"
-        );
+        assert_eq!((status, body["status"].as_str()), (200, Some("delivered")));
     }
     assert_eq!(hits(&server, "20250001"), 1);
 }
@@ -248,10 +245,7 @@ async fn flaky_vendor_maps_to_502_then_recovers() {
         (502, Some("upstream_unavailable"))
     );
     let (status, _, body) = fetch(&server, "SHOP-FLAKY-1").await;
-    assert_eq!(
-        (status, body["data"]["status"]["key"].as_str()),
-        (200, Some("pending"))
-    );
+    assert_eq!((status, body["status"].as_str()), (200, Some("pending")));
 }
 
 #[tokio::test]
@@ -265,8 +259,9 @@ async fn not_found_order() {
 }
 
 #[tokio::test]
-async fn normalize_serves_the_canonical_order() {
+async fn normalize_serves_the_canonical_order_with_codes_inline() {
     let mut config = mock_config();
+    config.codes = Codes::Inline;
     config.normalize = true;
     let server = start(config).await;
     let (status, _, order) = fetch(&server, "20250001").await;
@@ -276,11 +271,50 @@ async fn normalize_serves_the_canonical_order() {
     assert_eq!(order["terminal"], true);
     assert_eq!(order["total"]["amount"], "1250.5");
     assert_eq!(order["vouchers"].as_array().map(Vec::len), Some(3));
+    assert_eq!(order["vouchers"][0]["code"], "BDV-20250001-0001-1234");
+    assert_eq!(order["vouchers"][0].get("ref"), None, "the body of before");
     let (_, _, order) = fetch(&server, "SHOP-CANCEL-1").await;
     assert_eq!(
         (order["status"].as_str(), order["terminal"].as_bool()),
         (Some("cancelled"), Some(true))
     );
+}
+
+#[tokio::test]
+async fn codes_inline_serves_the_vendors_body() {
+    let mut config = mock_config();
+    config.codes = Codes::Inline;
+    let server = start(config).await;
+    let (status, _, body) = fetch(&server, "20250001").await;
+    assert_eq!(
+        (status, body["data"]["status"].as_str()),
+        (200, Some("SUCCEEDED"))
+    );
+    assert_eq!(body["data"]["voucher_codes"][0], "BDV-20250001-0001-1234");
+}
+
+/// The default: the canonical order, each voucher's secrets withheld behind its `ref`.
+#[tokio::test]
+async fn the_order_is_served_redacted_by_default() {
+    let server = start(mock_config()).await;
+    let (status, _, order) = fetch(&server, "1001").await;
+    assert_eq!((status, order["status"].as_str()), (200, Some("delivered")));
+    let voucher = &order["vouchers"][0];
+    assert_eq!(
+        voucher["code"],
+        serde_json::json!({"length": 17, "last4": "1234"})
+    );
+    assert_eq!(voucher["pin"], serde_json::json!({"length": 4}));
+    assert_eq!(
+        voucher["claim_url"],
+        serde_json::Value::Null,
+        "it carried the code"
+    );
+    assert_eq!(voucher["reference"], "REF-1001-1");
+    let secret_ref = voucher["ref"].as_str().expect("a ref");
+    assert_eq!(secret_ref.len(), 22);
+    let again = fetch(&server, "1001").await.2;
+    assert_eq!(again["vouchers"][0]["ref"], secret_ref, "stable");
 }
 
 #[tokio::test]
@@ -311,6 +345,25 @@ async fn cors_preflight_with_allow_origin() {
         .unwrap_or("")
         .contains("x-order-token"));
     assert_eq!(headers["cache-control"], "no-store");
+    let reveal = client()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/orders/1001/codes", server.url()),
+        )
+        .header("Origin", "https://shop.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "x-order-token")
+        .send()
+        .await
+        .expect("answer");
+    let methods = reveal.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
     let refused = preflight("https://evil.example").await.expect("answer");
     // tower-http's exact origin is always named; the browser refuses any other origin.
     assert_ne!(

@@ -72,7 +72,7 @@ async fn the_widgets_schedule_through_the_proxy_sees_a_delivery_within_its_targe
             .await
             .expect("answers");
         let body = response.text().await.expect("body");
-        let outcome = if body.contains("COMPLETED") {
+        let outcome = if status_of(&body) == Status::Delivered {
             seen_at = Some(clock.elapsed());
             Outcome::Terminal
         } else {

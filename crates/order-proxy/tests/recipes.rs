@@ -1,7 +1,7 @@
 //! The README's recipes, run as written (python3, node, sh with openssl) and held byte for
 //! byte to order-proxy's own implementation: the order-token minters against
 //! `order_token::mint_until`, the webhook signers against `webhook_signature::sign` and, through their
-//! `notify`, against a running proxy.
+//! `notify`, against a running proxy; and the audit trail's `jq` query on a real log.
 //!
 //! A recipe is the fenced code block after an HTML comment `<!-- recipe:<name> -->` in the
 //! README or any Markdown file under docs/, so it can move there without touching this test.
@@ -244,4 +244,108 @@ async fn the_node_notify_is_accepted_by_the_proxy() {
         + "\nconst [url, secret, id] = process.argv.slice(2);\n\
            notify(url, secret, id).then((status) => console.log(status));\n";
     notify_through("node", "js", program, "RECIPENODEJS").await;
+}
+
+/// The audit trail's query, run as written (sh and jq) on the log of a proxy that showed an
+/// order's codes: the first twice alone and once with all of them, the second once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_query_counts_each_codes_reveals() {
+    let (addr, vendor) = common::vendor::start().await;
+    vendor.deliver();
+    let upstream = format!("http://{addr}");
+    let served = common::binary::serve(&["--upstream", &upstream, "--provider", "hsmail"]);
+    let (id, other) = ("AUDITQUERY01", "AUDITQUERY02");
+    let http = client();
+    let order: serde_json::Value = http
+        .get(format!("{}/api/orders/{id}", served.url))
+        .header("X-Order-Token", token_for(id))
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    let refs: Vec<String> = order["vouchers"]
+        .as_array()
+        .expect("vouchers")
+        .iter()
+        .filter_map(|voucher| voucher["ref"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(refs.len(), 2);
+    let first = format!("{id}?purpose=reveal");
+    let again = format!("{id}?purpose=copy");
+    let all = format!("{id}?purpose=download");
+    let reveals = [
+        (first.as_str(), Some(refs[0].as_str()), id),
+        (again.as_str(), Some(refs[0].as_str()), id),
+        (all.as_str(), None, id),
+        (other, None, other),
+    ];
+    for (path, secret_ref, order_id) in reveals {
+        let token = token_for(order_id);
+        let response = post_reveal(&http, &served.url, path, secret_ref, Some(&token)).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let log = served.stop();
+    let log_file =
+        std::env::temp_dir().join(format!("order-proxy-audit-{}.log", std::process::id()));
+    std::fs::write(&log_file, log).expect("the log written");
+    let program = recipe("audit-jq") + "\ncode_reveals \"$1\" \"$2\"\n";
+    let printed = tokio::task::spawn_blocking({
+        let log_file = log_file.to_string_lossy().into_owned();
+        move || run("sh", "sh", &program, &[&log_file, id])
+    })
+    .await
+    .expect("ran");
+    let _ = std::fs::remove_file(&log_file);
+    let answer: serde_json::Value = serde_json::from_str(&printed).expect("JSON");
+    let shown = |secret_ref: &str| {
+        answer
+            .as_array()
+            .expect("one entry per code")
+            .iter()
+            .find(|entry| entry["ref"] == secret_ref)
+            .cloned()
+            .unwrap_or_else(|| panic!("{secret_ref} in {answer}"))
+    };
+    let first = shown(&refs[0]);
+    assert_eq!(first["shown"], 3);
+    assert_eq!(first["kind"], "code");
+    assert_eq!(
+        first["purposes"],
+        serde_json::json!(["copy", "download", "reveal"])
+    );
+    assert_eq!(first["clients"], 1);
+    assert!(first["first"].as_str() < first["last"].as_str(), "{first}");
+    let second = shown(&refs[1]);
+    assert_eq!(second["shown"], 1);
+    assert_eq!(second["purposes"], serde_json::json!(["download"]));
+    assert_eq!(
+        answer.as_array().map(Vec::len),
+        Some(2),
+        "the other order is not counted"
+    );
+}
+
+/// The redacted order in the docs is the spec's example as order-proxy redacts it, under the
+/// documented token secret.
+#[test]
+fn the_documented_redacted_order_is_order_proxys() {
+    let body = std::fs::read_to_string(
+        repository().join("crates/order-core/tests/fixtures/voucher-api/spec-example.json"),
+    )
+    .expect("the spec's example");
+    let order = order_core::providers::parse(
+        &body,
+        order_core::providers::Provider::Vendor(order_core::model::Vendor::VoucherApi),
+    )
+    .expect("an order");
+    let key = order_proxy::codes::refs::RefKey::derive(TOKEN_CASES[0].0);
+    let secret_ref = key.refs(&order).remove(0);
+    let docs = std::fs::read_to_string(repository().join("docs/order-proxy.md")).expect("docs");
+    assert!(
+        docs.contains(&format!(r#""ref": "{secret_ref}""#)),
+        "{secret_ref}"
+    );
+    assert!(docs.contains(r#""code": { "length": 16, "last4": "3456" }"#));
 }

@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::events::EventStream;
-use common::redis_server::RedisServer;
+use common::redis_server::{dump, Published, RedisServer};
 use common::vendor::Counting;
 use common::*;
 use order_proxy::auth::order_token;
@@ -60,7 +60,7 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         .next_order(Duration::from_secs(5))
         .await
         .expect("current");
-    assert!(first.contains("PENDING"));
+    assert_eq!(status_of(&first), Status::Pending);
     vendor.deliver();
     let sent = Instant::now();
     assert_eq!(notify(&a.url(), id).await, 202);
@@ -69,7 +69,7 @@ async fn a_webhook_to_one_instance_reaches_a_stream_on_the_other_within_a_second
         .await
         .expect("pushed");
     let delay = sent.elapsed();
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
     assert!(delay < Duration::from_secs(1), "pushed after {delay:?}");
     assert_eq!(
         vendor.hits(id),
@@ -140,14 +140,14 @@ async fn instances_share_through_redis_over_tls_with_a_private_ca() {
         .next_order(Duration::from_secs(5))
         .await
         .expect("current");
-    assert!(first.contains("PENDING"));
+    assert_eq!(status_of(&first), Status::Pending);
     vendor.deliver();
     assert_eq!(notify(&a.url(), id).await, 202);
     let pushed = stream
         .next_order(Duration::from_secs(5))
         .await
         .expect("pushed across the TLS connection");
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
 }
 
 #[tokio::test]
@@ -222,23 +222,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
         config.live_ttl = Duration::from_secs(60);
     })
     .await;
-    let listener = redis::Client::open(redis.url()).expect("url");
-    let mut pubsub = listener.get_async_pubsub().await.expect("subscribes");
-    pubsub
-        .subscribe(order_proxy::redis::pubsub::CHANNEL)
-        .await
-        .expect("subscribed");
-    let messages = tokio::spawn(async move {
-        use futures_util::StreamExt;
-        let mut seen = Vec::new();
-        let mut stream = pubsub.into_on_message();
-        while let Ok(Some(message)) =
-            tokio::time::timeout(Duration::from_secs(3), stream.next()).await
-        {
-            seen.push(message.get_payload_bytes().to_vec());
-        }
-        seen
-    });
+    let published = Published::record(&redis.url()).await;
     vendor.deliver();
     let ids = ["SECRETSCAN01", "SECRETSCAN02"];
     for id in ids {
@@ -246,7 +230,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
         assert!(stream.next_order(Duration::from_secs(5)).await.is_some());
         let (status, _, body) = fetch(&a, id).await;
         assert_eq!(status, 200);
-        assert_eq!(body["data"]["status"], "COMPLETED");
+        assert_eq!(body["status"], "delivered");
         assert_eq!(notify(&a.url(), id).await, 202);
     }
     assert!(
@@ -262,16 +246,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
     secrets
         .extend([API_KEY, API_SECRET, TOKEN_SECRET, WEBHOOK_SECRET, CACHE_KEY].map(String::from));
 
-    let client = redis::Client::open(redis.url()).expect("url");
-    let mut connection = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("connects");
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg("*")
-        .query_async(&mut connection)
-        .await
-        .expect("keys");
+    let (keys, mut stored) = dump(&redis.url()).await;
     assert!(keys.iter().any(|key| key.contains(":order:")), "{keys:?}");
     assert!(
         keys.iter().any(|key| key.contains(":budget:order:")),
@@ -283,35 +258,14 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
             assert!(!key.contains(id), "a key names an order: {key}");
         }
     }
-    let mut stored = String::new();
-    for key in &keys {
-        stored.push_str(key);
-        let kind: String = redis::cmd("TYPE")
-            .arg(key)
-            .query_async(&mut connection)
-            .await
-            .expect("type");
-        let values: Vec<Vec<u8>> = match kind.as_str() {
-            "string" => vec![redis::cmd("GET")
-                .arg(key)
-                .query_async(&mut connection)
-                .await
-                .expect("get")],
-            "zset" => redis::cmd("ZRANGE")
-                .arg(key)
-                .arg(0)
-                .arg(-1)
-                .query_async(&mut connection)
-                .await
-                .expect("zrange"),
-            other => panic!("unexpected redis type {other} at {key}"),
-        };
-        for value in values {
-            stored.push_str(&String::from_utf8_lossy(&value));
-        }
-    }
-    let messages = messages.await.expect("the listener");
-    assert!(messages.len() >= 2, "updates were published");
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            published.messages().len() >= 2 * ids.len()
+        })
+        .await,
+        "each vendor answer was published"
+    );
+    let messages = published.messages();
     for message in &messages {
         stored.push_str(&String::from_utf8_lossy(message));
     }
@@ -323,7 +277,7 @@ async fn redis_holds_no_code_pin_token_or_order_id_in_plain_text() {
             secret.len()
         );
     }
-    assert!(!stored.contains("COMPLETED"), "order bodies are encrypted");
+    assert!(!stored.contains("delivered"), "order bodies are encrypted");
 }
 
 #[tokio::test]
@@ -393,5 +347,5 @@ async fn without_redis_both_instances_answer_degraded_and_sharing_resumes_when_i
         }
     }
     let pushed = pushed.expect("pub/sub works again");
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
 }

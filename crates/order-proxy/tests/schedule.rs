@@ -39,7 +39,7 @@ async fn without_webhooks_an_open_stream_shows_a_delivery_within_the_polling_tar
         .next_order(Duration::from_secs(5))
         .await
         .expect("the current order");
-    assert!(first.contains("PENDING"), "{first}");
+    assert_eq!(status_of(&first), Status::Pending, "{first}");
     let first_request = vendor
         .first_request(id)
         .expect("the stream asked the vendor");
@@ -52,7 +52,7 @@ async fn without_webhooks_an_open_stream_shows_a_delivery_within_the_polling_tar
         .await
         .expect("the delivery is pushed");
     let delay = changed_at.elapsed();
-    assert!(pushed.contains("COMPLETED"), "{pushed}");
+    assert_eq!(status_of(&pushed), Status::Delivered, "{pushed}");
     let calls = vendor.hits(id);
     let worth = one_schedule(proxy_schedule(), DELIVERY + delay);
     println!(

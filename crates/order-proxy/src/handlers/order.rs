@@ -1,5 +1,6 @@
 //! `GET /api/orders/{id}`: the order as it is now, after the checks every order route
-//! makes, from a cache when one is fresh enough.
+//! makes, from a cache when one is fresh enough; its codes withheld unless `--codes inline`
+//! (see `codes`).
 
 use std::sync::Arc;
 

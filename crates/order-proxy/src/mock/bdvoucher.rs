@@ -15,6 +15,10 @@ pub fn authorized(headers: &HeaderMap, credentials: &Credentials) -> bool {
     )
 }
 
+/// The variants the mock's items are (the spec's example): bdvoucher names no item, so a
+/// shop names them by these ids (the widget's `itemLabels`).
+pub const VARIANT_IDS: [u64; 2] = [22402, 22405];
+
 pub fn order(scenario: &Scenario, phase: Phase) -> Value {
     let (status, label, message) = match phase {
         Phase::Initiated => ("INITIATED", "Awaiting payment", "We are waiting for your payment to be confirmed."),
@@ -48,8 +52,9 @@ pub fn order(scenario: &Scenario, phase: Phase) -> Value {
     let mut start = 0;
     let items: Vec<Value> = quantities
         .iter()
+        .zip(VARIANT_IDS)
         .enumerate()
-        .map(|(index, &quantity)| {
+        .map(|(index, (&quantity, variant_id))| {
             let codes: Vec<&String> = all_codes.iter().skip(start).take(quantity).collect();
             start += quantity;
             let fulfilled = delivered > 0 && codes.len() == quantity;
@@ -67,7 +72,7 @@ pub fn order(scenario: &Scenario, phase: Phase) -> Value {
                 })
             });
             json!({
-                "variant_id": 22402 + index,
+                "variant_id": variant_id,
                 "quantity": quantity,
                 "unit_price": if index == 0 { json!(500) } else { json!(250.5) },
                 "fulfilled": fulfilled,

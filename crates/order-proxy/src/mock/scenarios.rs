@@ -116,7 +116,7 @@ pub const SCENARIOS: &[Scenario] = &[
         timeline: &[(0, Pending), (10, Delivered)], codes: 0, behaviour: Flaky },
     // bdvoucher: integer or 8-digit order number.
     Scenario { id: "20250001", provider: Vendor::Bdvoucher, title: "Delivered instantly (two items)",
-        description: "Succeeded: two codes for the first item, one for the second.",
+        description: "Succeeded: two codes for the first item, one for the second (unnamed items: variants 22402 and 22405).",
         timeline: &[(0, Delivered)], codes: 3, behaviour: Normal },
     Scenario { id: "20250010", provider: Vendor::Bdvoucher, title: "Paid, delivered after ~10 s",
         description: "Initiated, paid and fulfilling (PENDING) after ~3 s, succeeded after ~10 s.",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use moka::future::Cache;
 use moka::Expiry;
-use order_core::model::Status;
+use order_core::model::{Order, Status};
 
 /// How long an answer stays at hand after its cache time, for while the vendor asks us to
 /// wait: as long as the longest `Retry-After` obeyed.
@@ -18,8 +18,12 @@ pub const LAST_GOOD_KEPT: Duration = Duration::from_secs(3600);
 /// One upstream answer, ready to serve.
 #[derive(Debug)]
 pub struct Fetched {
-    /// The body to send: the vendor's, or the canonical order JSON with `--normalize`.
+    /// The body to send: the redacted canonical order, or with `--codes inline` the vendor's
+    /// (the canonical order with `--normalize`). See `codes`.
     pub body: Arc<str>,
+    /// The order as read, secrets included, each voucher with its `ref`: what the reveal
+    /// endpoints answer from. Never sent as it is.
+    pub order: Arc<Order>,
     pub terminal: bool,
     pub status: Status,
     pub upstream_latency: Duration,
@@ -171,6 +175,12 @@ mod tests {
     fn live(asked_at_ms: u64) -> Fetched {
         Fetched {
             body: "{}".into(),
+            order: Arc::new(Order::new(
+                order_core::model::Vendor::Hsmail,
+                "o".into(),
+                "o".into(),
+                Status::Pending,
+            )),
             terminal: false,
             status: Status::Pending,
             upstream_latency: Duration::from_millis(700),

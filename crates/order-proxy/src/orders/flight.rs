@@ -81,13 +81,19 @@ mod tests {
     use std::sync::atomic::AtomicU32;
     use std::time::Duration;
 
-    use order_core::model::Status;
+    use order_core::model::{Order, Status, Vendor};
 
     use super::*;
 
     fn answer(asked_at_ms: u64) -> Answer {
         Ok(Arc::new(Fetched {
             body: "{}".into(),
+            order: Arc::new(Order::new(
+                Vendor::Hsmail,
+                "o".into(),
+                "o".into(),
+                Status::Pending,
+            )),
             terminal: false,
             status: Status::Pending,
             upstream_latency: Duration::ZERO,

@@ -1,6 +1,7 @@
 //! The HTTP client to the vendor: adds its credentials, enforces the timeout, and maps
-//! every answer to a body we can serve or a [`ProxyError`].
+//! every answer to a body we can serve (see `codes`) or a [`ProxyError`].
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use order_core::model::Vendor;
@@ -8,6 +9,7 @@ use order_core::providers::{self, ParseError};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use reqwest::StatusCode;
 
+use crate::codes::Presenter;
 use crate::error::ProxyError;
 use crate::orders::cache::{now_ms, Fetched};
 use crate::orders::vendor;
@@ -29,7 +31,7 @@ pub struct Upstream {
     client: reqwest::Client,
     api_key: Secret,
     api_secret: Option<Secret>,
-    normalize: bool,
+    presenter: Presenter,
 }
 
 impl Upstream {
@@ -37,7 +39,7 @@ impl Upstream {
         timeout: Duration,
         api_key: Secret,
         api_secret: Option<Secret>,
-        normalize: bool,
+        presenter: Presenter,
     ) -> reqwest::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -49,7 +51,7 @@ impl Upstream {
             client,
             api_key,
             api_secret,
-            normalize,
+            presenter,
         })
     }
 
@@ -148,15 +150,15 @@ impl Upstream {
                 Err(ProxyError::UpstreamInvalid)
             }
             Ok(order) => {
-                let body = if self.normalize {
-                    serde_json::to_string(&order).map_err(|_| ProxyError::UpstreamInvalid)?
-                } else {
-                    body
-                };
+                let presented = self
+                    .presenter
+                    .present(order, body)
+                    .map_err(|_| ProxyError::UpstreamInvalid)?;
                 Ok(Fetched {
-                    body: body.into(),
-                    terminal: order.terminal,
-                    status: order.status,
+                    body: presented.body.into(),
+                    terminal: presented.order.terminal,
+                    status: presented.order.status,
+                    order: Arc::new(presented.order),
                     upstream_latency: latency,
                     asked_at_ms,
                 })

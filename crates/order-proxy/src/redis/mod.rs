@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use order_core::model::Status;
+use order_core::model::{Order, Status};
 use redis::aio::ConnectionManager;
 use redis::{Client, RedisError, Script, TlsCertificates};
 use rustls_pki_types::pem::PemObject;
@@ -63,10 +63,13 @@ pub struct Shared {
     renew_lease: Script,
 }
 
-/// An order answer as sealed in Redis.
+/// An order answer as sealed in Redis: the body served and the order kept for reveals
+/// (secrets included: this is why everything stored is sealed). An envelope stored by a
+/// version without `order` does not open, and counts as nothing cached.
 #[derive(Serialize, Deserialize)]
 pub struct Envelope {
     body: String,
+    order: Order,
     terminal: bool,
     /// Absent in what an older version stored.
     #[serde(default = "unknown")]
@@ -82,6 +85,7 @@ impl From<&Fetched> for Envelope {
     fn from(fetched: &Fetched) -> Envelope {
         Envelope {
             body: fetched.body.to_string(),
+            order: Order::clone(&fetched.order),
             terminal: fetched.terminal,
             status: fetched.status,
             asked_at_ms: fetched.asked_at_ms,
@@ -93,6 +97,7 @@ impl From<Envelope> for Fetched {
     fn from(envelope: Envelope) -> Fetched {
         Fetched {
             body: envelope.body.into(),
+            order: Arc::new(envelope.order),
             terminal: envelope.terminal,
             status: envelope.status,
             upstream_latency: Duration::ZERO,

@@ -2,7 +2,9 @@
 //! event streams, signed webhooks, and a real `redis-server` per test.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod events;
+pub mod fixtures;
 pub mod net;
 pub mod redis_server;
 pub mod vendor;
@@ -10,6 +12,7 @@ pub mod vendor;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use order_core::model::Status;
 use order_core::model::Vendor;
 use order_proxy::auth::order_token;
 use order_proxy::secret::Secret;
@@ -89,6 +92,13 @@ where
     }
 }
 
+/// The status of an order body, whichever the proxy serves: the redacted canonical order
+/// (the default) or, with `--codes inline`, the vendor's body.
+pub fn status_of(body: &str) -> Status {
+    order_core::providers::parse(body, order_core::providers::Provider::Auto)
+        .map_or(Status::Unknown, |order| order.status)
+}
+
 pub fn mock_config() -> Config {
     config(UpstreamConfig::Mock)
 }
@@ -128,6 +138,30 @@ pub fn client() -> reqwest::Client {
 /// `GET /api/orders/{path}` with an optional `X-Order-Token`.
 pub async fn get_order(server: &Server, path: &str, token: Option<&str>) -> reqwest::Response {
     let mut request = client().get(format!("{}/api/orders/{path}", server.url()));
+    if let Some(token) = token {
+        request = request.header("X-Order-Token", token);
+    }
+    request.send().await.expect("the proxy answers")
+}
+
+/// `POST /api/orders/{id}/codes[/{secret_ref}]` (`id` may carry `?…`) with an optional
+/// `X-Order-Token`, from `client`.
+pub async fn post_reveal(
+    client: &reqwest::Client,
+    server_url: &str,
+    id: &str,
+    secret_ref: Option<&str>,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let (id, query) = id
+        .split_once('?')
+        .map_or((id, ""), |(id, query)| (id, query));
+    let path = match secret_ref {
+        Some(secret_ref) => format!("{id}/codes/{secret_ref}"),
+        None => format!("{id}/codes"),
+    };
+    let separator = if query.is_empty() { "" } else { "?" };
+    let mut request = client.post(format!("{server_url}/api/orders/{path}{separator}{query}"));
     if let Some(token) = token {
         request = request.header("X-Order-Token", token);
     }

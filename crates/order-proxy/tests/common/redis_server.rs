@@ -167,6 +167,89 @@ impl RedisServer {
     }
 }
 
+/// Every key in the Redis at `url` and every value under it (strings and sorted-set
+/// members), as text (lossy: sealed values are binary).
+pub async fn dump(url: &str) -> (Vec<String>, String) {
+    let client = redis::Client::open(url).expect("url");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connects");
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query_async(&mut connection)
+        .await
+        .expect("keys");
+    let mut stored = String::new();
+    for key in &keys {
+        stored.push_str(key);
+        let kind: String = redis::cmd("TYPE")
+            .arg(key)
+            .query_async(&mut connection)
+            .await
+            .expect("type");
+        let values: Vec<Vec<u8>> = match kind.as_str() {
+            "string" => vec![redis::cmd("GET")
+                .arg(key)
+                .query_async(&mut connection)
+                .await
+                .expect("get")],
+            "zset" => redis::cmd("ZRANGE")
+                .arg(key)
+                .arg(0)
+                .arg(-1)
+                .query_async(&mut connection)
+                .await
+                .expect("zrange"),
+            other => panic!("unexpected redis type {other} at {key}"),
+        };
+        for value in values {
+            stored.push_str(&String::from_utf8_lossy(&value));
+        }
+    }
+    (keys, stored)
+}
+
+/// Every message published on order-proxy's channel while it lives.
+pub struct Published {
+    messages: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Published {
+    /// Subscribed (to the Redis at `url`) when this returns.
+    pub async fn record(url: &str) -> Published {
+        use futures_util::StreamExt;
+        let client = redis::Client::open(url).expect("url");
+        let mut pubsub = client.get_async_pubsub().await.expect("subscribes");
+        pubsub
+            .subscribe(order_proxy::redis::pubsub::CHANNEL)
+            .await
+            .expect("subscribed");
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = messages.clone();
+        let task = tokio::spawn(async move {
+            let mut stream = pubsub.into_on_message();
+            while let Some(message) = stream.next().await {
+                sink.lock()
+                    .unwrap()
+                    .push(message.get_payload_bytes().to_vec());
+            }
+        });
+        Published { messages, task }
+    }
+
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        self.messages.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Published {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
