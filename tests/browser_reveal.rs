@@ -723,7 +723,7 @@ async fn download_csv_fetches_every_code_once_and_neutralises_formulas() {
     let [(name, mime, text)] = files.as_slice() else {
         panic!("{} files", files.len());
     };
-    assert_eq!(name, "order-1-codes.csv");
+    assert_eq!(name, "order-A-1-codes.csv");
     assert!(mime.starts_with("text/csv"), "{mime}");
     let rows = read_csv(text);
     assert_eq!(rows.len(), 7);

@@ -45,9 +45,9 @@ async function showOrder(id) {
   widget.setAttribute("token", token);
   widget.setAttribute("locale", params.get("locale") || "en");
   widget.setAttribute("item-labels", JSON.stringify(SHOP_ITEM_NAMES));
-  for (const name of ["provider", "reveal-timeout"]) {
-    if (params.get(name)) widget.setAttribute(name, params.get(name));
-  }
+  // ?provider= names the order's vendor, for its token; the widget recognises what the
+  // proxy answers (the redacted canonical order, or with --codes inline the vendor's body).
+  if (params.get("reveal-timeout")) widget.setAttribute("reveal-timeout", params.get("reveal-timeout"));
   for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
     widget.addEventListener(`order-widget:${name}`, (event) => {
       console.info(`order-widget:${name}`, event.detail);

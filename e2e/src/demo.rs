@@ -306,11 +306,16 @@ impl Demo {
                     .execute(RECORDER, vec![])
                     .await
                     .map_err(|e| format!("cannot install the recorder: {e}"))?;
-                self.client()
+                let mounted = self
+                    .client()
                     .execute_async(MOUNT, vec![json!(order), json!(provider)])
                     .await
                     .map_err(|e| format!("cannot mount the widget: {e}"))?;
-                Ok(())
+                if mounted == json!(true) {
+                    Ok(())
+                } else {
+                    Err(format!("cannot mount the widget: {mounted}"))
+                }
             }
         }
     }
@@ -481,7 +486,7 @@ window.__owReceived = [];\n\
 const record = (text) => window.__owReceived.push(String(text ?? ''));\n\
 const pageFetch = window.fetch;\n\
 window.fetch = function (...args) {\n\
-  return pageFetch.apply(this, args).then((response) => {\n\
+  return pageFetch.apply(window, args).then((response) => {\n\
     record(response.url);\n\
     response.clone().text().then(record, () => {});\n\
     return response;\n\

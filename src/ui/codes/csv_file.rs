@@ -21,10 +21,10 @@ pub const BULK: usize = 5;
 /// The file's type: spreadsheet apps open it as CSV, in UTF-8.
 pub const MIME: &str = "text/csv;charset=utf-8";
 
-/// `order-<id>-codes.csv`, with anything but letters, digits, `-` and `_` in the id
-/// replaced by `_` (an id is outside data; a file name must not climb or hide).
-pub fn file_name(order_id: &str) -> String {
-    let id: String = order_id
+/// `order-<number>-codes.csv`, with anything but letters, digits, `-` and `_` in the
+/// order number replaced by `_` (it is outside data; a file name must not climb or hide).
+pub fn file_name(order_number: &str) -> String {
+    let id: String = order_number
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

@@ -218,7 +218,8 @@ impl Presses {
         self.copy_fetched(copy, fetch, near);
     }
 
-    /// Save every code as `order-<id>-codes.csv`: at once when the codes are inline,
+    /// Save every code as `order-<number>-codes.csv` (the order number the card shows):
+    /// at once when the codes are inline,
     /// else after one bulk fetch (`?purpose=download`). The answer is not kept.
     pub fn download(&self, order: Rc<Order>, keys: Rc<[AttrValue]>, near: web_sys::Element) {
         let button = Button::new(Press::Download, Target::All(keys));
@@ -229,7 +230,7 @@ impl Presses {
         let labels = self.labels.clone();
         let save = move |revealed: &[Revealed]| {
             let csv = codes_csv(&order, revealed, &labels).ok_or(ErrorKind::BadResponse)?;
-            save_text(&file_name(&order.id), MIME, &csv, &near)
+            save_text(&file_name(&order.number), MIME, &csv, &near)
                 .then_some(())
                 .ok_or(ErrorKind::BadResponse)
         };
