@@ -66,6 +66,18 @@ export interface OrderWidgetConfig {
   maxWait?: 'fast' | 'standard' | 'slow' | number | null;
   /** URL template with `{id}` of the order's Server-Sent-Events stream, e.g. `/api/orders/{id}/events`. */
   events?: string | null;
+  /**
+   * URL template with `{id}` of the reveal endpoints (`POST <codes>/{ref}`, `POST <codes>`),
+   * which answer the codes a redacted order withholds. Default: `proxy`'s path + `/codes`.
+   */
+  codes?: string | null;
+  /**
+   * The name your shop sells a vendor item under, by the vendor's item or variant id;
+   * used for items the vendor leaves unnamed.
+   */
+  itemLabels?: Record<string, string> | null;
+  /** `true`: `itemLabels` replace the vendor's own item names too. Default `false`. */
+  itemLabelsOverride?: boolean | null;
 }
 
 /** A mounted widget. */

@@ -40,6 +40,11 @@ export interface OrderWidgetAttributes {
   'reveal-timeout'?: number | `${number}`;
   'max-wait'?: 'fast' | 'standard' | 'slow' | number | `${number}`;
   events?: string;
+  codes?: string;
+  /** A JSON object: the vendor's item or variant id → your name for it. */
+  'item-labels'?: string;
+  /** Present (or `"true"`): `item-labels` replace the vendor's item names too. */
+  'item-labels-override'?: boolean | '' | 'true' | 'false';
 }
 
 /** `<order-widget>`: shows an order, its items and its codes, and keeps checking. */

@@ -10,11 +10,14 @@
 //! | `provider`      | `auto` `hsmail` `voucher-api` `shop` `bdvoucher` `order` | `auto` | The vendor format the proxy answers with (`order`: the canonical JSON of `order-proxy serve --normalize`). |
 //! | `token`         | string                                 | none                 | The signed order token the shop issued; sent as `X-Order-Token` (and as the `token` query parameter of `events`). Never a vendor API key. |
 //! | `events`        | string, must contain `{id}`            | none (polling only)  | URL template of the order's event stream, e.g. `/api/orders/{id}/events`. While it is healthy (an order or a heartbeat at least every two heartbeat intervals) the widget does not poll; when it is not, polling takes over at once. |
+//! | `codes`         | string, must contain `{id}`            | `proxy`'s path + `/codes` | URL template of the reveal endpoints: `POST <codes>/{ref}` answers one withheld code, `POST <codes>` all of them. |
 //! | `headers`       | object of strings                      | `{}`                 | Extra request headers (not sent with `events`: `EventSource` cannot). |
 //! | `credentials`   | `same-origin` or `include`             | `same-origin`        | Whether cookies go with the request (and the event stream: `withCredentials`). |
 //! | `currency`      | ISO 4217 code                          | none                 | Currency of amounts whose vendor names none. |
 //! | `locale`        | BCP 47 tag                             | `navigator.language` | Language of the labels and of dates and amounts. |
 //! | `labels`        | object of strings                      | `{}`                 | Overrides for any label key. |
+//! | `itemLabels`    | object of strings                      | `{}`                 | The shop's name for a vendor item or variant id (`Item.id`), shown for items the vendor leaves unnamed. |
+//! | `itemLabelsOverride` | `true` or `false`                 | `false`              | `true`: the shop's names replace the vendor's names too. |
 //! | `timeout`       | seconds, 1–120                         | `15`                 | Timeout of each request. |
 //! | `revealTimeout` | seconds, 1–3600                        | `60`                 | Revealed codes are masked again after this time. |
 //! | `maxWait`       | `fast` `standard` `slow` or seconds    | `standard`           | How long polling waits for the order to move (5, 10, 30 minutes). |
@@ -39,6 +42,9 @@ pub struct Config {
     pub url: String,
     /// The event stream's URL, the token in its query: never log it.
     pub events: Option<String>,
+    /// The reveal endpoints' URL with the encoded order id: `POST` it for every code, or
+    /// with `/{ref}` inserted before its query for one.
+    pub codes: String,
     pub provider: Provider,
     /// Every request header, the token included.
     pub headers: Vec<(String, String)>,
@@ -47,6 +53,7 @@ pub struct Config {
     pub locale: String,
     /// Label overrides, `(key, text)`.
     pub labels: Vec<(String, String)>,
+    pub item_labels: ItemLabels,
     pub timeout: Duration,
     pub reveal_timeout: Duration,
     pub poll: Tuning,
@@ -64,11 +71,14 @@ pub struct RawConfig {
     pub provider: Option<ProviderName>,
     pub token: Option<Token>,
     pub events: Option<Text>,
+    pub codes: Option<Text>,
     pub headers: Option<Headers>,
     pub credentials: Option<Credentials>,
     pub currency: Option<Currency>,
     pub locale: Option<Locale>,
     pub labels: Option<Strings>,
+    pub item_labels: Option<Strings>,
+    pub item_labels_override: Option<Flag>,
     pub timeout: Option<Timeout>,
     pub reveal_timeout: Option<RevealTimeout>,
     pub max_wait: Option<MaxWait>,
@@ -128,6 +138,7 @@ impl RawConfig {
         let proxy = required(&self.proxy, "`proxy` is required")?;
         let url = proxy_url(proxy, order_id)?;
         let events = self.events_url(order_id)?;
+        let codes = self.codes_url(proxy, order_id)?;
         let locale = match self.locale {
             Some(Locale(locale)) => locale,
             None => {
@@ -143,12 +154,17 @@ impl RawConfig {
         Ok(Config {
             url,
             events,
+            codes,
             provider: self.provider.unwrap_or_default().0,
             headers,
             credentials: self.credentials.unwrap_or_default(),
             currency: self.currency.map(|Currency(code)| code),
             locale,
             labels: self.labels.unwrap_or_default().0,
+            item_labels: ItemLabels {
+                names: self.item_labels.unwrap_or_default().0,
+                override_vendor: self.item_labels_override.unwrap_or_default().0,
+            },
             timeout: self.timeout.unwrap_or_default().0,
             reveal_timeout: self.reveal_timeout.unwrap_or_default().0,
             poll: Tuning {
@@ -156,6 +172,23 @@ impl RawConfig {
                 ..Tuning::default()
             },
         })
+    }
+
+    /// The reveal endpoints' URL: `codes`, or else `proxy`'s path with `/codes` appended
+    /// (before any query).
+    fn codes_url(&self, proxy: &str, order_id: &str) -> Result<String, ConfigError> {
+        let template = match self.codes.as_ref().map(|Text(t)| t.trim()) {
+            Some(template) if !template.is_empty() => template.to_owned(),
+            _ => {
+                let (path, query) = proxy.split_at(proxy.find(['?', '#']).unwrap_or(proxy.len()));
+                format!("{}/codes{query}", path.trim_end_matches('/'))
+            }
+        };
+        fill_template(
+            &template,
+            order_id,
+            "`codes` must contain `{id}`, e.g. /api/orders/{id}/codes",
+        )
     }
 
     /// The event stream's URL, or `None` (polling only). `EventSource` cannot send headers,
@@ -250,6 +283,37 @@ impl<'de> Deserialize<'de> for Strings {
             .deserialize_map(Visitor)
             .map_err(|_| de::Error::custom("must be an object of strings"))
     }
+}
+
+/// `true` or `false` (or that text, as attributes are).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Flag(bool),
+            Text(String),
+        }
+        match Written::deserialize(deserializer) {
+            Ok(Written::Flag(flag)) => Ok(Flag(flag)),
+            Ok(Written::Text(text)) if text.trim() == "true" => Ok(Flag(true)),
+            Ok(Written::Text(text)) if text.trim() == "false" => Ok(Flag(false)),
+            _ => Err(de::Error::custom("must be true or false")),
+        }
+    }
+}
+
+/// The shop's own names for the vendor's items (`itemLabels`, `itemLabelsOverride`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemLabels {
+    /// `(vendor item or variant id, the shop's name)`.
+    pub names: Vec<(String, String)>,
+    /// The shop's names replace the vendor's own names too, not only missing ones.
+    pub override_vendor: bool,
 }
 
 /// `provider`: one of [`Provider::ALL`]'s names.
@@ -545,7 +609,7 @@ mod tests {
             Ok(serde_json::Value::Object(keys)) => keys,
             other => panic!("{other:?}"),
         };
-        assert_eq!(keys.len(), 13);
+        assert_eq!(keys.len(), 16);
         for key in keys.keys() {
             let wrong = serde_json::json!({ key.as_str(): [["SECRET"]] });
             let message = refused(wrong);
@@ -694,6 +758,58 @@ mod tests {
                 "proxy": "/{id}", "orderId": "7", "token": "SECRET", "events": "/events"
             })),
             "order-widget config: `events` must contain `{id}`, e.g. /api/orders/{id}/events"
+        );
+    }
+
+    #[test]
+    fn the_codes_url_defaults_to_the_proxy_path_and_codes() {
+        let codes = |json: serde_json::Value| config(json).map(|config| config.codes);
+        assert_eq!(
+            codes(serde_json::json!({"proxy": "/api/orders/{id}", "orderId": "a/b"})),
+            Ok("/api/orders/a%2Fb/codes".to_owned())
+        );
+        assert_eq!(
+            codes(serde_json::json!({"proxy": "https://shop.example/o/{id}/?v=2", "orderId": "7"})),
+            Ok("https://shop.example/o/7/codes?v=2".to_owned())
+        );
+        assert_eq!(
+            codes(serde_json::json!({
+                "proxy": "/api/orders/{id}", "orderId": "7", "codes": "/reveal/{id}?shop=1"
+            })),
+            Ok("/reveal/7?shop=1".to_owned())
+        );
+        assert_eq!(
+            refused(serde_json::json!({"proxy": "/{id}", "orderId": "7", "codes": "/reveal"})),
+            "order-widget config: `codes` must contain `{id}`, e.g. /api/orders/{id}/codes"
+        );
+    }
+
+    #[test]
+    fn item_labels_are_names_by_id_and_override_only_when_asked() {
+        let labels = |json: serde_json::Value| config(json).map(|config| config.item_labels);
+        let base = serde_json::json!({"proxy": "/{id}", "orderId": "7"});
+        assert_eq!(labels(base), Ok(ItemLabels::default()));
+        assert_eq!(
+            labels(serde_json::json!({
+                "proxy": "/{id}", "orderId": "7",
+                "itemLabels": {"22402": "Netflix 500 BDT"}, "itemLabelsOverride": "true"
+            })),
+            Ok(ItemLabels {
+                names: vec![("22402".to_owned(), "Netflix 500 BDT".to_owned())],
+                override_vendor: true,
+            })
+        );
+        assert_eq!(
+            refused(serde_json::json!({
+                "proxy": "/{id}", "orderId": "7", "itemLabels": {"22402": ["SECRET"]}
+            })),
+            "order-widget config: `itemLabels` must be an object of strings"
+        );
+        assert_eq!(
+            refused(serde_json::json!({
+                "proxy": "/{id}", "orderId": "7", "itemLabelsOverride": "SECRET"
+            })),
+            "order-widget config: `itemLabelsOverride` must be true or false"
         );
     }
 

@@ -2,7 +2,8 @@
 // ?order=<id>[&token=][&provider=][&locale=][&reveal-timeout=<seconds>][&live=0],
 // or the scenario picker. The widget hears each change on the order's event stream;
 // live=0 leaves it polling only. A real shop's backend embeds the order token in its page;
-// here the mock-only endpoint /demo/token/{id} plays that part. The page loads
+// here the mock-only endpoint /demo/token/{id} plays that part. bdvoucher names its items
+// only by variant id: the shop names them (`item-labels`). The page loads
 // embed.js on its own, as a shop's page does, so the token request does not wait for
 // the widget's files; <order-widget> elements made before it runs are upgraded then.
 
@@ -16,6 +17,11 @@ localeSelect.addEventListener("change", () => {
 });
 
 const order = params.get("order");
+/** What this shop sells bdvoucher's variants as (the ids of bdvoucher's order example). */
+const SHOP_ITEM_NAMES = {
+  22402: "Free Fire 100 Diamonds (top-up)",
+  22405: "Google Play gift card 500 BDT",
+};
 const live = params.get("live") !== "0";
 // The customer's order first: the scenario list waits until the widget has shown
 // something (or a few seconds), so it never competes with the order for the network.
@@ -38,9 +44,10 @@ async function showOrder(id) {
   if (live) widget.setAttribute("events", "/api/orders/{id}/events");
   widget.setAttribute("token", token);
   widget.setAttribute("locale", params.get("locale") || "en");
-  for (const name of ["provider", "reveal-timeout"]) {
-    if (params.get(name)) widget.setAttribute(name, params.get(name));
-  }
+  widget.setAttribute("item-labels", JSON.stringify(SHOP_ITEM_NAMES));
+  // ?provider= names the order's vendor, for its token; the widget recognises what the
+  // proxy answers (the redacted canonical order, or with --codes inline the vendor's body).
+  if (params.get("reveal-timeout")) widget.setAttribute("reveal-timeout", params.get("reveal-timeout"));
   for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
     widget.addEventListener(`order-widget:${name}`, (event) => {
       console.info(`order-widget:${name}`, event.detail);

@@ -3,9 +3,10 @@
 //   <script type="module" src="/order-widget/embed.js"></script>
 //   <order-widget proxy="/api/orders/{id}" order-id="A1B2C3D4E5F6" token="…"></order-widget>
 //
-// Attributes: order-id, proxy, provider, token, events, locale, currency, credentials, timeout,
-// reveal-timeout, max-wait. Options without an attribute (headers, labels) go through the
-// `config` property: `element.config = { headers: {...}, labels: {...} }`.
+// Attributes: order-id, proxy, provider, token, events, codes, locale, currency, credentials,
+// timeout, reveal-timeout, max-wait, item-labels (a JSON object), item-labels-override.
+// Options without an attribute (headers, labels) go through the `config` property:
+// `element.config = { headers: {...}, labels: {...} }`.
 // The widget renders in an open shadow root; its stylesheet is a file (CSP-safe).
 // For a Bengali or Arabic locale it loads ./labels/<language>.json once per page (the
 // wasm carries English only); labels set through `config` win over it.
@@ -29,12 +30,15 @@ const ATTRIBUTES = {
   provider: 'provider',
   token: 'token',
   events: 'events',
+  codes: 'codes',
   locale: 'locale',
   currency: 'currency',
   credentials: 'credentials',
   timeout: 'timeout',
   'reveal-timeout': 'revealTimeout',
   'max-wait': 'maxWait',
+  'item-labels': 'itemLabels',
+  'item-labels-override': 'itemLabelsOverride',
 };
 const NUMBERS = new Set(['timeout', 'revealTimeout']);
 const STYLESHEET = new URL('./order-widget.css', import.meta.url).href;
@@ -104,6 +108,15 @@ function firstRequest(options, signal) {
     });
   } catch {
     return undefined;
+  }
+}
+
+/** `text` parsed as JSON, or `text` itself when it is not JSON. */
+function parsedOr(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
@@ -194,6 +207,10 @@ export class OrderWidgetElement extends HTMLElement {
       if (value === null || value === '') continue;
       options[key] = NUMBERS.has(key) || (key === 'maxWait' && /^\d+$/.test(value)) ? Number(value) : value;
     }
+    // A JSON object; anything else goes to the widget as text, which refuses it by name.
+    if (typeof options.itemLabels === 'string') options.itemLabels = parsedOr(options.itemLabels);
+    // A boolean attribute: present (empty or "true") is true.
+    if (this.getAttribute('item-labels-override') === '') options.itemLabelsOverride = true;
     return options;
   }
 

@@ -91,9 +91,12 @@ impl Browser {
                             "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                             "--disable-background-networking", "--disable-component-update",
                             "--disable-sync", format!("--window-size={width},{height}"),
-                        ]
+                        ],
+                        // The Network domain's events, for `cdp::received`.
+                        "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
                     }),
                 );
+                capabilities.insert("goog:loggingPrefs".into(), json!({ "performance": "ALL" }));
             }
             Browser::Firefox => {
                 capabilities.insert(
@@ -101,7 +104,11 @@ impl Browser {
                     json!({
                         "binary": FIREFOX,
                         "args": ["-headless", format!("--width={width}"), format!("--height={height}")],
-                        "prefs": { "layout.css.devPixelsPerPx": format!("{scale}.0") },
+                        "prefs": {
+                            "layout.css.devPixelsPerPx": format!("{scale}.0"),
+                            // Lets a test read the clipboard back without a paste prompt.
+                            "dom.events.testing.asyncClipboard": true,
+                        },
                     }),
                 );
             }

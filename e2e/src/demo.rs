@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::browser::{Browser, Session, Viewport};
 use crate::process::{free_port, repo_root, target_dir, wait_for_port, ChildGuard};
+use crate::{cdp, http};
 use crate::{wait, Result};
 
 /// Only one demo runs at a time: every test starts its own proxy and browser,
@@ -24,6 +25,8 @@ pub struct Demo {
     pub base: String,
     pub session: Session,
     _proxy: Proxy,
+    /// What the page received so far, as far as `received` has read it.
+    received: std::sync::Mutex<Vec<String>>,
 }
 
 /// `order-proxy serve --mock` serving the repository's demo on a free port.
@@ -125,6 +128,7 @@ impl Demo {
             base: proxy.base.clone(),
             session,
             _proxy: proxy,
+            received: Default::default(),
         })
     }
 
@@ -135,6 +139,7 @@ impl Demo {
             base,
             session,
             _proxy: proxy,
+            received: Default::default(),
         }
     }
 
@@ -251,25 +256,121 @@ impl Demo {
             .unwrap_or_default())
     }
 
-    /// The order body as the vendor sent it, fetched through the proxy with the
-    /// demo's token: what the test compares the widget against.
-    pub async fn vendor_body(&self, order: &str) -> Result<Value> {
-        let value = self.session.client
-            .execute_async(
-                "const [order, done] = arguments;\n\
-                 fetch('/demo/token/' + order).then((r) => r.json())\n\
-                   .then(({token}) => fetch('/api/orders/' + order, {headers: {'X-Order-Token': token}}))\n\
-                   .then((r) => r.json()).then(done, (e) => done({fetch_error: String(e)}));",
-                vec![json!(order)],
-            )
-            .await
-            .map_err(|e| format!("cannot fetch {order}: {e}"))?;
-        Ok(value)
+    /// The order token the demo mints for `order` (`/demo/token/{id}`), asked by the test
+    /// itself: the page's network log stays the widget's.
+    pub async fn token(&self, order: &str) -> Result<String> {
+        let answer = http::get(&format!("{}/demo/token/{order}", self.base)).await?;
+        let body: Value = serde_json::from_str(&answer.body)
+            .map_err(|e| format!("/demo/token/{order}: {e}: {}", answer.body))?;
+        body["token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("/demo/token/{order} gave no token: {body}"))
     }
 
-    /// Clicks the first element in the widget matching `selector`, as a user
-    /// would (a real WebDriver click on the element).
-    pub async fn click(&self, selector: &str) -> Result {
+    /// Every code of `order` as order-proxy's reveal endpoint answers (`POST
+    /// /api/orders/{id}/codes`: `{ref, code, pin, claim_url}` each), asked by the test
+    /// itself, never by the page.
+    pub async fn codes(&self, order: &str) -> Result<Vec<Value>> {
+        let token = self.token(order).await?;
+        let url = format!("{}/api/orders/{order}/codes", self.base);
+        let answer = http::post(&url, &[("X-Order-Token", &token)]).await?;
+        if !answer.status.is_success() {
+            return Err(format!("POST {url}: {}: {}", answer.status, answer.body));
+        }
+        let body: Value =
+            serde_json::from_str(&answer.body).map_err(|e| format!("POST {url}: {e}"))?;
+        body["codes"]
+            .as_array()
+            .cloned()
+            .ok_or_else(|| format!("POST {url}: no codes in {body}"))
+    }
+
+    /// Opens the demo on `order` with everything the page receives recorded from before
+    /// the widget's first request (see [`Demo::received`]). Chromium: the demo page as a
+    /// customer opens it, its DevTools Network events read from the session's log.
+    /// Firefox: the scenario picker, a recorder of every `fetch` answer and event-stream
+    /// message put into the page, then the widget made as the demo page makes it.
+    pub async fn open_recording(&self, order: &str, provider: &str) -> Result {
+        self.received_lock()?.clear();
+        match self.session.browser {
+            Browser::Chromium => {
+                // Whatever an earlier page received is not this page's.
+                cdp::events(self.client()).await?;
+                self.open(&format!("/?order={order}&provider={provider}"))
+                    .await
+            }
+            Browser::Firefox => {
+                self.open("/").await?;
+                self.client()
+                    .execute(RECORDER, vec![])
+                    .await
+                    .map_err(|e| format!("cannot install the recorder: {e}"))?;
+                let mounted = self
+                    .client()
+                    .execute_async(MOUNT, vec![json!(order), json!(provider)])
+                    .await
+                    .map_err(|e| format!("cannot mount the widget: {e}"))?;
+                if mounted == json!(true) {
+                    Ok(())
+                } else {
+                    Err(format!("cannot mount the widget: {mounted}"))
+                }
+            }
+        }
+    }
+
+    /// Everything the page opened with [`Demo::open_recording`] received so far: each
+    /// response's URL and text body, each event-stream message's data.
+    pub async fn received(&self) -> Result<Vec<String>> {
+        let new = match self.session.browser {
+            Browser::Chromium => cdp::received(self.client()).await?,
+            Browser::Firefox => {
+                let value = self
+                    .client()
+                    .execute("return (window.__owReceived || []).splice(0);", vec![])
+                    .await
+                    .map_err(|e| format!("cannot read the recorder: {e}"))?;
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|text| text.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            }
+        };
+        let mut received = self.received_lock()?;
+        received.extend(new);
+        Ok(received.clone())
+    }
+
+    fn received_lock(&self) -> Result<std::sync::MutexGuard<'_, Vec<String>>> {
+        self.received
+            .lock()
+            .map_err(|_| "the network log's lock is poisoned".to_owned())
+    }
+
+    /// Waits until an element in the widget matches `selector`.
+    pub async fn wait_for_element(&self, selector: &str, timeout: Duration) -> Result {
+        let what = format!("{selector:?} in the widget");
+        wait::until(&what, timeout, || async {
+            let found = self
+                .in_widget(
+                    "return !!(root && root.querySelector(arguments[0]));",
+                    vec![json!(selector)],
+                )
+                .await?;
+            if found == json!(true) {
+                Ok(())
+            } else {
+                Err(self.text().await?)
+            }
+        })
+        .await
+    }
+
+    /// The first element in the widget matching `selector`, for WebDriver commands.
+    pub async fn element(&self, selector: &str) -> Result<Element> {
         let element = self
             .in_widget(
                 "return root ? root.querySelector(arguments[0]) : null;",
@@ -279,7 +380,17 @@ impl Demo {
         if element.is_null() {
             return Err(format!("nothing matches {selector:?} in the widget"));
         }
-        Element::from_element_id(self.session.client.clone(), element_id(&element)?)
+        Ok(Element::from_element_id(
+            self.session.client.clone(),
+            element_id(&element)?,
+        ))
+    }
+
+    /// Clicks the first element in the widget matching `selector`, as a user
+    /// would (a real WebDriver click on the element).
+    pub async fn click(&self, selector: &str) -> Result {
+        self.element(selector)
+            .await?
             .click()
             .await
             .map_err(|e| format!("cannot click {selector:?}: {e}"))
@@ -367,3 +478,39 @@ fn element_id(value: &Value) -> Result<ElementRef> {
         .map(|id| ElementRef::from(id.to_owned()))
         .ok_or_else(|| format!("the script did not return an element: {value}"))
 }
+
+/// Keeps what the page receives through `fetch` (each answer's URL and body) and
+/// `EventSource` (each stream's URL and every message's data) in `window.__owReceived`.
+const RECORDER: &str = "\
+window.__owReceived = [];\n\
+const record = (text) => window.__owReceived.push(String(text ?? ''));\n\
+const pageFetch = window.fetch;\n\
+window.fetch = function (...args) {\n\
+  return pageFetch.apply(window, args).then((response) => {\n\
+    record(response.url);\n\
+    response.clone().text().then(record, () => {});\n\
+    return response;\n\
+  });\n\
+};\n\
+window.EventSource = class extends window.EventSource {\n\
+  constructor(...args) { super(...args); record(this.url); }\n\
+  addEventListener(type, listener, options) {\n\
+    super.addEventListener(type, (event) => { record(event.data); listener.call(this, event); }, options);\n\
+  }\n\
+};\n\
+return null;";
+
+/// Makes the widget for `arguments[0]` (an order of vendor `arguments[1]`) as the demo
+/// page does: its token from `/demo/token/{id}`, the order and its event stream.
+const MOUNT: &str = "\
+const [id, provider, done] = arguments;\n\
+fetch(`/demo/token/${id}?provider=${provider}`).then((r) => r.json()).then(({ token }) => {\n\
+  const widget = document.createElement('order-widget');\n\
+  widget.setAttribute('order-id', id);\n\
+  widget.setAttribute('proxy', '/api/orders/{id}');\n\
+  widget.setAttribute('events', '/api/orders/{id}/events');\n\
+  widget.setAttribute('token', token);\n\
+  document.getElementById('widget-slot').replaceChildren(widget);\n\
+  document.getElementById('thank-you').hidden = false;\n\
+  done(true);\n\
+}, (error) => done(String(error)));";

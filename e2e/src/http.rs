@@ -1,4 +1,4 @@
-//! Plain HTTP/1 GETs to the servers under test, on loopback.
+//! Plain HTTP/1 GETs and POSTs to the servers under test, on loopback.
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -26,17 +26,32 @@ impl Answer {
 }
 
 pub async fn get(url: &str) -> Result<Answer> {
+    send(http::Method::GET, url, &[]).await
+}
+
+/// A POST without a body, with `headers`.
+pub async fn post(url: &str, headers: &[(&str, &str)]) -> Result<Answer> {
+    send(http::Method::POST, url, headers).await
+}
+
+async fn send(method: http::Method, url: &str, headers: &[(&str, &str)]) -> Result<Answer> {
     let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
-    let uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;
+    let mut request = http::Request::builder().method(method.clone()).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Empty::new())
+        .map_err(|e| format!("bad request {method} {url}: {e}"))?;
     let response = client
-        .get(uri)
+        .request(request)
         .await
-        .map_err(|e| format!("GET {url}: {e}"))?;
+        .map_err(|e| format!("{method} {url}: {e}"))?;
     let (parts, body) = response.into_parts();
     let body = body
         .collect()
         .await
-        .map_err(|e| format!("GET {url}: reading the body: {e}"))?
+        .map_err(|e| format!("{method} {url}: reading the body: {e}"))?
         .to_bytes();
     Ok(Answer {
         status: parts.status,

@@ -30,6 +30,7 @@ async fn no_wcag_violation_in_any_state(browser: Browser) {
         ("pending", "/?order=1002&provider=voucher-api"),
         ("error", "/?order=1404&provider=voucher-api"),
         ("500 codes", "/?order=20250500&provider=bdvoucher"),
+        ("pickup code", "/?order=SHOP-PICKUP-1&provider=shop"),
         ("Arabic", "/?order=20250001&provider=bdvoucher&locale=ar"),
     ] {
         demo.open(path).await.unwrap();
@@ -44,6 +45,11 @@ async fn no_wcag_violation_in_any_state(browser: Browser) {
                 .map(drop),
             // Its mock delivers 500 codes ~3 s after the first request.
             "500 codes" => {
+                demo.wait_for_status("delivered", Duration::from_secs(45))
+                    .await
+            }
+            // Its mock delivers a pickup and a return code ~8 s after the first request.
+            "pickup code" => {
                 demo.wait_for_status("delivered", Duration::from_secs(45))
                     .await
             }
@@ -71,12 +77,23 @@ async fn no_wcag_violation_in_any_state(browser: Browser) {
         if !violations.is_empty() {
             found.push(json!({ "state": state, "violations": violations }));
         }
-        if state == "delivered" {
-            // Revealed codes are in the DOM: check them too.
-            demo.click(".ow-reveal-all").await.unwrap();
+        // Revealed codes are in the DOM (fetched on the press), with their "Show QR"
+        // actions; a pickup code with its QR code: check them too.
+        let revealed = match state {
+            "delivered" => Some(("revealed", ".ow-reveal-all", "[part~=code-text]")),
+            "pickup code" => Some((
+                "QR code shown",
+                "[data-kind=pickup_code] .ow-reveal",
+                "svg[part=qr]",
+            )),
+            _ => None,
+        };
+        if let Some((name, button, shown)) = revealed {
+            demo.click(button).await.unwrap();
+            demo.wait_for_element(shown, TIMEOUT).await.unwrap();
             let violations = axe::violations(demo.client()).await.unwrap();
             if !violations.is_empty() {
-                found.push(json!({ "state": "revealed", "violations": violations }));
+                found.push(json!({ "state": name, "violations": violations }));
             }
         }
     }
@@ -195,13 +212,20 @@ async fn keyboard_alone_reaches_and_works_every_code_control(browser: Browser) {
             }
             for (key, pressed) in keys {
                 demo.press(key).await.unwrap();
-                let after = focus(&demo).await;
+                // A reveal fetches the withheld code first ("Revealing…").
+                let expected = Some(if pressed { "true" } else { "false" });
+                let after = wait::until("the button's new state", TIMEOUT, || async {
+                    let after = focus(&demo).await;
+                    if after.pressed.as_deref() == expected {
+                        Ok(after)
+                    } else {
+                        Err(after)
+                    }
+                })
+                .await
+                .unwrap();
                 assert_eq!(after.id, now.id, "the focus left the button: {after:?}");
                 assert!(after.visible, "the focus indicator vanished: {after:?}");
-                assert_eq!(
-                    after.pressed.as_deref(),
-                    Some(if pressed { "true" } else { "false" })
-                );
             }
         } else if now.is("ow-copy") {
             copies += 1;
@@ -257,7 +281,17 @@ async fn focus_survives_the_automatic_re_mask(browser: Browser) {
         now = focus(&demo).await;
     }
     demo.press(Key::Enter).await.unwrap();
-    assert_eq!(focus(&demo).await.pressed.as_deref(), Some("true"));
+    // Fetched on the press, then shown.
+    wait::until("the code shown", TIMEOUT, || async {
+        let focus = focus(&demo).await;
+        if focus.pressed.as_deref() == Some("true") {
+            Ok(())
+        } else {
+            Err(focus)
+        }
+    })
+    .await
+    .unwrap();
     // The reveal timeout is 2 s.
     let after = wait::until("the code masked again", TIMEOUT, || async {
         let focus = focus(&demo).await;

@@ -24,19 +24,14 @@ async fn start(browser: Browser) -> Demo {
     }
 }
 
-/// bdvoucher puts every code in a flat `voucher_codes` list, bare or under `data`.
-fn bdvoucher_codes(body: &Value) -> Vec<String> {
-    let order = body.get("data").unwrap_or(body);
-    order["voucher_codes"]
-        .as_array()
-        .map(|codes| {
-            codes
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// Every code of `order`, as order-proxy reveals them (to the test, not the page).
+async fn codes_of(demo: &Demo, order: &str) -> Vec<String> {
+    let codes = demo.codes(order).await.unwrap();
+    codes
+        .iter()
+        .filter_map(|revealed| revealed["code"].as_str())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn delayed_order_is_delivered_masked_then_revealed_and_copied(browser: Browser) {
@@ -53,7 +48,7 @@ async fn delayed_order_is_delivered_masked_then_revealed_and_copied(browser: Bro
         .await
         .unwrap();
 
-    let codes = bdvoucher_codes(&demo.vendor_body("20250010").await.unwrap());
+    let codes = codes_of(&demo, "20250010").await;
     assert!(!codes.is_empty(), "the mock delivered no codes");
     let html = demo.html().await.unwrap();
     for code in &codes {
@@ -62,6 +57,10 @@ async fn delayed_order_is_delivered_masked_then_revealed_and_copied(browser: Bro
 
     demo.record_events().await.unwrap();
     demo.click(".ow-reveal").await.unwrap();
+    // The code is fetched on the press.
+    demo.wait_for_element("[part~=code-text]", Duration::from_secs(10))
+        .await
+        .unwrap();
     let html = demo.html().await.unwrap();
     assert!(
         codes.iter().any(|code| html.contains(code.as_str())),

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, Demo, Viewport, ONE_AT_A_TIME};
+use e2e::{wait, Browser, Demo, Viewport, ONE_AT_A_TIME};
 use serde_json::Value;
 
 /// Every element of the page and of the widget that sticks out of the viewport.
@@ -38,16 +38,24 @@ async fn nothing_overflows_a_phone_screen() {
         demo.wait_for_status("delivered", Duration::from_secs(45))
             .await
             .unwrap();
-        // Revealed, the codes are at their longest.
+        // Revealed (fetched on the press), the codes are at their longest.
         demo.click(".ow-reveal-all").await.unwrap();
-        let shown = demo
-            .in_widget(
-                "return root.querySelectorAll('[part~=code-text]').length;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(shown.as_u64(), Some(codes), "{name}: revealed codes");
+        let what = format!("{name}: {codes} codes revealed");
+        wait::until(&what, Duration::from_secs(10), || async {
+            let shown = demo
+                .in_widget(
+                    "return root.querySelectorAll('[part~=code-text]').length;",
+                    vec![],
+                )
+                .await?;
+            if shown.as_u64() == Some(codes) {
+                Ok(())
+            } else {
+                Err(shown)
+            }
+        })
+        .await
+        .unwrap();
 
         let measured = demo.in_widget(OVERFLOW, vec![]).await.unwrap();
         assert_eq!(

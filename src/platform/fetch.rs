@@ -1,7 +1,8 @@
-//! The only code that touches the network: one GET of the order through the shop's proxy.
+//! The only code that touches the network: the GET of the order through the shop's proxy
+//! (and the reveal endpoints' POSTs, described in [`super::reveal`]).
 //!
 //! A [`Transport`] sends the request and hands back the raw answer; [`classify`] (pure,
-//! tested natively) turns that answer into an [`Order`] or a [`FetchError`]. The browser's
+//! tested natively) turns an order's answer into an [`Order`] or a [`FetchError`]. The browser's
 //! transport is [`FetchTransport`]; tests give the widget their own to serve bodies
 //! without a server.
 
@@ -18,9 +19,20 @@ use order_core::model::Order;
 use order_core::providers::{self, ParseError, Provider};
 use order_core::schedule::parse_retry_after;
 
-/// One GET request, fully described.
+/// The request methods the widget sends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Method {
+    /// The order.
+    #[default]
+    Get,
+    /// A reveal: it has an effect (an audit line), so it is never a GET.
+    Post,
+}
+
+/// One request, fully described.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
+    pub method: Method,
     pub url: String,
     /// Includes `X-Order-Token`: never log a request.
     pub headers: Vec<(String, String)>,
@@ -31,6 +43,7 @@ pub struct Request {
 impl Request {
     pub fn for_config(config: &Config) -> Request {
         Request {
+            method: Method::Get,
             url: config.url.clone(),
             headers: config.headers.clone(),
             credentials: config.credentials,
@@ -172,6 +185,12 @@ impl Cancel {
     }
 }
 
+impl PartialEq for Cancel {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 pub struct Cancellable<F> {
     future: Option<Pin<Box<F>>>,
     cancel: Cancel,
@@ -205,14 +224,14 @@ mod browser {
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
-    use gloo_net::http::{Headers, RequestBuilder};
+    use gloo_net::http::{Headers, Method as HttpMethod, RequestBuilder};
     use gloo_timers::callback::Timeout;
     use js_sys::Promise;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{AbortController, RequestCache, RequestCredentials};
 
-    use super::{default_message, PendingResponse, Request, Response, Transport};
+    use super::{default_message, Method, PendingResponse, Request, Response, Transport};
     use crate::config::Credentials;
     use order_core::error::{ErrorKind, FetchError};
 
@@ -237,7 +256,12 @@ mod browser {
 
     impl Transport for FetchTransport {
         fn send(&self, request: Request) -> PendingResponse {
-            match self.first_response.take() {
+            // The head start is the order's GET: a reveal never reads it.
+            let started = match request.method {
+                Method::Get => self.first_response.take(),
+                Method::Post => None,
+            };
+            match started {
                 Some(started) => Box::pin(async move {
                     match answer_of(started).await {
                         Some(response) => Ok(response),
@@ -309,7 +333,12 @@ mod browser {
             Credentials::SameOrigin => RequestCredentials::SameOrigin,
             Credentials::Include => RequestCredentials::Include,
         };
+        let method = match request.method {
+            Method::Get => HttpMethod::GET,
+            Method::Post => HttpMethod::POST,
+        };
         let built = RequestBuilder::new(&request.url)
+            .method(method)
             .headers(headers(&request)?)
             .cache(RequestCache::NoStore)
             .credentials(credentials)

@@ -10,6 +10,7 @@ mod check_again;
 mod codes;
 mod dom;
 mod header;
+mod item_names;
 mod items;
 mod notice;
 mod progress;

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::check_again::CheckAgain;
 use super::header::Header;
+use super::item_names::with_item_labels;
 use super::items::Items;
 use super::notice::{ErrorNotice, Expectation, PollNotice};
 use super::progress::Progress;
@@ -18,6 +19,7 @@ use crate::platform::clock::SharedClock;
 use crate::platform::event_source::Streams;
 use crate::platform::fetch::Transport;
 use crate::platform::host_events;
+use crate::platform::reveal::RevealClient;
 use crate::runtime::Runtime;
 use crate::ui::widget_state::WidgetState;
 use order_core::host_events::HostEvent;
@@ -76,6 +78,12 @@ pub fn Widget(props: &WidgetProps) -> Html {
         Rc::new(Labels::new(&config.locale, config.labels.clone()))
     });
     let labels: Rc<Labels> = (*labels).clone();
+    // The shop's item names, once per order (the same `Rc` while the order is the same).
+    let order = use_memo((state.order.clone(), config.clone()), |(order, config)| {
+        order
+            .clone()
+            .map(|order| with_item_labels(order, &config.item_labels))
+    });
     let announcement = use_state(AttrValue::default);
     let poller = use_mut_ref(|| None::<Runtime>);
     let badge = use_node_ref();
@@ -149,6 +157,8 @@ pub fn Widget(props: &WidgetProps) -> Html {
         locale: locale.clone(),
         currency: config.currency.clone().map(AttrValue::from),
     };
+    // Equal across renders (same transport, same config): the codes' callbacks stay put.
+    let client = RevealClient::new(&config, props.transport.clone());
     let reveal_timeout_ms = u32::try_from(config.reveal_timeout.as_millis()).unwrap_or(u32::MAX);
     let can_check_again = state.error.is_some()
         || state
@@ -165,7 +175,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
             aria-label={labels.get("widget_label").to_owned()}
             aria-busy={state.checking.then_some("true")}
         >
-            if let Some(order) = state.order.clone() {
+            if let Some(order) = (*order).clone() {
                 <Header order={order.clone()} view={view.clone()} {badge} />
                 <Progress status={order.status} labels={labels.clone()} />
                 if let Some(error) = &state.error {
@@ -185,6 +195,7 @@ pub fn Widget(props: &WidgetProps) -> Html {
                     locale={locale.clone()}
                     clock={props.clock.clone()}
                     {reveal_timeout_ms}
+                    {client}
                     {on_event}
                     {announce}
                 />

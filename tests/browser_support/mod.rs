@@ -3,7 +3,7 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -78,19 +78,19 @@ pub fn status(element: &Element) -> Option<String> {
         .and_then(|badge| badge.get_attribute("data-status"))
 }
 
-/// Counts every DOM mutation under an element.
+/// Records every DOM mutation under an element (the node each one changed).
 pub struct Mutations {
     observer: MutationObserver,
-    count: Rc<Cell<u32>>,
+    targets: Rc<RefCell<Vec<web_sys::Node>>>,
     _callback: Closure<dyn FnMut(js_sys::Array, MutationObserver)>,
 }
 
 impl Mutations {
     pub fn observe(element: &Element) -> Mutations {
-        let count = Rc::new(Cell::new(0));
-        let counter = count.clone();
+        let targets = Rc::new(RefCell::new(Vec::new()));
+        let recorded = targets.clone();
         let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
-            move |records: js_sys::Array, _| counter.set(counter.get() + records.length()),
+            move |records: js_sys::Array, _| record(&recorded, &records),
         );
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
         let options = MutationObserverInit::new();
@@ -101,15 +101,28 @@ impl Mutations {
         observer.observe_with_options(element, &options).unwrap();
         Mutations {
             observer,
-            count,
+            targets,
             _callback: callback,
         }
     }
 
     /// Stops counting; the mutations seen, including those not yet delivered.
     pub fn stop(self) -> u32 {
-        let pending = self.observer.take_records().length();
-        self.observer.disconnect();
-        self.count.get() + pending
+        self.stop_with_targets().len() as u32
     }
+
+    /// Stops recording; the node each mutation changed, including those not yet delivered.
+    pub fn stop_with_targets(self) -> Vec<web_sys::Node> {
+        record(&self.targets, &self.observer.take_records());
+        self.observer.disconnect();
+        self.targets.take()
+    }
+}
+
+fn record(targets: &RefCell<Vec<web_sys::Node>>, records: &js_sys::Array) {
+    let changed = records
+        .iter()
+        .filter_map(|record| record.dyn_into::<web_sys::MutationRecord>().ok())
+        .filter_map(|record| record.target());
+    targets.borrow_mut().extend(changed);
 }

@@ -21,11 +21,13 @@ const JQ: &str = "/usr/bin/jq";
 const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
 const FIREFOX: &str = "/usr/bin/firefox-esr";
+const ZBARIMG: &str = "/usr/bin/zbarimg";
 
 #[derive(Clone, Copy)]
 pub struct Needs {
-    /// Headless Chromium and chromedriver, Firefox ESR and geckodriver, and
-    /// axe-core, for browser and end-to-end tests and the page benchmark.
+    /// Headless Chromium and chromedriver, Firefox ESR and geckodriver, axe-core and
+    /// zbarimg (reads the QR codes back), for browser and end-to-end tests and the page
+    /// benchmark.
     pub browser: bool,
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
@@ -82,6 +84,7 @@ fn apt_and_npm_tools(needs: Needs) -> Result {
             ("chromium", CHROMIUM),
             ("chromium-driver", CHROMEDRIVER),
             ("firefox-esr", FIREFOX),
+            ("zbar-tools", ZBARIMG),
         ]);
     }
     if needs.redis_server {

@@ -5,9 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::code_row::{CodeRow, Reveal};
-use super::copy_button::Copied;
-use super::reveal_state::{CopySource, RevealState, RowSecret};
+use super::code_row::{CodeRow, CopyRequest, Reveal, RowFetches};
+use super::reveal_state::{Button, Press, RevealState, RowSecret, Target};
 use order_core::labels::Labels;
 use order_core::model::Order;
 
@@ -26,7 +25,8 @@ pub struct CodeGroupProps {
     pub locale: AttrValue,
     pub now_minute: i64,
     pub on_reveal: Callback<Reveal>,
-    pub on_copied: Callback<Copied>,
+    pub on_copy: Callback<CopyRequest>,
+    pub on_qr: Callback<(AttrValue, bool)>,
 }
 
 #[component]
@@ -34,19 +34,27 @@ pub fn CodeGroup(props: &CodeGroupProps) -> Html {
     let reveal = &props.reveal;
     let rows = props.vouchers.iter().filter_map(|&index| {
         let key = props.keys.get(index)?.clone();
-        let one = |secret| CopySource::One(key.clone(), secret);
+        let one = |secret| Target::One(key.clone(), secret);
+        let fetch = |press, secret| reveal.fetch_of(&Button::new(press, one(secret)));
+        let fetches = RowFetches {
+            reveal_code: fetch(Press::Reveal, RowSecret::Code),
+            reveal_pin: fetch(Press::Reveal, RowSecret::Pin),
+            copy_code: fetch(Press::Copy, RowSecret::Code),
+            copy_pin: fetch(Press::Copy, RowSecret::Pin),
+        };
         let selected = [RowSecret::Code, RowSecret::Pin]
             .into_iter()
             .find(|&secret| reveal.to_select(&key, secret));
-        let code_shown = reveal.code_shown(&key);
-        let pin_shown = reveal.pin_shown(&key);
         Some(html! {
             <CodeRow
                 key={key.as_str()}
                 order={props.order.clone()}
                 {index}
-                {code_shown}
-                {pin_shown}
+                code_shown={reveal.code_shown(&key)}
+                pin_shown={reveal.pin_shown(&key)}
+                revealed={reveal.revealed(&key).cloned()}
+                qr_shown={reveal.qr_shown(&key)}
+                {fetches}
                 code_feedback={reveal.feedback_for(&one(RowSecret::Code))}
                 pin_feedback={reveal.feedback_for(&one(RowSecret::Pin))}
                 {selected}
@@ -55,7 +63,8 @@ pub fn CodeGroup(props: &CodeGroupProps) -> Html {
                 locale={props.locale.clone()}
                 now_minute={props.now_minute}
                 on_reveal={props.on_reveal.clone()}
-                on_copied={props.on_copied.clone()}
+                on_copy={props.on_copy.clone()}
+                on_qr={props.on_qr.clone()}
                 row_key={key.clone()}
             />
         })

@@ -1,19 +1,23 @@
 //! One code: masked or shown, with its Reveal/Hide and Copy buttons, its PIN (masked and
-//! copied on its own), reference, serial, "Redeem" link and expiry. The list owns the
-//! reveal state: a row gets what it shows and callbacks that take its key, so a reveal
-//! re-renders only the row it changed.
+//! copied on its own), reference, serial, "Redeem" link, expiry and, while shown, its QR
+//! code. The list owns the reveal state: a row gets what it shows and callbacks that take
+//! its key, so a reveal re-renders only the row it changed. A withheld code is fetched
+//! by the list when a button asks for it; the row says how that goes.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::copy_button::{Copied, CopyButton};
-use super::reveal_state::{CopySource, RowSecret};
+use super::copy_button::CopyButton;
+use super::qr_code::QrCode;
+use super::reveal_state::{known, Fetch, RowSecret};
 use crate::platform::intl;
 use crate::ui::dom::{mentions_secret, safe_link};
+use order_core::error::ErrorKind;
 use order_core::expiry::{Expiry, Timestamp};
 use order_core::labels::Labels;
 use order_core::model::{Order, VoucherKind};
+use order_core::secret::Revealed;
 
 /// Show (`shown`) or hide one code's `secret`.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +25,63 @@ pub struct Reveal {
     pub key: AttrValue,
     pub secret: RowSecret,
     pub shown: bool,
+    /// The voucher's `ref` when its secrets are withheld and not in memory: fetch first.
+    pub fetch: Option<AttrValue>,
+    /// Show the QR code with it (a code meant for a shop counter).
+    pub qr: bool,
+}
+
+/// Copy one code's `secret`, pressed on `near` (inside the click).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyRequest {
+    pub key: AttrValue,
+    pub secret: RowSecret,
+    pub kind: VoucherKind,
+    /// The text, when it is in memory.
+    pub text: Option<AttrValue>,
+    /// Else the voucher's `ref`, to fetch it.
+    pub fetch: Option<AttrValue>,
+    pub near: web_sys::Element,
+}
+
+/// The row's buttons' fetches (`RevealState::fetch_of`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RowFetches {
+    pub reveal_code: Option<Fetch>,
+    pub reveal_pin: Option<Fetch>,
+    pub copy_code: Option<Fetch>,
+    pub copy_pin: Option<Fetch>,
+}
+
+impl RowFetches {
+    /// Why the row's last fetch failed, if one did.
+    fn failure(&self) -> Option<ErrorKind> {
+        [
+            self.reveal_code,
+            self.reveal_pin,
+            self.copy_code,
+            self.copy_pin,
+        ]
+        .into_iter()
+        .find_map(|fetch| match fetch {
+            Some(Fetch::Failed(kind)) => Some(kind),
+            _ => None,
+        })
+    }
+}
+
+/// The label key of what a failed fetch of `kind` tells the customer.
+pub fn failure_label(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::RateLimit => "reveal_rate_limited",
+        ErrorKind::NotAllowed => "error_not_allowed",
+        _ => "reveal_failed",
+    }
+}
+
+/// Codes the customer shows at a shop counter: their QR code comes with them.
+pub fn for_the_counter(kind: VoucherKind) -> bool {
+    matches!(kind, VoucherKind::PickupCode | VoucherKind::ReturnCode)
 }
 
 #[derive(Properties, PartialEq, Clone)]
@@ -32,6 +93,10 @@ pub struct CodeRowProps {
     pub row_key: AttrValue,
     pub code_shown: bool,
     pub pin_shown: bool,
+    /// What the proxy revealed of a withheld code, while it is shown.
+    pub revealed: Option<Rc<Revealed>>,
+    pub qr_shown: bool,
+    pub fetches: RowFetches,
     /// What the code's and the PIN's copy buttons say (`RevealState::feedback_for`).
     pub code_feedback: Option<bool>,
     pub pin_feedback: Option<bool>,
@@ -43,7 +108,9 @@ pub struct CodeRowProps {
     /// Now, to the minute, for "expires in …" (minutes since 1970).
     pub now_minute: i64,
     pub on_reveal: Callback<Reveal>,
-    pub on_copied: Callback<Copied>,
+    pub on_copy: Callback<CopyRequest>,
+    /// Show (`true`) or hide the QR code of the row with this key.
+    pub on_qr: Callback<(AttrValue, bool)>,
 }
 
 #[component]
@@ -53,6 +120,13 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
     };
     let labels = &props.labels;
     let key = &props.row_key;
+    let secrets = known(voucher, props.revealed.as_deref());
+    // Withheld and not in memory: a press fetches it through its `ref`.
+    let to_fetch = voucher
+        .secret_ref
+        .as_ref()
+        .filter(|_| secrets.is_none())
+        .map(|secret_ref| AttrValue::from(secret_ref.clone()));
     let kind_label = labels.get(voucher.kind.as_str());
     // Tells codes apart for screen readers, saying no more than the mask shows.
     let context = match voucher.code.visible_tail(voucher.kind) {
@@ -65,47 +139,76 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
             ],
         ),
     };
+    let code_shown = props.code_shown && secrets.is_some();
 
-    let reveal_button = |secret: RowSecret, shown: bool, context: &str| {
+    let reveal_button = |secret: RowSecret, shown: bool, fetch: Option<Fetch>, context: &str| {
         let on_reveal = props.on_reveal.clone();
         let key = key.clone();
+        let to_fetch = to_fetch.clone().filter(|_| !shown);
+        let qr = secret == RowSecret::Code && for_the_counter(voucher.kind);
+        let busy = fetch == Some(Fetch::Pending);
         let onclick = Callback::from(move |_: MouseEvent| {
-            on_reveal.emit(Reveal {
-                key: key.clone(),
-                secret,
-                shown: !shown,
-            })
+            if !busy {
+                on_reveal.emit(Reveal {
+                    key: key.clone(),
+                    secret,
+                    shown: !shown,
+                    fetch: to_fetch.clone(),
+                    qr,
+                })
+            }
         });
+        let label = match fetch {
+            Some(Fetch::Pending) => "revealing",
+            Some(Fetch::Failed(_)) => "try_again",
+            None if shown => "hide",
+            None => "reveal",
+        };
         html! {
             <button
                 type="button"
                 class="ow-button ow-reveal"
                 part="button reveal-button"
                 aria-pressed={if shown { "true" } else { "false" }}
+                aria-busy={busy.then_some("true")}
                 {onclick}
             >
-                { labels.get(if shown { "hide" } else { "reveal" }) }
+                { labels.get(label) }
                 <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
             </button>
         }
     };
-    let copy_button = |secret: RowSecret, text: &str, label: &str, context: &str| {
-        let feedback = match secret {
-            RowSecret::Code => props.code_feedback,
-            RowSecret::Pin => props.pin_feedback,
+    let copy_button = |secret: RowSecret, text: Option<&str>, label: &str, context: &str| {
+        let (feedback, fetch) = match secret {
+            RowSecret::Code => (props.code_feedback, props.fetches.copy_code),
+            RowSecret::Pin => (props.pin_feedback, props.fetches.copy_pin),
+        };
+        let on_press = {
+            let on_copy = props.on_copy.clone();
+            let key = key.clone();
+            let kind = voucher.kind;
+            let text = text.map(|text| AttrValue::from(text.to_owned()));
+            let fetch = to_fetch.clone();
+            Callback::from(move |near| {
+                on_copy.emit(CopyRequest {
+                    key: key.clone(),
+                    secret,
+                    kind,
+                    text: text.clone(),
+                    fetch: fetch.clone(),
+                    near,
+                })
+            })
         };
         html! {
             <CopyButton
-                text={AttrValue::from(text.to_owned())}
-                source={CopySource::One(key.clone(), secret)}
-                kind={voucher.kind}
-                count={1}
                 label={AttrValue::from(label.to_owned())}
                 context={AttrValue::from(context.to_owned())}
                 {feedback}
+                {fetch}
                 part="button copy-button"
                 labels={labels.clone()}
-                on_copied={props.on_copied.clone()}
+                {on_press}
             />
         }
     };
@@ -120,8 +223,8 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
         }
     };
 
-    let code_value = match voucher.code.value().filter(|_| props.code_shown) {
-        Some(code) => secret_text(RowSecret::Code, code, "code-text"),
+    let code_value = match secrets.filter(|_| code_shown) {
+        Some(secrets) => secret_text(RowSecret::Code, secrets.code, "code-text"),
         None => {
             let hidden = match voucher.code.visible_tail(voucher.kind) {
                 Some(tail) => labels.fill("masked_code", &[("tail", &tail)]),
@@ -134,7 +237,9 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
     let pin = voucher.pin.as_ref().map(|pin| {
         let pin_label = labels.get("pin");
         let pin_context = format!("{pin_label}, {context}");
-        let value = match pin.value().filter(|_| props.pin_shown) {
+        let pin_text = secrets.and_then(|secrets| secrets.pin);
+        let pin_shown = props.pin_shown && pin_text.is_some();
+        let value = match pin_text.filter(|_| pin_shown) {
             Some(pin) => secret_text(RowSecret::Pin, pin, "pin-text"),
             None => masked(
                 &pin.mask(VoucherKind::Credential),
@@ -146,10 +251,47 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
                 <span class="ow-code-kind">{ pin_label.to_owned() }</span>
                 <span class="ow-code-value">{ value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(RowSecret::Pin, props.pin_shown, &pin_context) }
-                    { copy_button(RowSecret::Pin, pin.value().unwrap_or_default(), labels.get("copy_pin"), &pin_context) }
+                    { reveal_button(RowSecret::Pin, pin_shown, props.fetches.reveal_pin, &pin_context) }
+                    { copy_button(RowSecret::Pin, pin_text, labels.get("copy_pin"), &pin_context) }
                 </span>
             </div>
+        }
+    });
+
+    let qr_button = code_shown.then(|| {
+        let on_qr = props.on_qr.clone();
+        let key = key.clone();
+        let shown = props.qr_shown;
+        let onclick = Callback::from(move |_: MouseEvent| on_qr.emit((key.clone(), !shown)));
+        html! {
+            <button
+                type="button"
+                class="ow-button ow-qr-toggle"
+                part="button qr-button"
+                aria-pressed={if shown { "true" } else { "false" }}
+                {onclick}
+            >
+                { labels.get(if shown { "hide_qr" } else { "show_qr" }) }
+                <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
+            </button>
+        }
+    });
+    let qr = secrets
+        .filter(|_| code_shown && props.qr_shown)
+        .map(|secrets| {
+            html! {
+                <div class="ow-qr-box">
+                    <QrCode
+                        text={AttrValue::from(secrets.code.to_owned())}
+                        label={AttrValue::from(labels.fill("qr_label", &[("kind", kind_label)]))}
+                    />
+                </div>
+            }
+        });
+
+    let failure = props.fetches.failure().map(|kind| {
+        html! {
+            <p class="ow-code-error" part="code-error">{ labels.get(failure_label(kind)) }</p>
         }
     });
 
@@ -169,26 +311,30 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
     })
     .collect::<Vec<_>>();
 
-    let redeem = voucher
-        .claim_url
-        .as_deref()
-        .and_then(safe_link)
-        // A URL that carries the code or PIN is the secret too: only while it is shown.
-        .filter(|url| props.code_shown || !mentions_secret(url, voucher))
-        .map(|url| {
-            html! {
-                <a
-                    class="ow-redeem"
-                    part="redeem-link"
-                    href={url.to_owned()}
-                    rel="noopener noreferrer"
-                    target="_blank"
-                >
-                    { labels.get("redeem") }
-                    <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
-                </a>
-            }
-        });
+    // A URL that carries the code or PIN is the secret too: only while the code is shown
+    // (a redacted order leaves it out; the reveal answer brings it).
+    let claim_url = if code_shown {
+        secrets.and_then(|secrets| secrets.claim_url)
+    } else {
+        voucher
+            .claim_url
+            .as_deref()
+            .filter(|url| !mentions_secret(url, voucher))
+    };
+    let redeem = claim_url.and_then(safe_link).map(|url| {
+        html! {
+            <a
+                class="ow-redeem"
+                part="redeem-link"
+                href={url.to_owned()}
+                rel="noopener noreferrer"
+                target="_blank"
+            >
+                { labels.get("redeem") }
+                <span class="ow-visually-hidden">{ format!(" ({context})") }</span>
+            </a>
+        }
+    });
     let now_ms = props.now_minute as f64 * 60_000.0;
 
     html! {
@@ -197,13 +343,16 @@ pub fn CodeRow(props: &CodeRowProps) -> Html {
                 <span class="ow-code-kind">{ kind_label.to_owned() }</span>
                 <span class="ow-code-value">{ code_value }</span>
                 <span class="ow-code-buttons">
-                    { reveal_button(RowSecret::Code, props.code_shown, &context) }
-                    { copy_button(RowSecret::Code, voucher.code.value().unwrap_or_default(), labels.get("copy"), &context) }
+                    { reveal_button(RowSecret::Code, code_shown, props.fetches.reveal_code, &context) }
+                    { copy_button(RowSecret::Code, secrets.map(|secrets| secrets.code), labels.get("copy"), &context) }
+                    { qr_button.unwrap_or_default() }
                 </span>
             </div>
             // One slot each, present or not: `for` would splice them into this list,
             // and the redeem link appearing on reveal would shift every line onto
             // its neighbour's element, taking the keyboard focus along.
+            { failure.unwrap_or_default() }
+            { qr.unwrap_or_default() }
             { pin.unwrap_or_default() }
             if !details.is_empty() {
                 <dl class="ow-code-details">{ for details }</dl>

@@ -1,34 +1,19 @@
-//! A "Copy" button. It copies text held in memory (never read from the DOM: a masked
-//! code is not there) and says "Copied" only when the copy worked; the list's reveal
-//! state decides what it says (see `RevealState::feedback_for`).
+//! A "Copy" button. It never holds or reads the text it copies (a masked code is not in
+//! the DOM, and a withheld one not even in memory): a press hands the button element to
+//! the list, which copies from memory or fetches first, inside the click. What it says
+//! comes from the list's reveal state: "Copying…" while a fetch is under way, "Try again"
+//! after one failed, "Copied" or "Press Ctrl+C" after a copy (`RevealState::feedback_for`).
 
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::reveal_state::CopySource;
-use crate::platform::clipboard;
+use super::reveal_state::Fetch;
 use order_core::labels::Labels;
-use order_core::model::VoucherKind;
-
-/// A copy that ended, for the list (its feedback) and the page (`order-widget:copy`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Copied {
-    pub source: CopySource,
-    pub kind: VoucherKind,
-    pub count: usize,
-    pub ok: bool,
-}
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CopyButtonProps {
-    /// What is copied: held in memory, never rendered.
-    pub text: AttrValue,
-    pub source: CopySource,
-    /// The kind of the (first) code copied and how many codes, for the copy event.
-    pub kind: VoucherKind,
-    pub count: usize,
     /// "Copy", "Copy PIN", "Copy all".
     pub label: AttrValue,
     /// Visually hidden words telling screen-reader users which code this copies; must
@@ -37,32 +22,37 @@ pub struct CopyButtonProps {
     pub context: Option<AttrValue>,
     /// `Some(true)` after a copy that worked, `Some(false)` after one that failed.
     pub feedback: Option<bool>,
+    /// The fetch of the text to copy, while it is under way or after it failed.
+    #[prop_or_default]
+    pub fetch: Option<Fetch>,
     pub part: &'static str,
     pub labels: Rc<Labels>,
-    pub on_copied: Callback<Copied>,
+    /// A press, with the button (where the fallback's textarea goes). Called inside the
+    /// click: the copy must start there.
+    pub on_press: Callback<web_sys::Element>,
 }
 
 #[component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
+    let busy = props.fetch == Some(Fetch::Pending);
     let onclick = {
-        let props = props.clone();
+        let on_press = props.on_press.clone();
         Callback::from(move |event: MouseEvent| {
-            let props = props.clone();
-            copy_on_click(&event, &props.text, move |ok| {
-                props.on_copied.emit(Copied {
-                    source: props.source.clone(),
-                    kind: props.kind,
-                    count: props.count,
-                    ok,
-                })
-            });
+            if busy {
+                return;
+            }
+            if let Some(button) = pressed_button(&event) {
+                on_press.emit(button);
+            }
         })
     };
     let labels = &props.labels;
-    let (text, state) = match props.feedback {
-        None => (props.label.to_string(), None),
-        Some(true) => (labels.get("copied").to_owned(), Some("copied")),
-        Some(false) => (labels.get("copy_failed").to_owned(), Some("failed")),
+    let (text, state) = match (props.fetch, props.feedback) {
+        (Some(Fetch::Pending), _) => (labels.get("copying").to_owned(), Some("busy")),
+        (Some(Fetch::Failed(_)), _) => (labels.get("try_again").to_owned(), Some("failed")),
+        (None, None) => (props.label.to_string(), None),
+        (None, Some(true)) => (labels.get("copied").to_owned(), Some("copied")),
+        (None, Some(false)) => (labels.get("copy_failed").to_owned(), Some("failed")),
     };
     html! {
         <button
@@ -70,6 +60,7 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
             class="ow-button ow-copy"
             part={props.part}
             data-state={state}
+            aria-busy={busy.then_some("true")}
             {onclick}
         >
             { text }
@@ -80,17 +71,10 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
     }
 }
 
-/// Starts copying `text` inside the click (Safari refuses the clipboard after an await)
-/// and calls `done` with whether it reached the clipboard.
-fn copy_on_click(event: &MouseEvent, text: &str, done: impl FnOnce(bool) + 'static) {
-    // The fallback's short-lived textarea goes next to the button, inside the widget.
-    let Some(button) = event
+/// The button a click landed on (or in).
+pub fn pressed_button(event: &MouseEvent) -> Option<web_sys::Element> {
+    event
         .target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .and_then(|target| target.closest("button").ok().flatten())
-    else {
-        return;
-    };
-    let copying = clipboard::copy(text.to_owned(), button);
-    wasm_bindgen_futures::spawn_local(async move { done(copying.await.ok()) });
 }

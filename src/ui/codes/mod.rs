@@ -3,13 +3,19 @@
 //!
 //! The list owns the reveal state ([`reveal_state`]); its groups and rows are components
 //! that get what they show and callbacks that take a row's key, stable across renders, so
-//! a reveal re-renders only the row it changed. The whole list carries the opt-out marks
+//! a reveal re-renders only the row it changed. A redacted order withholds its codes: the
+//! buttons fetch them when pressed ([`presses`]), and the state forgets them with the
+//! re-mask. A shown code can show its QR code ([`qr_code`]); an order of more than a few
+//! codes can be downloaded as a CSV file ([`csv_file`]). The whole list carries the opt-out marks
 //! of common session-replay tools, as a second line of defence: a masked code is not in
 //! the DOM at all.
 
 mod code_group;
 mod code_row;
 mod copy_button;
+pub mod csv_file;
+mod presses;
+pub mod qr_code;
 pub(super) mod reveal_state;
 mod timers;
 
@@ -18,16 +24,21 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use self::code_group::CodeGroup;
-use self::code_row::Reveal;
-use self::copy_button::{Copied, CopyButton};
+use self::code_row::{failure_label, CopyRequest, Reveal};
+use self::copy_button::{pressed_button, CopyButton};
+use self::csv_file::BULK;
+use self::presses::Presses;
 use self::reveal_state::{
-    copy_all_text, groups, voucher_keys, CopySource, Heading, RevealAction, RevealState, RowSecret,
+    copy_all_text, groups, known, voucher_keys, Button, Fetch, Heading, Press, RevealAction,
+    RevealState, Target,
 };
 use self::timers::{use_copy_feedback, use_hide_when_page_hidden, use_remask_timer};
 use crate::platform::clock::SharedClock;
+use crate::platform::fetch::Cancel;
+use crate::platform::reveal::RevealClient;
 use order_core::host_events::HostEvent;
 use order_core::labels::Labels;
-use order_core::model::{Order, VoucherKind};
+use order_core::model::Order;
 
 const DEFAULT_REVEAL_MS: u32 = 60_000;
 
@@ -39,6 +50,8 @@ pub struct CodesProps {
     /// Re-masking, copy feedback and "expires in" run on this clock.
     pub clock: SharedClock,
     pub reveal_timeout_ms: u32,
+    /// Fetches withheld codes from the shop's proxy.
+    pub client: RevealClient,
     pub on_event: Callback<HostEvent>,
     pub announce: Callback<AttrValue>,
 }
@@ -50,16 +63,17 @@ pub fn Codes(props: &CodesProps) -> Html {
         Rc::<[AttrValue]>::from(voucher_keys(&order.vouchers))
     });
     let keys: Rc<[AttrValue]> = (*keys).clone();
-    let copy_all = use_memo(
-        (props.order.clone(), props.labels.clone()),
-        |(order, labels)| AttrValue::from(copy_all_text(&order.vouchers, labels.get("pin"))),
-    );
     let copy_all_box = use_node_ref();
     let select = use_node_ref();
     let timeout_ms = match props.reveal_timeout_ms {
         0 => DEFAULT_REVEAL_MS,
         ms => ms,
     };
+    let alive = (*use_memo((), |()| Cancel::default())).clone();
+    {
+        let alive = alive.clone();
+        use_effect_with((), move |()| move || alive.cancel());
+    }
 
     use_remask_timer(
         reveal.next_deadline(),
@@ -75,53 +89,26 @@ pub fn Codes(props: &CodesProps) -> Html {
         props.clock.clone(),
     );
 
-    // What is revealed now stays shown until this deadline.
-    let until = |clock: &SharedClock, timeout_ms: u32| clock.unix_ms() + f64::from(timeout_ms);
-    let on_reveal = use_callback(
-        (
-            reveal.dispatcher(),
-            props.on_event.clone(),
-            props.clock.clone(),
-            timeout_ms,
-        ),
-        move |Reveal { key, secret, shown }, (dispatcher, on_event, clock, timeout_ms)| {
-            let until = until(clock, *timeout_ms);
-            dispatcher.dispatch(match secret {
-                RowSecret::Code => RevealAction::Code { key, shown, until },
-                RowSecret::Pin => RevealAction::Pin { key, shown, until },
-            });
-            if shown {
-                on_event.emit(HostEvent::Reveal { count: 1 });
-            }
-        },
-    );
-    let on_copied = use_callback(
-        (
-            reveal.dispatcher(),
-            props.on_event.clone(),
-            props.announce.clone(),
-            props.labels.clone(),
-            props.clock.clone(),
-            timeout_ms,
-        ),
-        move |copied: Copied, (dispatcher, on_event, announce, labels, clock, timeout_ms)| {
-            let Copied {
-                source,
-                kind,
-                count,
-                ok,
-            } = copied;
-            on_event.emit(HostEvent::Copy { kind, count, ok });
-            let said = if ok {
-                "copied_announcement"
-            } else {
-                "copy_failed"
-            };
-            announce.emit(AttrValue::from(labels.get(said).to_owned()));
-            let until = until(clock, *timeout_ms);
-            dispatcher.dispatch(RevealAction::Copied { source, ok, until });
-        },
-    );
+    let presses = Presses {
+        client: props.client.clone(),
+        dispatcher: reveal.dispatcher(),
+        clock: props.clock.clone(),
+        reveal_ms: timeout_ms,
+        on_event: props.on_event.clone(),
+        announce: props.announce.clone(),
+        labels: props.labels.clone(),
+        alive,
+    };
+    // Stable while `presses` is: a reveal re-renders only its row.
+    let on_reveal = use_callback(presses.clone(), |reveal: Reveal, presses| {
+        presses.reveal(reveal)
+    });
+    let on_copy = use_callback(presses.clone(), |request: CopyRequest, presses| {
+        presses.copy(request)
+    });
+    let on_qr = use_callback(presses.clone(), |(key, shown), presses| {
+        presses.qr(key, shown)
+    });
 
     let order = &props.order;
     if order.vouchers.is_empty() {
@@ -129,29 +116,52 @@ pub fn Codes(props: &CodesProps) -> Html {
     }
     let labels = &props.labels;
     let all_shown = reveal.all_codes_shown(keys.iter());
+    let all = |press| reveal.fetch_of(&Button::new(press, Target::All(keys.clone())));
+    let (reveal_all_fetch, copy_all_fetch, download_fetch) =
+        (all(Press::Reveal), all(Press::Copy), all(Press::Download));
     let on_reveal_all = {
-        let dispatcher = reveal.dispatcher();
-        let on_event = props.on_event.clone();
-        let clock = props.clock.clone();
+        let presses = presses.clone();
+        let order = order.clone();
         let keys = keys.clone();
+        let state = reveal.clone();
         Callback::from(move |_: MouseEvent| {
-            if all_shown {
-                dispatcher.dispatch(RevealAction::HideAll);
+            if reveal_all_fetch == Some(Fetch::Pending) {
                 return;
             }
-            let until = until(&clock, timeout_ms);
-            dispatcher.dispatch(RevealAction::All {
-                keys: keys.clone(),
-                until,
-            });
-            on_event.emit(HostEvent::Reveal { count: keys.len() });
+            if all_shown {
+                presses.dispatcher.dispatch(RevealAction::HideAll);
+            } else {
+                presses.reveal_all(&order, keys.clone(), &state);
+            }
         })
     };
-    let copy_all_source = CopySource::All(keys.clone());
-    let first_kind = order
-        .vouchers
-        .first()
-        .map_or(VoucherKind::Code, |voucher| voucher.kind);
+    let on_copy_all = {
+        let presses = presses.clone();
+        let order = order.clone();
+        let keys = keys.clone();
+        let state = reveal.clone();
+        Callback::from(move |near| presses.copy_all(&order, keys.clone(), &state, near))
+    };
+    let on_download = {
+        let presses = presses.clone();
+        let order = order.clone();
+        let keys = keys.clone();
+        Callback::from(move |event: MouseEvent| {
+            if download_fetch == Some(Fetch::Pending) {
+                return;
+            }
+            if let Some(near) = pressed_button(&event) {
+                presses.download(order.clone(), keys.clone(), near);
+            }
+        })
+    };
+    let copy_all_source = Target::All(keys.clone());
+    let list_failure = [reveal_all_fetch, copy_all_fetch, download_fetch]
+        .into_iter()
+        .find_map(|fetch| match fetch {
+            Some(Fetch::Failed(kind)) => Some(kind),
+            _ => None,
+        });
     // "Expires in …" moves on by the minute, not on every render.
     let now_minute = (props.clock.unix_ms() / 60_000.0).floor() as i64;
 
@@ -186,10 +196,31 @@ pub fn Codes(props: &CodesProps) -> Html {
                 locale={props.locale.clone()}
                 {now_minute}
                 on_reveal={on_reveal.clone()}
-                on_copied={on_copied.clone()}
+                on_copy={on_copy.clone()}
+                on_qr={on_qr.clone()}
             />
         }
     });
+    let busy_label = |fetch: Option<Fetch>, busy: &'static str, idle: &'static str| match fetch {
+        Some(Fetch::Pending) => busy,
+        Some(Fetch::Failed(_)) => "try_again",
+        None => idle,
+    };
+    let aria_busy = |fetch: Option<Fetch>| (fetch == Some(Fetch::Pending)).then_some("true");
+    // The box a failed "Copy all" shows: its text exists only while it is shown.
+    let copy_all_text = reveal
+        .copy_all_box
+        .then(|| {
+            copy_all_text(
+                order
+                    .vouchers
+                    .iter()
+                    .zip(keys.iter())
+                    .map(|(voucher, key)| known(voucher, reveal.revealed(key).map(Rc::as_ref))),
+                labels.get("pin"),
+            )
+        })
+        .flatten();
 
     html! {
         <section
@@ -209,24 +240,40 @@ pub fn Codes(props: &CodesProps) -> Html {
                         class="ow-button ow-reveal-all"
                         part="button reveal-all-button"
                         aria-pressed={if all_shown { "true" } else { "false" }}
+                        aria-busy={aria_busy(reveal_all_fetch)}
                         onclick={on_reveal_all}
                     >
-                        { labels.get(if all_shown { "hide_all" } else { "reveal_all" }) }
+                        { labels.get(busy_label(
+                            reveal_all_fetch,
+                            "revealing",
+                            if all_shown { "hide_all" } else { "reveal_all" },
+                        )) }
                     </button>
                     <CopyButton
-                        text={(*copy_all).clone()}
-                        source={copy_all_source.clone()}
-                        kind={first_kind}
-                        count={order.vouchers.len()}
                         label={AttrValue::from(labels.get("copy_all").to_owned())}
                         feedback={reveal.feedback_for(&copy_all_source)}
+                        fetch={copy_all_fetch}
                         part="button copy-button copy-all-button"
                         labels={labels.clone()}
-                        on_copied={on_copied.clone()}
+                        on_press={on_copy_all}
                     />
+                    if order.vouchers.len() > BULK {
+                        <button
+                            type="button"
+                            class="ow-button ow-download"
+                            part="button download-button"
+                            aria-busy={aria_busy(download_fetch)}
+                            onclick={on_download}
+                        >
+                            { labels.get(busy_label(download_fetch, "downloading", "download_csv")) }
+                        </button>
+                    }
                 </div>
             </div>
-            if reveal.copy_all_box {
+            if let Some(kind) = list_failure {
+                <p class="ow-code-error" part="code-error">{ labels.get(failure_label(kind)) }</p>
+            }
+            if let Some(text) = copy_all_text {
                 <label class="ow-copy-all-box" part="copy-all-box">
                     <span class="ow-copy-all-hint">{ labels.get("copy_failed") }</span>
                     <textarea
@@ -235,7 +282,7 @@ pub fn Codes(props: &CodesProps) -> Html {
                         dir="ltr"
                         readonly=true
                         rows={order.vouchers.len().min(8).to_string()}
-                        value={(*copy_all).clone()}
+                        value={text}
                     />
                 </label>
             }

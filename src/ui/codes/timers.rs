@@ -7,7 +7,7 @@ use gloo_events::EventListener;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::reveal_state::{CopyFeedback, CopySource, RevealAction, RevealState};
+use super::reveal_state::{CopyFeedback, RevealAction, RevealState, Target};
 use crate::platform::clock::SharedClock;
 use crate::ui::dom::select_contents;
 
@@ -30,13 +30,13 @@ pub fn use_copy_feedback(
         let timer = feedback.as_ref().map(|feedback| {
             match (&feedback.source, feedback.ok) {
                 (_, true) => {}
-                (CopySource::All(_), false) => {
+                (Target::All(_), false) => {
                     if let Some(text) = copy_all_box.cast::<HtmlTextAreaElement>() {
                         let _ = text.focus();
                         text.select();
                     }
                 }
-                (CopySource::One(..), false) => {
+                (Target::One(..), false) => {
                     if let Some(node) = select.get() {
                         select_contents(&node);
                     }

@@ -19,6 +19,20 @@ pub fn authorized(headers: &HeaderMap, credentials: &Credentials) -> bool {
 /// shop names them by these ids (the widget's `itemLabels`).
 pub const VARIANT_IDS: [u64; 2] = [22402, 22405];
 
+/// The bulk order whose last code starts with `=`.
+const BULK_ORDER: &str = "20250500";
+
+/// Code number `n` of `scenario`. The bulk order's last one starts with `=`, as a careless
+/// vendor's might: a spreadsheet would run it as a formula, so the widget's CSV neutralises it.
+fn voucher_code(scenario: &Scenario, n: usize) -> String {
+    let code = code("BDV", scenario.id, n);
+    if scenario.id == BULK_ORDER && n + 1 == scenario.codes {
+        format!("={code}")
+    } else {
+        code
+    }
+}
+
 pub fn order(scenario: &Scenario, phase: Phase) -> Value {
     let (status, label, message) = match phase {
         Phase::Initiated => ("INITIATED", "Awaiting payment", "We are waiting for your payment to be confirmed."),
@@ -46,9 +60,7 @@ pub fn order(scenario: &Scenario, phase: Phase) -> Value {
         vec![scenario.codes - second, second]
     };
     let delivered = delivered_codes(scenario, phase);
-    let all_codes: Vec<String> = (0..delivered)
-        .map(|n| code("BDV", scenario.id, n))
-        .collect();
+    let all_codes: Vec<String> = (0..delivered).map(|n| voucher_code(scenario, n)).collect();
     let mut start = 0;
     let items: Vec<Value> = quantities
         .iter()

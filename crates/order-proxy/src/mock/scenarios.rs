@@ -125,7 +125,7 @@ pub const SCENARIOS: &[Scenario] = &[
         description: "Charged, then delivery failed after ~6 s: an operator must act.",
         timeline: &[(0, Processing), (6, NeedsAttention)], codes: 2, behaviour: Normal },
     Scenario { id: "20250500", provider: Vendor::Bdvoucher, title: "Bulk order: 500 codes",
-        description: "Fulfilling, then succeeded after ~3 s with 500 codes.",
+        description: "Fulfilling, then succeeded after ~3 s with 500 codes (the last starts with =).",
         timeline: &[(0, Processing), (3, Delivered)], codes: 500, behaviour: Normal },
     Scenario { id: "20250004", provider: Vendor::Bdvoucher, title: "One item delivered, one still pending",
         description: "Fulfilment running: after ~4 s the first item's two codes are out, the second item is pending.",
