@@ -474,9 +474,6 @@ fn contract() -> String {
     ts
 }
 
-/// The values `credentials` takes, each read by the widget's own config type (which reads
-/// text first, so serde cannot list them); the match fails to compile when one is added.
-
 /// One event of each kind the widget sends; the match fails to compile when a kind is added.
 fn one_event_of_each_kind() -> Vec<HostEvent> {
     let events = vec![

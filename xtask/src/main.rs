@@ -39,7 +39,7 @@ enum Command {
     /// Build the distributable widget (wasm + JS glue + .d.ts) into www/pkg/, and its
     /// npm package into target/npm/.
     Dist,
-    /// Measure the shipped wasm + JS against a hello-world Yew app; fail over 3.5×.
+    /// Measure the shipped wasm + JS against a hello-world Yew app; fail over the guard (4.75×).
     Size,
     /// Run generated bodies (fixture mutations, random JSON) through the native parser;
     /// fail on any panic.

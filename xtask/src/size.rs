@@ -14,8 +14,10 @@ use crate::setup;
 
 /// An alarm against accidents (a dependency pulled into the wasm by mistake), not a target:
 /// the widget may weigh at most this many times the hello-world app (gzipped). No code is
-/// shaped to save bytes while under it.
-const BUDGET_RATIO: f64 = 3.5;
+/// shaped to save bytes while under it. Codes on demand (QR, CSV, fetch on the press) took
+/// the widget from 3.43× to 4.46× (docs/performance.md#size); the guard sits a little above
+/// that, so a dependency pulled in by mistake still trips it.
+const BUDGET_RATIO: f64 = 4.75;
 
 struct Sizes {
     wasm: usize,
