@@ -1,18 +1,24 @@
 //! `GET /metrics` over HTTP on loopback: every family moves when its event happens, the
 //! endpoint is served only on `--metrics-listen`, no order id, token, client address, ref
-//! or code ever appears in it, and a real Prometheus scrapes it.
+//! or code ever appears in it, a real Prometheus scrapes it, and docs/deploying.md lists
+//! exactly the exported series and alerts on them with rules `promtool` accepts.
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use common::docs;
 use common::events::EventStream;
 use common::net::{client_from, connect_from, fate, Fate, SECOND_CLIENT};
 use common::prometheus::Prometheus;
 use common::redis_server::RedisServer;
 use common::vendor::{self, Counting, RetryAfter};
 use common::*;
+use order_core::model::Vendor;
+use order_proxy::metrics::live::Live;
+use order_proxy::metrics::{Budget, Limit, Metrics};
 use order_proxy::{Config, Server};
 
 const ID: &str = "METRICS00001";
@@ -356,5 +362,87 @@ async fn a_real_prometheus_scrapes_the_metrics_listener() {
         .await,
         "the request count reads back through the HTTP API: {:?}",
         prometheus.query(requests).await
+    );
+}
+
+/// The series a scrape declares (`# TYPE <name> <type>`).
+fn declared(metrics: &Scrape) -> BTreeSet<String> {
+    metrics
+        .0
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE ")?.split(' ').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The series a text names, a histogram's `_bucket`, `_sum` and `_count` as the histogram.
+fn named_in(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with("order_proxy_"))
+        .map(|word| {
+            let histogram = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|suffix| word.strip_suffix(suffix))
+                .filter(|stem| stem.ends_with("_seconds"));
+            histogram.unwrap_or(word).to_owned()
+        })
+        .collect()
+}
+
+/// Every family with one sample (a family appears in the text once it has one).
+fn every_family() -> Scrape {
+    let metrics = Metrics::new(Live {
+        event_streams_open: Some(Box::new(|| 0)),
+        connections_open: Some(Box::new(|| 0)),
+        redis_up: Some(Box::new(|| true)),
+    });
+    metrics.request(Some("/healthz"), 200);
+    metrics.vendor_call::<()>(Vendor::Hsmail, &Ok(()), Duration::from_millis(1));
+    metrics.cache_lookup(true);
+    metrics.cache_lookup(false);
+    metrics.refused(Limit::Client);
+    metrics.budget_used(Budget::Instance);
+    metrics.webhook_accepted();
+    metrics.webhook_refused("signature_invalid");
+    metrics.connection_refused("total");
+    metrics.code_revealed(Vendor::Hsmail, "reveal", "one");
+    Scrape(metrics.render())
+}
+
+#[test]
+fn the_documented_series_and_alert_rules_are_the_exported_ones() {
+    let exported = declared(&every_family());
+    let page = std::fs::read_to_string(docs::repository().join("docs/deploying.md"))
+        .expect("docs/deploying.md");
+    let table: String = page
+        .lines()
+        .filter(|line| line.starts_with("| `order_proxy_"))
+        .map(|line| line.split('|').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        named_in(&table),
+        exported,
+        "the table lists every series, and only those"
+    );
+
+    let rules = docs::recipe("alert-rules");
+    let unknown: Vec<String> = named_in(&rules).difference(&exported).cloned().collect();
+    assert!(
+        unknown.is_empty(),
+        "the alerts name series order-proxy does not export: {unknown:?}"
+    );
+    let file = std::env::temp_dir().join(format!("order-proxy-alerts-{}.yml", std::process::id()));
+    std::fs::write(&file, rules).expect("written");
+    let checked = std::process::Command::new(common::prometheus::PROMTOOL)
+        .args(["check", "rules"])
+        .arg(&file)
+        .output()
+        .expect("promtool runs (Debian package prometheus)");
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        checked.status.success(),
+        "promtool check rules: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
     );
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod docs;
 pub mod events;
 pub mod fixtures;
 pub mod net;

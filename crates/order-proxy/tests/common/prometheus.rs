@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub const BINARY: &str = "/usr/bin/prometheus";
+/// Checks rule files; from the same package.
+pub const PROMTOOL: &str = "/usr/bin/promtool";
 
 pub struct Prometheus {
     child: Child,
