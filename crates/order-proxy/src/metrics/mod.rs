@@ -18,7 +18,7 @@ use prometheus_client::encoding::prometheus_text;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
-use prometheus_client::registry::{Registry, Unit};
+use prometheus_client::registry::{Metric, Registry, Unit};
 
 use crate::error::ProxyError;
 use live::Live;
@@ -111,12 +111,6 @@ impl Metrics {
     /// Every series registered; `live` answers for what is open at scrape time.
     pub fn new(live: Live) -> Arc<Metrics> {
         let mut registry = Registry::with_prefix(PREFIX);
-        let requests = Family::default();
-        registry.register(
-            "http_requests",
-            "HTTP requests answered, by route template and status",
-            requests.clone(),
-        );
         let vendor_requests: Family<Labels<2>, Histogram, fn() -> Histogram> =
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.005, 2.0, 12)));
         registry.register_with_unit(
@@ -125,69 +119,55 @@ impl Metrics {
             Unit::Seconds,
             vendor_requests.clone(),
         );
-        let cache_hits = Counter::default();
-        registry.register(
-            "cache_hits",
-            "Orders answered from this instance's cache",
-            cache_hits.clone(),
-        );
-        let cache_misses = Counter::default();
-        registry.register(
-            "cache_misses",
-            "Orders that needed a call (this instance's, another instance's or the vendor's)",
-            cache_misses.clone(),
-        );
-        let refusals = Family::default();
-        registry.register(
-            "rate_limit_refusals",
-            "Requests or vendor calls refused by a limit, by reason",
-            refusals.clone(),
-        );
-        let budget_used = Family::default();
-        registry.register(
-            "vendor_budget_used",
-            "Vendor calls counted against the vendor budgets (per order, per minute, per 10 s)",
-            budget_used.clone(),
-        );
-        let webhooks_accepted = Counter::default();
-        registry.register(
-            "webhooks_accepted",
-            "Webhooks accepted (202)",
-            webhooks_accepted.clone(),
-        );
-        let webhooks_refused = Family::default();
-        registry.register(
-            "webhooks_refused",
-            "Webhooks refused, by reason",
-            webhooks_refused.clone(),
-        );
-        let connections_refused = Family::default();
-        registry.register(
-            "connections_refused",
-            "Connections refused at a cap (503), by reason",
-            connections_refused.clone(),
-        );
-        let codes_revealed = Family::default();
-        registry.register(
-            "codes_revealed",
-            "Codes revealed through the reveal endpoints, by vendor, purpose and scope",
-            codes_revealed.clone(),
-        );
         registry.register_collector(Box::new(live));
-        Arc::new(Metrics {
-            registry,
-            routes: RwLock::new(Vec::new()),
-            requests,
+        let registry = &mut registry;
+        let metrics = Metrics {
+            requests: registered(
+                registry,
+                "http_requests",
+                "HTTP requests answered, by route template and status",
+            ),
             vendor_requests,
-            cache_hits,
-            cache_misses,
-            refusals,
-            budget_used,
-            webhooks_accepted,
-            webhooks_refused,
-            connections_refused,
-            codes_revealed,
-        })
+            cache_hits: registered(
+                registry,
+                "cache_hits",
+                "Orders answered from this instance's cache",
+            ),
+            cache_misses: registered(
+                registry,
+                "cache_misses",
+                "Orders that needed a call (this instance's, another instance's or the vendor's)",
+            ),
+            refusals: registered(
+                registry,
+                "rate_limit_refusals",
+                "Requests or vendor calls refused by a limit, by reason",
+            ),
+            budget_used: registered(
+                registry,
+                "vendor_budget_used",
+                "Vendor calls counted against the vendor budgets (per order, per minute, per 10 s)",
+            ),
+            webhooks_accepted: registered(registry, "webhooks_accepted", "Webhooks accepted (202)"),
+            webhooks_refused: registered(
+                registry,
+                "webhooks_refused",
+                "Webhooks refused, by reason",
+            ),
+            connections_refused: registered(
+                registry,
+                "connections_refused",
+                "Connections refused at a cap (503), by reason",
+            ),
+            codes_revealed: registered(
+                registry,
+                "codes_revealed",
+                "Codes revealed through the reveal endpoints, by vendor, purpose and scope",
+            ),
+            routes: RwLock::new(Vec::new()),
+            registry: std::mem::take(registry),
+        };
+        Arc::new(metrics)
     }
 
     /// Every series, in the Prometheus text format.
@@ -298,6 +278,13 @@ impl Metrics {
         }
         label
     }
+}
+
+/// A new metric, registered under `name` (after the prefix; a counter's `_total` is added).
+fn registered<M: Metric + Clone + Default>(registry: &mut Registry, name: &str, help: &str) -> M {
+    let metric = M::default();
+    registry.register(name, help, metric.clone());
+    metric
 }
 
 /// A vendor call's outcome as a label value.
