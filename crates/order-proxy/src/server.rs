@@ -211,13 +211,11 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
     if config.is_mock() {
         app = app.merge(demo::mock_routes(state));
     }
-    let app =
-        app.fallback(|| async { ProxyError::NotFound })
-            .layer(middleware::from_fn_with_state(
-                metrics.clone(),
-                endpoint::count_requests,
-            ));
-    let app = with_layers(app, &config)?;
+    let app = with_layers(
+        app.fallback(|| async { ProxyError::NotFound }),
+        &config,
+        &metrics,
+    )?;
 
     let (shutdown, shutdown_signal) = watch::channel(false);
     let shut_down = move || {
@@ -288,7 +286,7 @@ fn metrics_app(metrics: Arc<Metrics>, request_timeout: Duration) -> Router {
         ))
 }
 
-fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
+fn with_layers(app: Router, config: &Config, metrics: &Arc<Metrics>) -> std::io::Result<Router> {
     let fixed = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -297,11 +295,15 @@ fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
     ];
-    // Innermost, so that a timeout's answer carries the headers below too.
+    // Innermost, so that a timeout's answer carries the headers below too, and is counted.
     let mut app = app
         .layer(middleware::from_fn_with_state(
             config.connections.request_timeout,
             deadlines::respond_within,
+        ))
+        .layer(middleware::from_fn_with_state(
+            metrics.clone(),
+            endpoint::count_requests,
         ))
         .layer(middleware::from_fn_with_state(
             Arc::new(config.trusted_proxies.clone()),

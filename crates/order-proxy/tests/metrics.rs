@@ -289,6 +289,18 @@ async fn only_the_metrics_listener_serves_metrics_under_the_same_limits() {
     );
 }
 
+#[tokio::test]
+async fn an_answer_past_the_request_timeout_is_counted_by_its_route() {
+    let (server, vendor) = counting_proxy(|config| {
+        config.connections.request_timeout = Duration::from_millis(300);
+    })
+    .await;
+    vendor.set_latency(Duration::from_secs(2));
+    assert_eq!(fetch(&server, ID).await.0, 503);
+    let series = format!(r#"{ORDER_ROUTE},status="503"}}"#);
+    assert_eq!(scrape(&server).await.value(&series), 1.0);
+}
+
 async fn status_of_get(url: &str) -> u16 {
     client()
         .get(url)
