@@ -1,11 +1,12 @@
 //! What operators see: every series order-proxy exports at `GET /metrics`, in the
 //! Prometheus text format (`prometheus-client`), and the one call each event makes.
 //!
-//! Every label value is a `&'static str` from a fixed list in this crate (a route template,
-//! a vendor's name, an outcome, a reason) or a status code: never an order id, a token, a
-//! client address or a code, which are request data. What is open right now (streams,
-//! connections, Redis) is read at scrape time from where it is kept ([`live`]). The
-//! endpoint, its own listener and the request counter are in [`endpoint`].
+//! Every label value is a route template the router declares, a status code, or a
+//! `&'static str` from a fixed list in this crate (a vendor's name, an outcome, a reason):
+//! never an order id, a token, a client address or a code, which are request data. What is
+//! open right now (streams, connections, Redis) is read at scrape time from where it is kept
+//! ([`live`]). The endpoint and the request and webhook counters are in [`endpoint`];
+//! `server.rs` gives the endpoint its own listener.
 
 pub mod endpoint;
 pub mod live;
@@ -14,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use order_core::model::Vendor;
-use prometheus_client::encoding::prometheus_text;
+use prometheus_client::encoding::{prometheus_text, EncodeLabelSet};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
@@ -32,14 +33,7 @@ const MOST_ROUTES: usize = 64;
 type Labels<const N: usize> = [(&'static str, &'static str); N];
 
 /// A request's route template and answer status.
-#[derive(
-    Clone,
-    Debug,
-    Hash,
-    PartialEq,
-    Eq,
-    prometheus_client::encoding::EncodeLabelSet
-)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: Arc<String>,
     status: u16,
