@@ -14,6 +14,7 @@ const AXE_CORE_VERSION: &str = "4.14.1";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const REDIS_SERVER: &str = "/usr/bin/redis-server";
+const PROMETHEUS: &str = "/usr/bin/prometheus";
 const OPENSSL: &str = "/usr/bin/openssl";
 const PYTHON3: &str = "/usr/bin/python3";
 const NODE: &str = "/usr/bin/node";
@@ -32,8 +33,8 @@ pub struct Needs {
     /// wasm-pack, for running the browser tests.
     pub wasm_pack: bool,
     /// What order-proxy's tests run besides the proxy: Debian's redis-server (started on
-    /// a free port, with TLS certificates made by openssl), and python3, node, sh and jq
-    /// for the docs' recipes.
+    /// a free port, with TLS certificates made by openssl), Debian's prometheus (scrapes
+    /// `/metrics` on a free port), and python3, node, sh and jq for the docs' recipes.
     pub redis_server: bool,
 }
 
@@ -90,6 +91,7 @@ fn apt_and_npm_tools(needs: Needs) -> Result {
     if needs.redis_server {
         packages.extend([
             ("redis-server", REDIS_SERVER),
+            ("prometheus", PROMETHEUS),
             ("openssl", OPENSSL),
             ("python3", PYTHON3),
             ("nodejs", NODE),

@@ -12,6 +12,7 @@ use crate::auth::replays::Replays;
 use crate::codes::audit::Audit;
 use crate::codes::refs::RefKeys;
 use crate::error::ProxyError;
+use crate::metrics::Metrics;
 use crate::mock::scenarios;
 use crate::net::client::ClientKey;
 use crate::orders::schedule::Schedules;
@@ -45,6 +46,7 @@ pub struct AppState {
     pub refs: RefKeys,
     /// The reveal endpoints' audit lines.
     pub audit: Audit,
+    pub metrics: Arc<Metrics>,
 }
 
 /// `?provider=`: in mock mode, which mock vendor an id is asked of.

@@ -122,6 +122,10 @@ impl From<ProviderArg> for Provider {
 pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Serve `GET /metrics` (Prometheus text format) on this address only, e.g. a private
+    /// interface or 127.0.0.1:9464. Without it there is no /metrics.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     /// The vendor's base URL (https://, or http:// on loopback); its order path is appended.
     /// Either this or --mock is required.
     #[arg(long, conflicts_with = "mock", requires = "provider")]
@@ -510,6 +514,7 @@ impl ServeArgs {
             ..StreamLimits::default()
         };
         config.listen = self.listen;
+        config.metrics_listen = self.metrics_listen;
         config.api_secret = api_secret;
         config.allow_origin = self.allow_origin;
         config.codes = self.codes.into();

@@ -11,6 +11,10 @@ use axum::Json;
 /// When a client refused a stream may try again.
 pub const STREAMS_RETRY_AFTER_SECS: u64 = 10;
 
+/// On every error response, for the middleware that counts refusals by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorKind(pub &'static str);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxyError {
     InvalidOrderId,
@@ -141,6 +145,7 @@ impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": self.kind(), "message": self.message() });
         let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(ErrorKind(self.kind()));
         let retry_after = match self {
             ProxyError::RateLimited { retry_after_secs } => Some(retry_after_secs.max(1)),
             ProxyError::VendorWait { wait } => Some(whole_seconds_at_least_one(wait)),

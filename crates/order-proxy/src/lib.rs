@@ -12,6 +12,7 @@
 //! - [`orders`]: the one way to an order (cache, single flight, the vendor, its schedule);
 //! - [`redis`]: what instances share through Redis;
 //! - [`net`]: connections, client addresses, deadlines;
+//! - [`metrics`]: the series of `GET /metrics` and the one call each event makes;
 //! - [`server`]: assembles the above and runs it.
 
 pub mod app;
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod codes;
 pub mod error;
 pub mod handlers;
+pub mod metrics;
 pub mod mock;
 pub mod net;
 pub mod normalize;

@@ -48,6 +48,10 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         };
         tracing::info!(addr = %server.addr, mock, "listening");
         println!("order-proxy listening on {}/", server.url());
+        if let Some(metrics) = server.metrics_addr {
+            tracing::info!(addr = %metrics, "serving /metrics");
+            println!("order-proxy metrics on http://{metrics}/metrics");
+        }
         shutdown_signal().await;
         tracing::info!("shutting down");
         match server.shutdown().await {

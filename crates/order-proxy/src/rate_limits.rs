@@ -1,6 +1,7 @@
 //! Rate limits (governor GCRA limiters), checked before the upstream is touched.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
@@ -10,6 +11,7 @@ use governor::state::{InMemoryState, NotKeyed};
 use governor::{NotUntil, Quota, RateLimiter};
 
 use crate::error::{whole_seconds_at_least_one, ProxyError};
+use crate::metrics::{Budget, Limit, Metrics};
 use crate::net::client::ClientKey;
 use crate::settings::Limits;
 
@@ -35,10 +37,11 @@ pub struct RateLimits {
     hooks_per_ip: Keyed<ClientKey>,
     reveals_per_order: Keyed<String>,
     reveals_per_ip: Keyed<ClientKey>,
+    metrics: Arc<Metrics>,
 }
 
 impl RateLimits {
-    pub fn new(limits: &Limits) -> Self {
+    pub fn new(limits: &Limits, metrics: Arc<Metrics>) -> Self {
         let clock = DefaultClock::default();
         let hour = Duration::from_secs(3600);
         let minute = Duration::from_secs(60);
@@ -72,6 +75,7 @@ impl RateLimits {
                 clock.clone(),
             ),
             clock,
+            metrics,
         }
     }
 
@@ -79,14 +83,14 @@ impl RateLimits {
     pub fn check_client(&self, client: ClientKey) -> Result<(), ProxyError> {
         self.per_ip
             .check_key(&client)
-            .map_err(|denied| self.refusal(&denied))
+            .map_err(|denied| self.refusal(Limit::Client, &denied))
     }
 
     /// Every webhook from one sender counts, genuine or not.
     pub fn check_hook_sender(&self, sender: ClientKey) -> Result<(), ProxyError> {
         self.hooks_per_ip
             .check_key(&sender)
-            .map_err(|denied| self.refusal(&denied))
+            .map_err(|denied| self.refusal(Limit::WebhookSender, &denied))
     }
 
     /// Every request to a reveal endpoint that passed the token check counts, per client
@@ -94,23 +98,25 @@ impl RateLimits {
     pub fn check_reveal(&self, client: ClientKey, order_key: &str) -> Result<(), ProxyError> {
         self.reveals_per_ip
             .check_key(&client)
-            .map_err(|denied| self.refusal(&denied))?;
+            .map_err(|denied| self.refusal(Limit::RevealsPerClient, &denied))?;
         self.reveals_per_order
             .check_key(&order_key.to_owned())
-            .map_err(|denied| self.refusal(&denied))
+            .map_err(|denied| self.refusal(Limit::RevealsPerOrder, &denied))
     }
 
     /// Only calls that would reach the vendor count: the vendor's own published limits.
     pub fn check_upstream(&self, order_key: &str) -> Result<(), ProxyError> {
         self.per_10_seconds
             .check()
-            .map_err(|denied| self.refusal(&denied))?;
+            .map_err(|denied| self.refusal(Limit::VendorPer10Seconds, &denied))?;
         self.per_minute
             .check()
-            .map_err(|denied| self.refusal(&denied))?;
+            .map_err(|denied| self.refusal(Limit::VendorPerMinute, &denied))?;
         self.per_order
             .check_key(&order_key.to_owned())
-            .map_err(|denied| self.refusal(&denied))
+            .map_err(|denied| self.refusal(Limit::VendorPerOrderPerHour, &denied))?;
+        self.metrics.budget_used(Budget::Instance);
+        Ok(())
     }
 
     /// Drops the state of keys that are back to full capacity, so memory stays bounded.
@@ -127,7 +133,13 @@ impl RateLimits {
         self.reveals_per_ip.shrink_to_fit();
     }
 
-    fn refusal(&self, denied: &NotUntil<<DefaultClock as Clock>::Instant>) -> ProxyError {
+    /// The 429 for a refusal by `limit`, counted.
+    fn refusal(
+        &self,
+        limit: Limit,
+        denied: &NotUntil<<DefaultClock as Clock>::Instant>,
+    ) -> ProxyError {
+        self.metrics.refused(limit);
         let wait = denied.wait_time_from(self.clock.now());
         ProxyError::RateLimited {
             retry_after_secs: whole_seconds_at_least_one(wait),
@@ -151,14 +163,18 @@ mod tests {
 
     #[test]
     fn burst_then_refusal_with_retry_after() {
-        let limits = RateLimits::new(&Limits {
-            per_order_per_hour: 2,
-            per_10_seconds: 100,
-            per_minute: 100,
-            per_ip_per_minute: 100,
-            hooks_per_ip_per_minute: 100,
-            ..Limits::default()
-        });
+        let metrics = Metrics::new(crate::metrics::live::Live::default());
+        let limits = RateLimits::new(
+            &Limits {
+                per_order_per_hour: 2,
+                per_10_seconds: 100,
+                per_minute: 100,
+                per_ip_per_minute: 100,
+                hooks_per_ip_per_minute: 100,
+                ..Limits::default()
+            },
+            metrics.clone(),
+        );
         assert!(limits.check_upstream("a").is_ok());
         assert!(limits.check_upstream("a").is_ok());
         match limits.check_upstream("a") {
@@ -168,5 +184,10 @@ mod tests {
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert!(limits.check_upstream("b").is_ok());
+        let text = metrics.render();
+        assert!(text.contains(r#"order_proxy_vendor_budget_used_total{budget="instance"} 3"#));
+        assert!(text.contains(
+            r#"order_proxy_rate_limit_refusals_total{reason="vendor_per_order_per_hour"} 1"#
+        ));
     }
 }

@@ -7,9 +7,10 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, Response};
 use axum::middleware;
+use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,6 +25,9 @@ use crate::codes::Presenter;
 use crate::error::ProxyError;
 use crate::handlers;
 use crate::handlers::demo;
+use crate::metrics::endpoint;
+use crate::metrics::live::Live;
+use crate::metrics::Metrics;
 use crate::mock::{self, MockHandle};
 use crate::net::client;
 use crate::net::slots::ConnectionSlots;
@@ -37,15 +41,20 @@ use crate::rate_limits::RateLimits;
 use crate::redis::Shared;
 use crate::settings::{Config, UpstreamConfig};
 
+/// Connections the metrics listener holds at once (a scraper needs one or two).
+const METRICS_CONNECTIONS: usize = 16;
+
 /// A running proxy.
 pub struct Server {
     pub addr: SocketAddr,
+    /// Where `GET /metrics` is served (`--metrics-listen`).
+    pub metrics_addr: Option<SocketAddr>,
     mock: Option<MockHandle>,
     hub: Arc<Hub>,
     connections: Arc<ConnectionSlots>,
     schedules: Arc<Schedules>,
-    shutdown: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<std::io::Result<()>>>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -77,11 +86,14 @@ impl Server {
     /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.hub.close_all();
-        let _ = self.shutdown.send(());
-        let result = self
-            .task
-            .await
-            .unwrap_or_else(|error| Err(std::io::Error::other(error)));
+        let _ = self.shutdown.send(true);
+        let mut result = Ok(());
+        for task in self.tasks {
+            let ended = task
+                .await
+                .unwrap_or_else(|error| Err(std::io::Error::other(error)));
+            result = result.and(ended);
+        }
         for task in &self.background {
             task.abort();
         }
@@ -95,6 +107,10 @@ impl Server {
 pub async fn serve(config: Config) -> std::io::Result<Server> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match config.metrics_listen {
+        Some(metrics_addr) => Some(TcpListener::bind(metrics_addr).await?),
+        None => None,
+    };
     let (targets, mock) = match &config.upstream {
         UpstreamConfig::Vendor { vendor, base_url } => (
             Targets::Single(Target {
@@ -128,31 +144,39 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         normalize: config.normalize,
         refs: RefKey::derive(config.token_secret.expose()),
     };
-    let upstream = Upstream::new(
-        config.upstream_timeout,
-        config.api_key.clone(),
-        config.api_secret.clone(),
-        presenter,
-    )
-    .map_err(std::io::Error::other)?;
     let shared = config
         .redis
         .as_ref()
         .map(|redis| Shared::new(redis, config.limits))
         .transpose()
         .map_err(std::io::Error::other)?;
+    let hub = Hub::new(config.streams);
+    let connections = Arc::new(ConnectionSlots::new(
+        listener::connection_cap(config.connections.max_connections),
+        config.connections.max_connections_per_ip,
+        Arc::new(config.trusted_proxies.clone()),
+    ));
+    let metrics = Metrics::new(live_readings(&hub, &connections, shared.as_ref()));
+    let upstream = Upstream::new(
+        config.upstream_timeout,
+        config.api_key.clone(),
+        config.api_secret.clone(),
+        presenter,
+        metrics.clone(),
+    )
+    .map_err(std::io::Error::other)?;
     let ttls = Ttls {
         terminal: config.terminal_ttl,
         live: config.live_ttl,
     };
-    let hub = Hub::new(config.streams);
     let orders = Orders::new(
         upstream,
         ttls,
-        Arc::new(RateLimits::new(&config.limits)),
+        Arc::new(RateLimits::new(&config.limits, metrics.clone())),
         hub.clone(),
         shared.clone(),
         config.upstream_timeout,
+        metrics.clone(),
     );
     let schedules = Schedules::new(&config.schedule, &config.limits, orders.clone());
     let state = Arc::new(AppState {
@@ -173,6 +197,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
                 .map(|previous| RefKey::derive(previous.expose())),
         },
         audit: Audit::new(config.token_secret.expose()),
+        metrics: metrics.clone(),
     });
     let mut background = vec![spawn_limiter_housekeeping(Arc::downgrade(&state))];
     if let Some(shared) = &shared {
@@ -186,36 +211,82 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
     if config.is_mock() {
         app = app.merge(demo::mock_routes(state));
     }
-    let app = with_layers(app.fallback(|| async { ProxyError::NotFound }), &config)?;
+    let app = with_layers(
+        app.fallback(|| async { ProxyError::NotFound }),
+        &config,
+        &metrics,
+    )?;
 
-    let connections = Arc::new(ConnectionSlots::new(
-        listener::connection_cap(config.connections.max_connections),
-        config.connections.max_connections_per_ip,
-        Arc::new(config.trusted_proxies.clone()),
-    ));
-    let (shutdown, shutdown_signal) = oneshot::channel::<()>();
-    let task = tokio::spawn(listener::run(
+    let (shutdown, shutdown_signal) = watch::channel(false);
+    let shut_down = move || {
+        let mut signal = shutdown_signal.clone();
+        async move {
+            let _ = signal.wait_for(|stop| *stop).await;
+        }
+    };
+    let mut tasks = vec![tokio::spawn(listener::run(
         listener,
         app,
         config.connections,
         connections.clone(),
-        async {
-            let _ = shutdown_signal.await;
-        },
-    ));
+        Some(metrics.clone()),
+        shut_down(),
+    ))];
+    let mut metrics_addr = None;
+    if let Some(metrics_listener) = metrics_listener {
+        metrics_addr = Some(metrics_listener.local_addr()?);
+        let slots = ConnectionSlots::new(METRICS_CONNECTIONS, METRICS_CONNECTIONS, Arc::default());
+        tasks.push(tokio::spawn(listener::run(
+            metrics_listener,
+            metrics_app(metrics, config.connections.request_timeout),
+            config.connections,
+            Arc::new(slots),
+            None,
+            shut_down(),
+        )));
+    }
     Ok(Server {
         addr,
+        metrics_addr,
         mock,
         hub,
         connections,
         schedules,
         shutdown,
-        task,
+        tasks,
         background,
     })
 }
 
-fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
+/// What the gauges of [`Live`] read: open streams, open connections, Redis's health.
+fn live_readings(
+    hub: &Arc<Hub>,
+    connections: &Arc<ConnectionSlots>,
+    shared: Option<&Arc<Shared>>,
+) -> Live {
+    let (hub, connections) = (hub.clone(), connections.clone());
+    Live {
+        event_streams_open: Some(Box::new(move || hub.open_streams())),
+        connections_open: Some(Box::new(move || connections.open())),
+        redis_up: shared
+            .cloned()
+            .map(|shared| Box::new(move || shared.is_up()) as Box<dyn Fn() -> bool + Send + Sync>),
+    }
+}
+
+/// The metrics listener's one route, under the same deadlines as the public one.
+fn metrics_app(metrics: Arc<Metrics>, request_timeout: Duration) -> Router {
+    Router::new()
+        .route(endpoint::PATH, get(endpoint::metrics))
+        .with_state(metrics)
+        .fallback(|| async { ProxyError::NotFound })
+        .layer(middleware::from_fn_with_state(
+            request_timeout,
+            deadlines::respond_within,
+        ))
+}
+
+fn with_layers(app: Router, config: &Config, metrics: &Arc<Metrics>) -> std::io::Result<Router> {
     let fixed = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -224,11 +295,15 @@ fn with_layers(app: Router, config: &Config) -> std::io::Result<Router> {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
     ];
-    // Innermost, so that a timeout's answer carries the headers below too.
+    // Innermost, so that a timeout's answer carries the headers below too, and is counted.
     let mut app = app
         .layer(middleware::from_fn_with_state(
             config.connections.request_timeout,
             deadlines::respond_within,
+        ))
+        .layer(middleware::from_fn_with_state(
+            metrics.clone(),
+            endpoint::count_requests,
         ))
         .layer(middleware::from_fn_with_state(
             Arc::new(config.trusted_proxies.clone()),

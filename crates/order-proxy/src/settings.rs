@@ -150,6 +150,8 @@ pub struct RedisConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// Where `GET /metrics` is served (`--metrics-listen`); never on `listen`. `None`: nowhere.
+    pub metrics_listen: Option<SocketAddr>,
     pub upstream: UpstreamConfig,
     /// hsmail key, voucher-api `X-API-Key`, shop/bdvoucher bearer token.
     pub api_key: Secret,
@@ -192,6 +194,7 @@ impl Config {
     pub fn new(upstream: UpstreamConfig, api_key: Secret, token_secret: Secret) -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: None,
             upstream,
             api_key,
             api_secret: None,

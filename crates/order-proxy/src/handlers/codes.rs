@@ -53,6 +53,9 @@ pub async fn reveal_one(
         .revealed(&secret_ref)
         .ok_or(ProxyError::CodeNotFound)?;
     state.audit.code_revealed(&reveal, voucher, &secret_ref);
+    state
+        .metrics
+        .code_revealed(reveal.vendor, reveal.purpose.as_str(), "one");
     Ok(answer(&revealed, &fetched, source))
 }
 
@@ -74,6 +77,9 @@ pub async fn reveal_all(
             let secret_ref = voucher.secret_ref.as_deref()?;
             let revealed = voucher.revealed(secret_ref)?;
             state.audit.code_revealed(&reveal, voucher, secret_ref);
+            state
+                .metrics
+                .code_revealed(reveal.vendor, reveal.purpose.as_str(), "all");
             Some(revealed)
         })
         .collect();

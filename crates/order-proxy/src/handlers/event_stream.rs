@@ -23,6 +23,7 @@ use crate::app::AppState;
 use crate::auth::order_token;
 use crate::error::whole_seconds_at_least_one;
 use crate::error::ProxyError;
+use crate::metrics::Limit;
 use crate::net::client::Client;
 use crate::orders::fanout::{Subscription, Update};
 use crate::orders::{order_key, update};
@@ -51,7 +52,8 @@ pub async fn stream(
     let subscription = state
         .orders
         .hub
-        .subscribe(&order_key(target, &id), client.addr())?;
+        .subscribe(&order_key(target, &id), client.addr())
+        .inspect_err(|_| state.metrics.refused(Limit::EventStreams))?;
     let (current, _) = state.orders.current(target, &id).await?;
     let first = update(&current);
     if !first.terminal {

@@ -20,7 +20,10 @@ pub const REVALIDATE: &str = "no-cache";
 /// Serves `dir`, choosing a `.br` or `.gz` sibling when the client accepts it.
 pub fn files(dir: &Path) -> Router {
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    // The route names the template the request counter labels with (`/www/{*file}`);
+    // the fallback serves what it cannot match (`/www/` itself) as before.
     Router::new()
+        .route_service("/{*file}", files.clone())
         .fallback_service(files)
         .layer(middleware::from_fn(cache_policy))
 }

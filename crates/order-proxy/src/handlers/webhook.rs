@@ -25,6 +25,7 @@ use crate::app::AppState;
 use crate::auth::order_token;
 use crate::auth::webhook_signature;
 use crate::error::ProxyError;
+use crate::metrics::endpoint::count_webhooks;
 use crate::net::client::Client;
 use crate::net::deadlines::{self, BodyLimit};
 use crate::orders::ids;
@@ -45,9 +46,11 @@ pub fn route(state: Arc<AppState>, body_timeout: Duration) -> MethodRouter<Arc<A
         max_bytes: MAX_BODY_BYTES,
         timeout: body_timeout,
     };
+    let metrics = state.metrics.clone();
     post(receive)
         .layer(middleware::from_fn_with_state(body, deadlines::whole_body))
         .layer(middleware::from_fn_with_state(state, limit_sender))
+        .layer(middleware::from_fn_with_state(metrics, count_webhooks))
 }
 
 /// Counts every notification against its sender's address, genuine or not, so that

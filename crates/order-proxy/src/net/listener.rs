@@ -20,6 +20,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_io_timeout::TimeoutWriter;
 use tower_service::Service;
 
+use crate::metrics::Metrics;
 use crate::net::slots::ConnectionSlots;
 use crate::settings::ConnectionLimits;
 
@@ -56,6 +57,7 @@ pub async fn run(
     app: Router,
     limits: ConnectionLimits,
     slots: Arc<ConnectionSlots>,
+    refusals: Option<Arc<Metrics>>,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let header_bytes = limits.max_header_bytes.max(MIN_HEADER_BYTES);
@@ -82,9 +84,15 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let Ok(slot) = slots.try_take(peer.ip()) else {
-            tokio::spawn(refuse(stream));
-            continue;
+        let slot = match slots.try_take(peer.ip()) {
+            Ok(slot) => slot,
+            Err(full) => {
+                if let Some(metrics) = &refusals {
+                    metrics.connection_refused(full.as_str());
+                }
+                tokio::spawn(refuse(stream));
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let mut stream = TimeoutWriter::new(stream);

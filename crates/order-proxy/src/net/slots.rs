@@ -28,6 +28,15 @@ pub enum Full {
     Address,
 }
 
+impl Full {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Full::Total => "total",
+            Full::Address => "per_address",
+        }
+    }
+}
+
 /// One open connection's place; given back when dropped.
 pub struct Slot {
     slots: Arc<ConnectionSlots>,

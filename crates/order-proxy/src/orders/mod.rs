@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::whole_seconds_at_least_one;
 use crate::error::ProxyError;
+use crate::metrics::{Budget, Limit, Metrics};
 use crate::orders::block::Blocks;
 use crate::orders::cache::{now_ms, Fetched, OrderCache, Source, Ttls, Want};
 use crate::orders::fanout::{Hub, Update};
@@ -42,6 +43,7 @@ pub struct Orders {
     pub shared: Option<Arc<Shared>>,
     /// Longest a fetch may take; single-flight locks and waits are bounded by it.
     pub upstream_timeout: Duration,
+    pub metrics: Arc<Metrics>,
     flights: Arc<Flights>,
     blocks: Blocks,
 }
@@ -59,6 +61,7 @@ impl Orders {
         hub: Arc<Hub>,
         shared: Option<Arc<Shared>>,
         upstream_timeout: Duration,
+        metrics: Arc<Metrics>,
     ) -> Arc<Self> {
         Arc::new(Orders {
             upstream,
@@ -68,6 +71,7 @@ impl Orders {
             hub,
             shared,
             upstream_timeout,
+            metrics,
             flights: Flights::new(),
             blocks: Blocks::new(),
         })
@@ -140,7 +144,9 @@ impl Orders {
     ) -> Result<(Arc<Fetched>, Source), ProxyError> {
         let mut joined = 0;
         loop {
-            if let Some(kept) = self.cache.get(key, want).await {
+            let kept = self.cache.get(key, want).await;
+            self.metrics.cache_lookup(kept.is_some());
+            if let Some(kept) = kept {
                 return Ok((kept, Source::Cache));
             }
             let orders = self.clone();
@@ -163,6 +169,7 @@ impl Orders {
     /// instance's own budgets.
     async fn call(&self, target: &Target, id: &str, key: &str, want: Want) -> Answer {
         if let Some(wait) = self.blocks.remaining(key).await {
+            self.metrics.refused(Limit::VendorRetryAfter);
             return Err(rate_limited(wait));
         }
         if let Some(shared) = self.shared_up() {
@@ -219,9 +226,16 @@ impl Orders {
             return Ok(Ok(fetched));
         }
         match shared.spend_budget(key).await? {
-            Spend::Spent => Ok(self.ask_vendor(target, id, key).await),
-            Spend::OverBudget(wait) => Ok(Err(rate_limited(wait))),
+            Spend::Spent => {
+                self.metrics.budget_used(Budget::Shared);
+                Ok(self.ask_vendor(target, id, key).await)
+            }
+            Spend::OverBudget(wait) => {
+                self.metrics.refused(Limit::VendorBudgetShared);
+                Ok(Err(rate_limited(wait)))
+            }
             Spend::Blocked(wait) => {
+                self.metrics.refused(Limit::VendorRetryAfter);
                 self.blocks.hold(key, wait).await;
                 Ok(Err(rate_limited(wait)))
             }

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 
 use crate::codes::Presenter;
 use crate::error::ProxyError;
+use crate::metrics::Metrics;
 use crate::orders::cache::{now_ms, Fetched};
 use crate::orders::vendor;
 use crate::secret::Secret;
@@ -32,6 +33,7 @@ pub struct Upstream {
     api_key: Secret,
     api_secret: Option<Secret>,
     presenter: Presenter,
+    metrics: Arc<Metrics>,
 }
 
 impl Upstream {
@@ -40,6 +42,7 @@ impl Upstream {
         api_key: Secret,
         api_secret: Option<Secret>,
         presenter: Presenter,
+        metrics: Arc<Metrics>,
     ) -> reqwest::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -52,11 +55,20 @@ impl Upstream {
             api_key,
             api_secret,
             presenter,
+            metrics,
         })
     }
 
-    /// GETs the order and turns the answer into what we serve.
+    /// GETs the order and turns the answer into what we serve; counted and timed.
     pub async fn fetch(&self, target: &Target, id: &str) -> Result<Fetched, ProxyError> {
+        let started = Instant::now();
+        let result = self.ask(target, id).await;
+        self.metrics
+            .vendor_call(target.vendor, &result, started.elapsed());
+        result
+    }
+
+    async fn ask(&self, target: &Target, id: &str) -> Result<Fetched, ProxyError> {
         let url = format!(
             "{}{}",
             target.base_url.trim_end_matches('/'),

@@ -1,11 +1,13 @@
 //! Shared helpers: a proxy on a random loopback port, known secrets, tokens, requests,
-//! event streams, signed webhooks, and a real `redis-server` per test.
+//! event streams, signed webhooks, a real `redis-server` and a real Prometheus per test.
 #![allow(dead_code)]
 
 pub mod binary;
+pub mod docs;
 pub mod events;
 pub mod fixtures;
 pub mod net;
+pub mod prometheus;
 pub mod redis_server;
 pub mod vendor;
 
