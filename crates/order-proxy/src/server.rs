@@ -33,7 +33,7 @@ use crate::net::client;
 use crate::net::slots::ConnectionSlots;
 use crate::net::{deadlines, listener};
 use crate::orders::cache::Ttls;
-use crate::orders::fanout::Hub;
+use crate::orders::fanout::Fanout;
 use crate::orders::schedule::Schedules;
 use crate::orders::upstream::{Target, Upstream};
 use crate::orders::Orders;
@@ -50,7 +50,7 @@ pub struct Server {
     /// Where `GET /metrics` is served (`--metrics-listen`).
     pub metrics_addr: Option<SocketAddr>,
     mock: Option<MockHandle>,
-    hub: Arc<Hub>,
+    fanout: Arc<Fanout>,
     connections: Arc<ConnectionSlots>,
     schedules: Arc<Schedules>,
     shutdown: watch::Sender<bool>,
@@ -70,7 +70,7 @@ impl Server {
 
     /// Event streams open on this instance.
     pub fn open_streams(&self) -> usize {
-        self.hub.open_streams()
+        self.fanout.open_streams()
     }
 
     /// Client connections open on this instance.
@@ -85,7 +85,7 @@ impl Server {
 
     /// Stops accepting, ends the event streams, lets in-flight requests finish, then returns.
     pub async fn shutdown(self) -> std::io::Result<()> {
-        self.hub.close_all();
+        self.fanout.close_all();
         let _ = self.shutdown.send(true);
         let mut result = Ok(());
         for task in self.tasks {
@@ -150,13 +150,13 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         .map(|redis| Shared::new(redis, config.limits))
         .transpose()
         .map_err(std::io::Error::other)?;
-    let hub = Hub::new(config.streams);
+    let fanout = Fanout::new(config.streams);
     let connections = Arc::new(ConnectionSlots::new(
         listener::connection_cap(config.connections.max_connections),
         config.connections.max_connections_per_ip,
         Arc::new(config.trusted_proxies.clone()),
     ));
-    let metrics = Metrics::new(live_readings(&hub, &connections, shared.as_ref()));
+    let metrics = Metrics::new(live_readings(&fanout, &connections, shared.as_ref()));
     let upstream = Upstream::new(
         config.upstream_timeout,
         config.api_key.clone(),
@@ -173,7 +173,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         upstream,
         ttls,
         Arc::new(RateLimits::new(&config.limits, metrics.clone())),
-        hub.clone(),
+        fanout.clone(),
         shared.clone(),
         config.upstream_timeout,
         metrics.clone(),
@@ -249,7 +249,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         addr,
         metrics_addr,
         mock,
-        hub,
+        fanout,
         connections,
         schedules,
         shutdown,
@@ -260,13 +260,13 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
 
 /// What the gauges of [`Live`] read: open streams, open connections, Redis's health.
 fn live_readings(
-    hub: &Arc<Hub>,
+    fanout: &Arc<Fanout>,
     connections: &Arc<ConnectionSlots>,
     shared: Option<&Arc<Shared>>,
 ) -> Live {
-    let (hub, connections) = (hub.clone(), connections.clone());
+    let (fanout, connections) = (fanout.clone(), connections.clone());
     Live {
-        event_streams_open: Some(Box::new(move || hub.open_streams())),
+        event_streams_open: Some(Box::new(move || fanout.open_streams())),
         connections_open: Some(Box::new(move || connections.open())),
         redis_up: shared
             .cloned()

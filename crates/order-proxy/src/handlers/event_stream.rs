@@ -47,27 +47,27 @@ pub async fn stream(
     let target = state.admit(client, &id, query.provider.as_deref(), token)?;
     let ends = tokio::time::sleep(time_to_live(
         query.token.as_deref(),
-        state.orders.hub.max_lifetime(),
+        state.orders.fanout.max_lifetime(),
     ));
     let subscription = state
         .orders
-        .hub
+        .fanout
         .subscribe(&order_key(target, &id), client.addr())
         .inspect_err(|_| state.metrics.refused(Limit::EventStreams))?;
     let (current, _) = state.orders.current(target, &id).await?;
     let first = update(&current);
     if !first.terminal {
-        if let Some(feed) = state.orders.hub.schedule_feed(&subscription) {
+        if let Some(feed) = state.orders.fanout.schedule_feed(&subscription) {
             let first = first.clone();
             state.schedules.start(target.clone(), id, feed, first);
         }
     }
-    let heartbeat = heartbeat_event(state.orders.hub.heartbeat());
+    let heartbeat = heartbeat_event(state.orders.fanout.heartbeat());
     let updates = updates(first, heartbeat.clone(), subscription).take_until(ends);
     let mut response = Sse::new(updates)
         .keep_alive(
             KeepAlive::new()
-                .interval(state.orders.hub.heartbeat())
+                .interval(state.orders.fanout.heartbeat())
                 .event(heartbeat),
         )
         .into_response();

@@ -1,5 +1,5 @@
 //! The gauges of what is open right now, read at scrape time from where it is kept (the
-//! stream hub, the connection slots, Redis's health) rather than counted up and down
+//! stream fanout, the connection slots, Redis's health) rather than counted up and down
 //! beside it, so they cannot drift.
 
 use prometheus_client::collector::Collector;

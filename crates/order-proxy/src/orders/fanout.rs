@@ -27,7 +27,7 @@ pub struct Update {
     pub asked_at_ms: u64,
 }
 
-pub struct Hub {
+pub struct Fanout {
     limits: StreamLimits,
     state: Mutex<Streams>,
     closing: watch::Sender<bool>,
@@ -77,7 +77,7 @@ pub struct Subscription {
 }
 
 struct Release {
-    hub: Arc<Hub>,
+    fanout: Arc<Fanout>,
     order: String,
     channel: u64,
     ip: IpAddr,
@@ -97,9 +97,9 @@ impl Feed {
     }
 }
 
-impl Hub {
+impl Fanout {
     pub fn new(limits: StreamLimits) -> Arc<Self> {
-        Arc::new(Hub {
+        Arc::new(Fanout {
             limits,
             state: Mutex::new(Streams::default()),
             closing: watch::Sender::new(false),
@@ -148,7 +148,7 @@ impl Hub {
             closing: self.closing.subscribe(),
             ended: channel.ended.subscribe(),
             release: Release {
-                hub: self.clone(),
+                fanout: self.clone(),
                 order: order.to_owned(),
                 channel: channel.number,
                 ip,
@@ -227,7 +227,7 @@ impl Hub {
 
 impl Drop for Release {
     fn drop(&mut self) {
-        let mut streams = self.hub.lock();
+        let mut streams = self.fanout.lock();
         streams.open = streams.open.saturating_sub(1);
         if let Some(count) = streams.per_ip.get_mut(&self.ip) {
             *count -= 1;
@@ -301,53 +301,53 @@ mod tests {
 
     #[test]
     fn caps_per_ip_per_order_and_in_total_are_released_on_drop() {
-        let hub = Hub::new(limits());
+        let fanout = Fanout::new(limits());
         let a: IpAddr = CLIENT.into();
         let b: IpAddr = [10, 0, 0, 2].into();
-        let first = hub.subscribe("o1", a).expect("first");
-        let _second = hub.subscribe("o2", a).expect("second");
+        let first = fanout.subscribe("o1", a).expect("first");
+        let _second = fanout.subscribe("o2", a).expect("second");
         assert_eq!(
-            hub.subscribe("o3", a).err(),
+            fanout.subscribe("o3", a).err(),
             Some(ProxyError::TooManyStreams)
         );
-        let _third = hub.subscribe("o1", b).expect("third");
+        let _third = fanout.subscribe("o1", b).expect("third");
         assert_eq!(
-            hub.subscribe("o1", b).err(),
+            fanout.subscribe("o1", b).err(),
             Some(ProxyError::TooManyStreams)
         );
         assert_eq!(
-            hub.subscribe("o4", b).err(),
+            fanout.subscribe("o4", b).err(),
             Some(ProxyError::TooManyStreams)
         );
         drop(first);
-        assert_eq!(hub.open_streams(), 2);
-        assert!(hub.subscribe("o4", b).is_ok());
+        assert_eq!(fanout.open_streams(), 2);
+        assert!(fanout.subscribe("o4", b).is_ok());
     }
 
     #[tokio::test]
     async fn only_changed_and_newer_bodies_wake_a_stream() {
-        let hub = Hub::new(StreamLimits::default());
-        let mut subscription = hub.subscribe("o1", CLIENT.into()).expect("open");
-        hub.publish("o1", update("a", 1));
+        let fanout = Fanout::new(StreamLimits::default());
+        let mut subscription = fanout.subscribe("o1", CLIENT.into()).expect("open");
+        fanout.publish("o1", update("a", 1));
         assert_eq!(subscription.next().await, Some(update("a", 1)));
-        hub.publish("o1", update("a", 2));
-        hub.publish("o1", update("old", 0));
-        hub.publish("o1", update("b", 3));
+        fanout.publish("o1", update("a", 2));
+        fanout.publish("o1", update("old", 0));
+        fanout.publish("o1", update("b", 3));
         assert_eq!(subscription.next().await, Some(update("b", 3)));
-        hub.publish("elsewhere", update("c", 4));
-        hub.close_all();
+        fanout.publish("elsewhere", update("c", 4));
+        fanout.close_all();
         assert_eq!(subscription.next().await, None);
     }
 
     #[tokio::test]
     async fn the_schedule_hears_every_newer_answer_and_can_end_the_streams() {
-        let hub = Hub::new(StreamLimits::default());
-        let mut stream = hub.subscribe("o1", CLIENT.into()).expect("open");
-        let other = hub.subscribe("o1", CLIENT.into()).expect("open");
-        hub.publish("o1", update("a", 1));
-        let mut feed = hub.schedule_feed(&stream).expect("the first feed");
+        let fanout = Fanout::new(StreamLimits::default());
+        let mut stream = fanout.subscribe("o1", CLIENT.into()).expect("open");
+        let other = fanout.subscribe("o1", CLIENT.into()).expect("open");
+        fanout.publish("o1", update("a", 1));
+        let mut feed = fanout.schedule_feed(&stream).expect("the first feed");
         assert!(
-            hub.schedule_feed(&other).is_none(),
+            fanout.schedule_feed(&other).is_none(),
             "one schedule per channel"
         );
         feed.answers
@@ -355,19 +355,19 @@ mod tests {
             .await
             .expect("the answer before it started");
         assert_eq!(*feed.answers.borrow_and_update(), Some(update("a", 1)));
-        hub.publish("o1", update("a", 2));
+        fanout.publish("o1", update("a", 2));
         feed.answers.changed().await.expect("unchanged but newer");
         assert_eq!(*feed.answers.borrow_and_update(), Some(update("a", 2)));
-        hub.publish("o1", update("a", 2));
+        fanout.publish("o1", update("a", 2));
         assert!(!feed.answers.has_changed().unwrap(), "not newer");
 
         feed.end_streams();
         assert_eq!(stream.next().await, None, "the streams end");
         // A stream opened now starts a new channel, whose schedule is yet to start.
-        let again = hub.subscribe("o1", CLIENT.into()).expect("open");
-        assert!(hub.schedule_feed(&again).is_some());
+        let again = fanout.subscribe("o1", CLIENT.into()).expect("open");
+        assert!(fanout.schedule_feed(&again).is_some());
         drop((stream, other));
-        assert_eq!(hub.open_streams(), 1);
+        assert_eq!(fanout.open_streams(), 1);
         drop(again);
         assert!(
             feed.answers.changed().await.is_err(),

@@ -21,7 +21,7 @@ use crate::error::ProxyError;
 use crate::metrics::{Budget, Limit, Metrics};
 use crate::orders::block::Blocks;
 use crate::orders::cache::{now_ms, Fetched, OrderCache, Source, Ttls, Want};
-use crate::orders::fanout::{Hub, Update};
+use crate::orders::fanout::{Fanout, Update};
 use crate::orders::flight::{Answer, Flights};
 use crate::orders::upstream::{Target, Upstream};
 use crate::rate_limits::RateLimits;
@@ -39,7 +39,7 @@ pub struct Orders {
     pub cache: OrderCache,
     pub ttls: Ttls,
     pub limits: Arc<RateLimits>,
-    pub hub: Arc<Hub>,
+    pub fanout: Arc<Fanout>,
     pub shared: Option<Arc<Shared>>,
     /// Longest a fetch may take; single-flight locks and waits are bounded by it.
     pub upstream_timeout: Duration,
@@ -58,7 +58,7 @@ impl Orders {
         upstream: Upstream,
         ttls: Ttls,
         limits: Arc<RateLimits>,
-        hub: Arc<Hub>,
+        fanout: Arc<Fanout>,
         shared: Option<Arc<Shared>>,
         upstream_timeout: Duration,
         metrics: Arc<Metrics>,
@@ -68,7 +68,7 @@ impl Orders {
             cache: OrderCache::new(ttls),
             ttls,
             limits,
-            hub,
+            fanout,
             shared,
             upstream_timeout,
             metrics,
@@ -129,7 +129,7 @@ impl Orders {
     /// An answer another instance fetched (through Redis pub/sub).
     pub async fn accept_shared(&self, key: String, fetched: Fetched) {
         let fetched = Arc::new(fetched);
-        self.hub.publish(&key, update(&fetched));
+        self.fanout.publish(&key, update(&fetched));
         self.cache.insert(&key, fetched).await;
     }
 
@@ -305,7 +305,7 @@ impl Orders {
 
     /// Wakes this instance's streams at once, and every other instance's through Redis.
     async fn announce(&self, key: &str, fetched: &Fetched) {
-        self.hub.publish(key, update(fetched));
+        self.fanout.publish(key, update(fetched));
         if let Some(shared) = self.shared_up() {
             let _ = shared.publish(key, fetched).await;
         }

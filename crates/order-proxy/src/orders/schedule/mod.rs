@@ -6,7 +6,7 @@
 //! (`order_core::schedule::Schedule`: the per-order budget, the 10 s burst limit, backoff,
 //! jitter, `Retry-After`), run on the real clock by one task per order ([`round`] holds its
 //! pure state). Every answer the vendor gives for the order — a GET's, a webhook's, another
-//! instance's through Redis — reaches the task through the hub and counts as a poll, so a
+//! instance's through Redis — reaches the task through the fanout and counts as a poll, so a
 //! webhook's fetch is the schedule's next poll wherever it happened, and the schedule plans
 //! from it. With `--redis` only the instance holding the order's lease polls ([`lease`]);
 //! the others keep their round up to date from the answers they hear, and take over if the
