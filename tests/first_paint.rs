@@ -58,8 +58,15 @@ fn redacted(order: &Order) -> Order {
     redacted
 }
 
-/// Every code and PIN of `order` (at least 4 characters: shorter ones are found anywhere).
+/// Every code and PIN of `order` that should not be in the HTML: at least 4 characters
+/// (shorter ones are found anywhere), and not within a tail the masks show (a fixture's PIN
+/// may equal its code's last digits).
 fn secrets(order: &Order) -> Vec<String> {
+    let tails: Vec<String> = order
+        .vouchers
+        .iter()
+        .filter_map(|voucher| voucher.code.visible_tail(voucher.kind))
+        .collect();
     order
         .vouchers
         .iter()
@@ -68,6 +75,7 @@ fn secrets(order: &Order) -> Vec<String> {
             voucher.code.value().into_iter().chain(pin).map(str::to_owned)
         })
         .filter(|secret| secret.chars().count() >= 4)
+        .filter(|secret| !tails.iter().any(|tail| tail.contains(secret.as_str())))
         .collect()
 }
 
@@ -90,7 +98,8 @@ async fn every_golden_order_renders_as_its_snapshot_without_a_secret() {
         for secret in secrets(&order) {
             assert!(!html.contains(&secret), "{name}: a secret is in the HTML");
         }
-        assert!(html.starts_with(r#"<template shadowrootmode="open"><link rel="stylesheet" href="/www/pkg/order-widget.css"><section class="ow""#), "{name}");
+        let opening = r#"<template shadowrootmode="open"><link rel="stylesheet" href="/www/pkg/order-widget.css"><section part="widget""#;
+        assert!(html.starts_with(opening), "{name}");
         assert!(html.ends_with("</section></template>"), "{name}");
         assert!(!html.contains("<button type"), "{name}: a button is not disabled");
 
