@@ -72,7 +72,12 @@ fn secrets(order: &Order) -> Vec<String> {
         .iter()
         .flat_map(|voucher| {
             let pin = voucher.pin.as_ref().and_then(|pin| pin.value());
-            voucher.code.value().into_iter().chain(pin).map(str::to_owned)
+            voucher
+                .code
+                .value()
+                .into_iter()
+                .chain(pin)
+                .map(str::to_owned)
         })
         .filter(|secret| secret.chars().count() >= 4)
         .filter(|secret| !tails.iter().any(|tail| tail.contains(secret.as_str())))
@@ -83,27 +88,31 @@ fn secrets(order: &Order) -> Vec<String> {
 async fn every_golden_order_renders_as_its_snapshot_without_a_secret() {
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let orders = golden_orders();
-    assert!(orders.len() >= 40, "only {} golden orders found", orders.len());
+    assert!(
+        orders.len() >= 40,
+        "only {} golden orders found",
+        orders.len()
+    );
     let mut failures = Vec::new();
     for (name, path) in orders {
         let order: Order = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-        let html = render_fragment_at(
-            redacted(&order),
-            config(&order.id),
-            STYLESHEET,
-            NOW_UNIX_MS,
-        )
-        .await
-        .unwrap();
+        let html = render_fragment_at(redacted(&order), config(&order.id), STYLESHEET, NOW_UNIX_MS)
+            .await
+            .unwrap();
         for secret in secrets(&order) {
             assert!(!html.contains(&secret), "{name}: a secret is in the HTML");
         }
         let opening = r#"<template shadowrootmode="open"><link rel="stylesheet" href="/www/pkg/order-widget.css"><section part="widget""#;
         assert!(html.starts_with(opening), "{name}");
         assert!(html.ends_with("</section></template>"), "{name}");
-        assert!(!html.contains("<button type"), "{name}: a button is not disabled");
+        assert!(
+            !html.contains("<button type"),
+            "{name}: a button is not disabled"
+        );
 
-        let snapshot = root().join("tests/first_paint").join(format!("{name}.html"));
+        let snapshot = root()
+            .join("tests/first_paint")
+            .join(format!("{name}.html"));
         let kept = fs::read_to_string(&snapshot).ok();
         if update || kept.is_none() {
             fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
@@ -152,5 +161,8 @@ async fn the_stylesheet_address_is_escaped() {
     )
     .await
     .unwrap();
-    assert!(html.contains(r#"href="/a.css&quot;&gt;&lt;script&gt;x&lt;/script&gt;""#), "{html}");
+    assert!(
+        html.contains(r#"href="/a.css&quot;&gt;&lt;script&gt;x&lt;/script&gt;""#),
+        "{html}"
+    );
 }

@@ -9,12 +9,12 @@ use js_sys::{Array, Date, Function, Object, Reflect};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::{JsCast, JsValue};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use super::intl_native::{format_date, format_day, format_money, format_relative};
 #[cfg(target_arch = "wasm32")]
 use order_core::expiry::parse_timestamp;
 #[cfg(target_arch = "wasm32")]
 use order_core::model::{is_decimal, Money};
-#[cfg(not(target_arch = "wasm32"))]
-pub use super::intl_native::{format_date, format_day, format_money, format_relative};
 
 #[cfg(target_arch = "wasm32")]
 /// `money` in `locale`, e.g. `"৳1,500.00"`, `"LYD 25.000"`, `"$25.00"`. The amount is

@@ -39,7 +39,8 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, _locale: &str
     let code = currency.to_ascii_uppercase();
     let digits = currency_digits(&code);
     let number = grouped(amount.trim_start_matches('-'), digits, digits);
-    let sign = if amount.starts_with('-') && number.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+    let sign = if amount.starts_with('-') && number.bytes().any(|b| b.is_ascii_digit() && b != b'0')
+    {
         "-"
     } else {
         ""
@@ -100,7 +101,11 @@ fn grouped(amount: &str, min: usize, max: usize) -> String {
     let negative = amount.starts_with('-');
     let unsigned = amount.trim_start_matches('-');
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let mut digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+    let mut digits: Vec<u8> = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let mut whole_len = whole.len();
     let kept = whole_len + fraction.len().min(max);
     let round_up = digits.get(kept).is_some_and(|&d| d >= 5);
@@ -268,7 +273,10 @@ mod tests {
         assert_eq!(date("2024-02-29T12:30:00Z"), "Feb 29, 2024, 12:30 PM");
         assert_eq!(date("2025-01-10T23:59:00+01:00"), "Jan 10, 2025, 10:59 PM");
         assert_eq!(date("2027-12-31"), "Dec 31, 2027");
-        assert_eq!(format_day("2025-01-10T09:15:00Z", "en").unwrap(), "Jan 10, 2025");
+        assert_eq!(
+            format_day("2025-01-10T09:15:00Z", "en").unwrap(),
+            "Jan 10, 2025"
+        );
         assert_eq!(format_date("yesterday", "en"), None);
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
     }

@@ -13,6 +13,7 @@
 //! - [`redis`]: what instances share through Redis;
 //! - [`net`]: connections, client addresses, deadlines;
 //! - [`metrics`]: the series of `GET /metrics` and the one call each event makes;
+//! - [`widget_files`]: the widget's built files, as the pages name them;
 //! - [`server`]: assembles the above and runs it.
 
 pub mod app;
@@ -31,6 +32,7 @@ pub mod redis;
 pub mod secret;
 pub mod server;
 pub mod settings;
+pub mod widget_files;
 
 pub use server::{serve, Server};
 pub use settings::{

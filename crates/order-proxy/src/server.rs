@@ -198,6 +198,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         },
         audit: Audit::new(config.token_secret.expose()),
         metrics: metrics.clone(),
+        assets: config.assets.clone(),
     });
     let mut background = vec![spawn_limiter_housekeeping(Arc::downgrade(&state))];
     if let Some(shared) = &shared {

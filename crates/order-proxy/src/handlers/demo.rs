@@ -10,7 +10,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::app::{AppState, OrderQuery};
@@ -19,6 +18,7 @@ use crate::error::ProxyError;
 use crate::handlers::static_files::{self, REVALIDATE};
 use crate::mock::scenarios::{Scenario, SCENARIOS};
 use crate::orders::ids;
+use crate::widget_files::Manifest;
 
 /// Demo tokens live as long as the default the docs suggest for shops.
 const DEMO_TOKEN_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -31,9 +31,6 @@ frame-ancestors 'none'; object-src 'none'";
 
 /// Where `index.html` asks for the widget's preload hints.
 const PRELOAD_MARKER: &str = "<!-- order-widget:preload -->";
-/// The URL of the widget's deployable folder, `<assets>/www/pkg/`.
-const WIDGET_BASE: &str = "/www/pkg";
-
 /// `/` → `<assets>/index.html` with the widget's preload hints, `/www/*` →
 /// `<assets>/www/*` (404 while they do not exist).
 pub fn static_routes(assets: &Path) -> Router {
@@ -42,52 +39,15 @@ pub fn static_routes(assets: &Path) -> Router {
         .nest("/www", static_files::files(&assets.join("www")))
 }
 
-/// The names `cargo xtask dist` gave the widget's files (`www/pkg/manifest.json`).
-#[derive(Deserialize)]
-struct Manifest {
-    entry: String,
-    glue: String,
-    wasm: String,
-    stylesheet: String,
-}
-
-impl Manifest {
-    /// The `<link>`s that let the browser fetch the widget in parallel with the page,
-    /// as a shop's backend renders them from the manifest.
-    fn preload_hints(&self) -> Option<String> {
-        let names = [&self.entry, &self.glue, &self.wasm, &self.stylesheet];
-        let plain = |name: &String| {
-            !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        };
-        names.into_iter().all(plain).then(|| {
-            [
-                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.entry),
-                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.glue),
-                format!(
-                    r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="fetch" type="application/wasm" crossorigin>"#,
-                    self.wasm
-                ),
-                format!(r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="style">"#, self.stylesheet),
-            ]
-            .join("\n  ")
-        })
-    }
-}
-
 /// The storefront page with the preload hints of the current build (none before the
 /// first `cargo xtask dist`), revalidated by its `ETag`.
 async fn demo_page(State(assets): State<PathBuf>, request_headers: HeaderMap) -> Response {
     let Ok(page) = tokio::fs::read_to_string(assets.join("index.html")).await else {
         return ProxyError::NotFound.into_response();
     };
-    let hints = tokio::fs::read(assets.join("www/pkg/manifest.json"))
+    let hints = Manifest::read(&assets)
         .await
-        .ok()
-        .and_then(|json| serde_json::from_slice::<Manifest>(&json).ok())
-        .and_then(|manifest| manifest.preload_hints())
+        .map(|manifest| manifest.preload_hints())
         .unwrap_or_default();
     let page = page.replacen(PRELOAD_MARKER, &hints, 1);
 
