@@ -18,7 +18,8 @@ use order_core::model::Order;
 /// The locale of a configuration without one (the browser's own is not known here).
 const DEFAULT_LOCALE: &str = "en";
 
-/// `<template shadowrootmode="open">` holding the stylesheet link and the card of `order` as
+/// `<template shadowrootmode="open">` holding the stylesheet link and, in
+/// `<div class="ow-first-paint">` (what `embed.js` replaces), the card of `order` as
 /// the widget configured with `config` (the embedder's keys: `proxy` and `orderId` are
 /// required as in the page) first shows it, its buttons disabled until the wasm takes over.
 /// The caller puts it first inside the page's `<order-widget …>` element.
@@ -53,7 +54,7 @@ pub async fn render_fragment_at(
     .render()
     .await;
     Ok(format!(
-        r#"<template shadowrootmode="open"><link rel="stylesheet" href="{}">{}</template>"#,
+        r#"<template shadowrootmode="open"><link rel="stylesheet" href="{}"><div class="ow-first-paint">{}</div></template>"#,
         html_escape::encode_double_quoted_attribute(stylesheet_href),
         inert_buttons(&card)
     ))

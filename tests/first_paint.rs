@@ -102,9 +102,9 @@ async fn every_golden_order_renders_as_its_snapshot_without_a_secret() {
         for secret in secrets(&order) {
             assert!(!html.contains(&secret), "{name}: a secret is in the HTML");
         }
-        let opening = r#"<template shadowrootmode="open"><link rel="stylesheet" href="/www/pkg/order-widget.css"><section part="widget""#;
+        let opening = r#"<template shadowrootmode="open"><link rel="stylesheet" href="/www/pkg/order-widget.css"><div class="ow-first-paint"><section part="widget""#;
         assert!(html.starts_with(opening), "{name}");
-        assert!(html.ends_with("</section></template>"), "{name}");
+        assert!(html.ends_with("</section></div></template>"), "{name}");
         assert!(
             !html.contains("<button type"),
             "{name}: a button is not disabled"
