@@ -9,6 +9,7 @@
 //! - [`handlers`]: one file per route (its router in `handlers/mod.rs`);
 //! - [`auth`]: order tokens, webhook signatures, replays;
 //! - [`codes`]: redacted orders, refs, the audit trail of reveals;
+//! - [`first_paint`]: an order's server-rendered first paint, as the pages get it;
 //! - [`orders`]: the one way to an order (cache, single flight, the vendor, its schedule);
 //! - [`redis`]: what instances share through Redis;
 //! - [`net`]: connections, client addresses, deadlines;
@@ -21,6 +22,7 @@ pub mod auth;
 pub mod cli;
 pub mod codes;
 pub mod error;
+pub mod first_paint;
 pub mod handlers;
 pub mod metrics;
 pub mod mock;
