@@ -154,7 +154,8 @@ export class OrderWidgetElement extends HTMLElement {
   #skeleton = null;
   #request = null;
   #generation = 0;
-  #remountQueued = false;
+  /** Set by connectedCallback: attributes read before it (an upgrade's) mount nothing. */
+  #connected = false;
   /** The server's card until a mount takes its place (then the mount's placeholder). */
   #firstPaint = null;
 
@@ -180,7 +181,7 @@ export class OrderWidgetElement extends HTMLElement {
 
   set config(value) {
     this.#config = { ...(value ?? {}) };
-    this.#queueRemount();
+    this.#remount();
   }
 
   /** Checks the order now. */
@@ -189,26 +190,19 @@ export class OrderWidgetElement extends HTMLElement {
   }
 
   connectedCallback() {
-    this.#queueRemount();
+    this.#connected = true;
+    this.#remount();
   }
 
   disconnectedCallback() {
+    this.#connected = false;
     this.#unmount();
   }
 
+  // An element in the page's HTML is upgraded with one call per attribute before
+  // connectedCallback: those mount nothing, connectedCallback mounts once.
   attributeChangedCallback(_name, before, after) {
-    if (before !== after && this.isConnected) this.#queueRemount();
-  }
-
-  /** One mount for every change of the same task: an element parsed with its attributes
-   *  is upgraded with one attributeChangedCallback per attribute, then connected. */
-  #queueRemount() {
-    if (this.#remountQueued) return;
-    this.#remountQueued = true;
-    queueMicrotask(() => {
-      this.#remountQueued = false;
-      if (this.isConnected) this.#remount();
-    });
+    if (before !== after && this.#connected) this.#remount();
   }
 
   #unmount() {
