@@ -53,7 +53,7 @@ const TOKEN_HEADER = 'X-Order-Token';
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const LOADING = 'Loading your order…';
 /** What the server-rendered first paint's card is wrapped in (`order_widget::server`). */
-const FIRST_PAINT = ':scope > .ow-first-paint';
+const FIRST_PAINT = '.ow-first-paint';
 /** The controls focus can be on, in the same order in the server's card and the client's. */
 const FOCUSABLE = 'a[href], button, textarea, [tabindex]';
 

@@ -197,17 +197,24 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
         .await
         .unwrap();
     assert!(items.as_u64().unwrap_or(0) > 0, "items: {items}");
+    // Scripts back on: this page's never ran, so it still shows the server's card, and
+    // axe-core (an injected script) can run on it.
+    cdp::execute(client, "Emulation.setScriptExecutionDisabled", json!({ "value": false }))
+        .await
+        .unwrap();
     let violations = axe::violations(client).await.unwrap();
     assert!(violations.is_empty(), "before the take-over: {violations:#?}");
+    let still = demo
+        .in_widget("return !!root.querySelector('.ow-first-paint');", vec![])
+        .await
+        .unwrap();
+    assert_eq!(still, json!(true), "the server's card was checked");
     // The widget alone: without JavaScript the page's own script does not run (its
     // scenario list, the <noscript> note).
     let before = widget_screenshot(&demo).await;
     std::fs::create_dir_all(e2e::repo_root().join("target/e2e")).unwrap();
     std::fs::write(e2e::repo_root().join("target/e2e/first-paint-before.png"), &before).unwrap();
 
-    cdp::execute(client, "Emulation.setScriptExecutionDisabled", json!({ "value": false }))
-        .await
-        .unwrap();
     demo.open(PAGE).await.unwrap();
     demo.wait_for_status("delivered", Duration::from_secs(20))
         .await
