@@ -66,11 +66,20 @@ async fn the_page_holds_the_order_without_a_secret_and_the_client_takes_over(bro
     let page = http::get(&format!("{}{PAGE}", demo.base)).await.unwrap();
     assert!(page.status.is_success(), "{}", page.status);
     let html = page.body;
-    assert!(html.contains(r#"<template shadowrootmode="open">"#), "{html}");
+    assert!(
+        html.contains(r#"<template shadowrootmode="open">"#),
+        "{html}"
+    );
     assert!(html.contains(r#"data-status="delivered""#), "the status");
     assert!(html.contains(r#"class="ow-item""#), "the items");
-    assert!(html.contains(r#"class="ow-code-mask">•"#), "the masked codes");
-    assert!(!html.contains("/demo/token"), "no token request from the page");
+    assert!(
+        html.contains(r#"class="ow-code-mask">•"#),
+        "the masked codes"
+    );
+    assert!(
+        !html.contains("/demo/token"),
+        "no token request from the page"
+    );
     for secret in secrets(&demo).await {
         assert!(!html.contains(&secret), "a code or PIN is in the page");
     }
@@ -97,13 +106,20 @@ async fn the_page_holds_the_order_without_a_secret_and_the_client_takes_over(bro
     assert_eq!(first_requests, json!(1), "the element mounted once");
     let taken_over = client_card(&demo).await;
     let violations = axe::violations(demo.client()).await.unwrap();
-    assert!(violations.is_empty(), "after the take-over: {violations:#?}");
+    assert!(
+        violations.is_empty(),
+        "after the take-over: {violations:#?}"
+    );
 
     demo.open(&format!("{PAGE}&first-paint=0")).await.unwrap();
     demo.wait_for_status("delivered", Duration::from_secs(20))
         .await
         .unwrap();
-    assert_eq!(taken_over, client_card(&demo).await, "the client-only render");
+    assert_eq!(
+        taken_over,
+        client_card(&demo).await,
+        "the client-only render"
+    );
 
     // Reveal and Copy work on the page that was server-rendered.
     demo.open(PAGE).await.unwrap();
@@ -139,7 +155,10 @@ async fn another_orders_token_gets_no_fragment(browser: Browser) {
 /// beside the widget, and its list loads only with the page's script).
 async fn widget_screenshot(demo: &Demo) -> Vec<u8> {
     demo.client()
-        .execute("document.getElementById('picker').style.display = 'none';", vec![])
+        .execute(
+            "document.getElementById('picker').style.display = 'none';",
+            vec![],
+        )
         .await
         .unwrap();
     let widget = demo
@@ -182,9 +201,13 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
     let demo = start(Browser::Chromium).await;
     let client = demo.client();
 
-    cdp::execute(client, "Emulation.setScriptExecutionDisabled", json!({ "value": true }))
-        .await
-        .unwrap();
+    cdp::execute(
+        client,
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .await
+    .unwrap();
     demo.goto(PAGE).await.unwrap();
     let text = demo.text().await.unwrap_or_default();
     // WebDriver's scripts still run with the page's scripts disabled.
@@ -199,17 +222,27 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
         .unwrap();
     assert!(masks.as_u64().unwrap_or(0) > 0, "masked codes: {masks}");
     let items = demo
-        .in_widget("return root.querySelectorAll('.ow-first-paint [part~=item]').length;", vec![])
+        .in_widget(
+            "return root.querySelectorAll('.ow-first-paint [part~=item]').length;",
+            vec![],
+        )
         .await
         .unwrap();
     assert!(items.as_u64().unwrap_or(0) > 0, "items: {items}");
     // Scripts back on: this page's never ran, so it still shows the server's card, and
     // axe-core (an injected script) can run on it.
-    cdp::execute(client, "Emulation.setScriptExecutionDisabled", json!({ "value": false }))
-        .await
-        .unwrap();
+    cdp::execute(
+        client,
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": false }),
+    )
+    .await
+    .unwrap();
     let violations = axe::violations(client).await.unwrap();
-    assert!(violations.is_empty(), "before the take-over: {violations:#?}");
+    assert!(
+        violations.is_empty(),
+        "before the take-over: {violations:#?}"
+    );
     let still = demo
         .in_widget("return !!root.querySelector('.ow-first-paint');", vec![])
         .await
@@ -217,7 +250,11 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
     assert_eq!(still, json!(true), "the server's card was checked");
     let before = widget_screenshot(&demo).await;
     std::fs::create_dir_all(e2e::repo_root().join("target/e2e")).unwrap();
-    std::fs::write(e2e::repo_root().join("target/e2e/first-paint-before.png"), &before).unwrap();
+    std::fs::write(
+        e2e::repo_root().join("target/e2e/first-paint-before.png"),
+        &before,
+    )
+    .unwrap();
 
     // The page's own shift is not the widget's: its scenario list, asked for after the
     // widget has shown the order, grows the page's grid (the widget's column moves a few
@@ -242,9 +279,14 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
         )
         .await
         .unwrap();
-    let shown = shift["shown"].as_f64().expect("the order-widget:shown mark");
+    let shown = shift["shown"]
+        .as_f64()
+        .expect("the order-widget:shown mark");
     let list = shift["list"].as_f64().unwrap_or(f64::INFINITY);
-    assert!(shown < list, "the take-over came before the page's own change: {shift:#}");
+    assert!(
+        shown < list,
+        "the take-over came before the page's own change: {shift:#}"
+    );
     let total: f64 = shift["shifts"]
         .as_array()
         .map(|shifts| {
@@ -257,10 +299,17 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
         .unwrap_or(f64::NAN);
     assert_eq!(total, 0.0, "layout shift caused by the widget: {shift:#}");
     let after = widget_screenshot(&demo).await;
-    std::fs::write(e2e::repo_root().join("target/e2e/first-paint-after.png"), &after).unwrap();
+    std::fs::write(
+        e2e::repo_root().join("target/e2e/first-paint-after.png"),
+        &after,
+    )
+    .unwrap();
     let compared = differing_pixels(&demo, &before, &after).await;
     println!("screenshots before and after the take-over: {compared}");
     let differ = compared["differ"].as_u64().unwrap_or(u64::MAX);
-    assert!(differ <= 50, "the take-over changed what the customer sees: {compared}");
+    assert!(
+        differ <= 50,
+        "the take-over changed what the customer sees: {compared}"
+    );
     demo.close().await.unwrap();
 }

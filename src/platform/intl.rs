@@ -13,8 +13,10 @@ use wasm_bindgen::{JsCast, JsValue};
 pub use super::intl_native::{format_date, format_day, format_money, format_relative};
 #[cfg(target_arch = "wasm32")]
 use order_core::expiry::parse_timestamp;
+#[cfg(any(target_arch = "wasm32", test))]
+use order_core::model::is_decimal;
 #[cfg(target_arch = "wasm32")]
-use order_core::model::{is_decimal, Money};
+use order_core::model::Money;
 
 #[cfg(target_arch = "wasm32")]
 /// `money` in `locale`, e.g. `"৳1,500.00"`, `"LYD 25.000"`, `"$25.00"`. The amount is
