@@ -290,7 +290,8 @@ mod tests {
         assert_eq!(format_relative(-3_600_000.0, 0.0, "en"), "1 hour ago");
         assert_eq!(format_relative(5.0 * DAY, 0.0, "en"), "in 5 days");
         assert_eq!(format_relative(-3.0 * DAY, 0.0, "en"), "3 days ago");
-        assert_eq!(format_relative(-31.0 * DAY, 0.0, "en"), "last month");
-        assert_eq!(format_relative(366.0 * DAY, 0.0, "en"), "next year");
+        assert_eq!(format_relative(-70.0 * DAY, 0.0, "en"), "2 months ago");
+        assert_eq!(format_relative(366.0 * DAY, 0.0, "en"), "in 12 months");
+        assert_eq!(format_relative(800.0 * DAY, 0.0, "en"), "in 2 years");
     }
 }
