@@ -77,8 +77,10 @@ async fn demo_page(
         .unwrap_or_default();
     let page = page.replacen(PRELOAD_MARKER, &hints, 1);
     let element = match &mock {
-        Some(state) => first_paint::widget_element(state, client, query).await,
-        None => None,
+        Some(state) if page.contains(FIRST_PAINT_MARKER) => {
+            first_paint::widget_element(state, client, query).await
+        }
+        _ => None,
     };
     if let Some(element) = element {
         let page = page.replacen(FIRST_PAINT_MARKER, &element, 1).replacen(
