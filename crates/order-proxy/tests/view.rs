@@ -1,6 +1,7 @@
 //! `GET /api/orders/{id}/view`: the server-rendered first paint, over loopback from the
 //! mock vendors: the status, items and masked codes are in it, no code or PIN is (also with
-//! `--codes inline`), another order's token is refused as the order's GET refuses it.
+//! `--codes inline`), another order's token is refused as the order's GET refuses it; the
+//! demo's order page rendered with its token and first paint.
 
 mod common;
 
@@ -130,5 +131,52 @@ async fn another_orders_token_or_none_is_refused_as_the_order_get_refuses_it() {
     }
     let (status, _, body) = get_view(&server, "1001", "", None).await;
     assert_eq!(status, 401, "{body}");
+    server.shutdown().await.expect("the proxy stops");
+}
+
+#[tokio::test]
+async fn the_demo_order_page_is_server_rendered_with_its_token_unless_asked_not_to() {
+    let server = start(mock_config()).await;
+    let page = |query: &'static str| {
+        let url = format!("{}/?order=1001&provider=voucher-api{query}", server.url());
+        async move {
+            let response = client().get(url).send().await.expect("the proxy answers");
+            let headers = response.headers().clone();
+            (headers, response.text().await.expect("a body"))
+        }
+    };
+    let (headers, html) = page("").await;
+    assert_eq!(header(&headers, "cache-control"), Some("no-store"));
+    let element = html
+        .split_once("<order-widget ")
+        .map(|(_, rest)| rest)
+        .expect("the widget's element in the page");
+    assert!(element.contains(r#"order-id="1001""#), "{element}");
+    assert!(
+        element.contains(r#" token="v2."#),
+        "a token minted into the page"
+    );
+    assert!(
+        element.contains(r#"item-labels="{&quot;22402&quot;:"#),
+        "attributes escaped: {element}"
+    );
+    assert!(
+        element.contains(r#"><template shadowrootmode="open">"#),
+        "{element}"
+    );
+    assert!(
+        html.contains(r#"id="thank-you">"#),
+        "the order's section shown"
+    );
+    for secret in secrets_of(&server, "1001").await {
+        assert!(!html.contains(&secret), "a code or PIN is in the page");
+    }
+
+    let (_, client_only) = page("&first-paint=0").await;
+    assert!(
+        !client_only.contains("<order-widget "),
+        "the client-only page"
+    );
+    assert!(client_only.contains(r#"id="thank-you" hidden"#));
     server.shutdown().await.expect("the proxy stops");
 }
