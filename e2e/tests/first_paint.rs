@@ -4,11 +4,15 @@
 //! Reveal and Copy working, one first request), another order's token refused, axe-core.
 //! With JavaScript disabled (Chromium's `Emulation.setScriptExecutionDisabled`): the page
 //! shows the order, passes axe-core, and looks the same as after the take-over; no layout
-//! shift (`PerformanceObserver` `layout-shift`).
+//! shift (`PerformanceObserver` `layout-shift`). Firefox with `javascript.enabled` off shows
+//! the order too.
 
 use std::time::Duration;
 
-use e2e::{axe, cdp, http, in_both_browsers, Browser, Demo, Viewport, ONE_AT_A_TIME};
+use e2e::{
+    axe, cdp, http, in_both_browsers, proxy_binary, Browser, Demo, Proxy, Session, Viewport,
+    ONE_AT_A_TIME,
+};
 use serde_json::{json, Value};
 
 in_both_browsers!(
@@ -20,6 +24,11 @@ mod without_javascript {
     #[tokio::test]
     async fn chromium() {
         super::without_javascript_the_order_shows_and_looks_as_after_the_take_over().await
+    }
+
+    #[tokio::test]
+    async fn firefox() {
+        super::without_javascript_firefox_shows_the_order().await
     }
 }
 
@@ -312,4 +321,42 @@ async fn without_javascript_the_order_shows_and_looks_as_after_the_take_over() {
         "the take-over changed what the customer sees: {compared}"
     );
     demo.close().await.unwrap();
+}
+
+/// Firefox with `javascript.enabled` off: the server's card is the page (read through
+/// WebDriver's shadow-root commands, no script).
+async fn without_javascript_firefox_shows_the_order() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let proxy = Proxy::start(&proxy_binary().unwrap(), &[]).await.unwrap();
+    let session = Session::firefox_without_javascript(Viewport::DESKTOP)
+        .await
+        .unwrap();
+    let demo = Demo::on_page(proxy.base.clone(), proxy, session);
+    demo.goto(PAGE).await.unwrap();
+    let client = demo.client();
+    let root = client
+        .find(fantoccini::Locator::Css("order-widget"))
+        .await
+        .unwrap()
+        .shadow_root()
+        .await
+        .unwrap();
+    let card = root
+        .find(fantoccini::Locator::Css(".ow-first-paint"))
+        .await
+        .unwrap();
+    let text = card.text().await.unwrap();
+    assert!(text.contains("Delivered"), "{text}");
+    assert!(text.contains("Qty 1"), "the items: {text}");
+    assert!(
+        text.contains("\u{2022}\u{2022}\u{2022}\u{2022}"),
+        "masked codes: {text}"
+    );
+    let secrets = secrets(&demo).await;
+    for secret in secrets {
+        assert!(!text.contains(&secret), "a code or PIN is shown");
+    }
+    let root_client = root.find(fantoccini::Locator::Css(".ow-root")).await;
+    assert!(root_client.is_err(), "no script ran: no client render");
+    demo.session.close().await.unwrap();
 }
