@@ -16,6 +16,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 pub mod config;
 pub mod platform;
 mod runtime;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod ui;
 
 pub use entry::{mount, mount_with, WidgetHandle};

@@ -6,6 +6,9 @@
 // only by variant id: the shop names them (`item-labels`). The page loads
 // embed.js on its own, as a shop's page does, so the token request does not wait for
 // the widget's files; <order-widget> elements made before it runs are upgraded then.
+// The proxy renders the order page itself (mock mode): the widget's element is in the page
+// with its token and its server-rendered first paint, and this script only listens to it;
+// &first-paint=0 (or a ?token= of your own) gives the client-only page.
 
 const params = new URLSearchParams(location.search);
 const localeSelect = document.getElementById("locale");
@@ -17,7 +20,8 @@ localeSelect.addEventListener("change", () => {
 });
 
 const order = params.get("order");
-/** What this shop sells bdvoucher's variants as (the ids of bdvoucher's order example). */
+/** What this shop sells bdvoucher's variants as (the ids of bdvoucher's order example);
+ *  the proxy's demo page (`handlers/demo/first_paint.rs`) names them the same. */
 const SHOP_ITEM_NAMES = {
   22402: "Free Fire 100 Diamonds (top-up)",
   22405: "Google Play gift card 500 BDT",
@@ -37,6 +41,8 @@ widgetShown
 
 /** Shows the widget for `id`; resolves once it has rendered an order or an error. */
 async function showOrder(id) {
+  const rendered = document.querySelector("#widget-slot > order-widget");
+  if (rendered) return listen(rendered);
   const token = params.has("token") ? params.get("token") : await demoToken(id);
   const widget = document.createElement("order-widget");
   widget.setAttribute("order-id", id);
@@ -48,20 +54,25 @@ async function showOrder(id) {
   // ?provider= names the order's vendor, for its token; the widget recognises what the
   // proxy answers (the redacted canonical order, or with --codes inline the vendor's body).
   if (params.get("reveal-timeout")) widget.setAttribute("reveal-timeout", params.get("reveal-timeout"));
+  const shown = listen(widget);
+  document.getElementById("widget-slot").replaceChildren(widget);
+  document.getElementById("thank-you").hidden = false;
+  await shown;
+}
+
+/** Logs the widget's events; resolves once it has rendered an order or an error. */
+function listen(widget) {
   for (const name of ["ready", "status", "delivered", "reveal", "copy", "error"]) {
     widget.addEventListener(`order-widget:${name}`, (event) => {
       console.info(`order-widget:${name}`, event.detail);
     });
   }
-  const shown = new Promise((resolve) => {
+  return new Promise((resolve) => {
     for (const name of ["ready", "error"]) {
       widget.addEventListener(`order-widget:${name}`, resolve, { once: true });
     }
     setTimeout(resolve, 3000);
   });
-  document.getElementById("widget-slot").replaceChildren(widget);
-  document.getElementById("thank-you").hidden = false;
-  await shown;
 }
 
 async function demoToken(id) {

@@ -14,6 +14,8 @@
 // Nothing waits for anything it does not need: the wasm starts downloading and compiling
 // when this module evaluates, each widget shows a skeleton of the order card at once, and
 // the first order request starts before the wasm is ready and is handed to it.
+// A server-rendered first paint (order-proxy's `/api/orders/{id}/view` inside the element, a
+// declarative shadow root) is kept until the wasm's first render replaces it, in one task.
 // Performance marks (for a shop's real-user monitoring and `cargo xtask bench`):
 // order-widget:wasm-ready, order-widget:mount, order-widget:shown (first order or error).
 //
@@ -50,6 +52,10 @@ const TRANSLATIONS = {
 const TOKEN_HEADER = 'X-Order-Token';
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const LOADING = 'Loading your order…';
+/** What the server-rendered first paint's card is wrapped in (`order_widget::server`). */
+const FIRST_PAINT = '.ow-first-paint';
+/** The controls focus can be on, in the same order in the server's card and the client's. */
+const FOCUSABLE = 'a[href], button, textarea, [tabindex]';
 
 /** The wasm, instantiated once for every widget on the page; streaming starts now. */
 export const ready = init();
@@ -148,9 +154,19 @@ export class OrderWidgetElement extends HTMLElement {
   #skeleton = null;
   #request = null;
   #generation = 0;
+  /** Set by connectedCallback: attributes read before it (an upgrade's) mount nothing. */
+  #connected = false;
+  /** The server's card until a mount takes its place (then the mount's placeholder). */
+  #firstPaint = null;
 
   constructor() {
     super();
+    // A declarative shadow root from the server: its card stays until the client's render
+    // replaces it (a second root cannot be attached).
+    if (this.shadowRoot) {
+      this.#firstPaint = this.shadowRoot.querySelector(FIRST_PAINT);
+      return;
+    }
     const root = this.attachShadow({ mode: 'open' });
     const link = document.createElement('link');
     link.rel = 'stylesheet';
@@ -174,15 +190,19 @@ export class OrderWidgetElement extends HTMLElement {
   }
 
   connectedCallback() {
+    this.#connected = true;
     this.#remount();
   }
 
   disconnectedCallback() {
+    this.#connected = false;
     this.#unmount();
   }
 
+  // An element in the page's HTML is upgraded with one call per attribute before
+  // connectedCallback: those mount nothing, connectedCallback mounts once.
   attributeChangedCallback(_name, before, after) {
-    if (before !== after && this.isConnected) this.#remount();
+    if (before !== after && this.#connected) this.#remount();
   }
 
   #unmount() {
@@ -218,8 +238,10 @@ export class OrderWidgetElement extends HTMLElement {
     this.#unmount();
     const generation = this.#generation;
     const options = this.#options();
-    this.#skeleton = skeleton();
-    this.shadowRoot.append(this.#skeleton);
+    // The server's card holds the place of the skeleton, for the first mount only.
+    this.#skeleton = this.#firstPaint ?? skeleton();
+    this.#firstPaint = null;
+    if (!this.#skeleton.isConnected) this.shadowRoot.append(this.#skeleton);
     if (!options.orderId || !options.proxy) return; // waiting for attributes
     this.#request = new AbortController();
     const response = firstRequest(options, this.#request.signal);
@@ -247,9 +269,11 @@ export class OrderWidgetElement extends HTMLElement {
     container.hidden = true;
     const reveal = () => {
       performance.mark('order-widget:shown');
+      const focused = this.#focusedIndex();
       container.hidden = false;
       this.#skeleton?.remove();
       this.#skeleton = null;
+      if (focused >= 0) container.querySelectorAll(FOCUSABLE)[focused]?.focus();
     };
     for (const name of ['order-widget:ready', 'order-widget:error']) {
       container.addEventListener(name, reveal, { once: true });
@@ -265,8 +289,17 @@ export class OrderWidgetElement extends HTMLElement {
     }
   }
 
+  /** Which control of the server's card has focus (-1: none): the client's card gets the
+   *  same one when it replaces it. */
+  #focusedIndex() {
+    const focused = this.shadowRoot.activeElement;
+    if (!focused || !this.#skeleton?.contains(focused)) return -1;
+    return [...this.#skeleton.querySelectorAll(FOCUSABLE)].indexOf(focused);
+  }
+
   #localizeSkeleton(labels, locale, generation) {
-    const label = this.#skeleton?.querySelector('[role=status]');
+    // The server's card is already in its language.
+    const label = this.#skeleton?.matches('.ow-skeleton') ? this.#skeleton.querySelector('[role=status]') : null;
     if (generation !== this.#generation || !label || !labels.loading) return;
     label.textContent = labels.loading;
     label.lang = locale;
@@ -275,8 +308,11 @@ export class OrderWidgetElement extends HTMLElement {
   #fail(type, error) {
     // Config messages name the key, never a value: safe to log.
     console.error('order-widget:', error instanceof Error ? error.message : String(error));
-    this.#skeleton?.remove();
-    this.#skeleton = null;
+    // The server's card still shows the order (inert) when the wasm cannot load.
+    if (this.#skeleton?.matches('.ow-skeleton')) {
+      this.#skeleton.remove();
+      this.#skeleton = null;
+    }
     this.dispatchEvent(
       new CustomEvent('order-widget:error', { bubbles: true, composed: true, detail: { type } }),
     );

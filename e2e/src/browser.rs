@@ -73,7 +73,7 @@ impl Browser {
         })
     }
 
-    fn capabilities(self, viewport: Viewport) -> Map<String, Value> {
+    fn capabilities(self, viewport: Viewport, javascript: bool) -> Map<String, Value> {
         let Viewport {
             width,
             height,
@@ -108,6 +108,7 @@ impl Browser {
                             "layout.css.devPixelsPerPx": format!("{scale}.0"),
                             // Lets a test read the clipboard back without a paste prompt.
                             "dom.events.testing.asyncClipboard": true,
+                            "javascript.enabled": javascript,
                         },
                     }),
                 );
@@ -153,6 +154,17 @@ static IDLE: Mutex<Vec<Idle>> = Mutex::new(Vec::new());
 impl Session {
     /// A new browser, with a WebDriver server of its own, for this session alone.
     pub async fn start(browser: Browser, viewport: Viewport) -> Result<Session> {
+        Session::started(browser, viewport, true).await
+    }
+
+    /// A new Firefox with JavaScript off (`javascript.enabled`: pages run no script), for
+    /// one test: close it, never hand it back. (Chromium turns scripts off per page:
+    /// `Emulation.setScriptExecutionDisabled`.)
+    pub async fn firefox_without_javascript(viewport: Viewport) -> Result<Session> {
+        Session::started(Browser::Firefox, viewport, false).await
+    }
+
+    async fn started(browser: Browser, viewport: Viewport, javascript: bool) -> Result<Session> {
         if browser == Browser::Firefox && viewport.is_phone() {
             return Err("headless Firefox cannot be narrower than 500 CSS px".into());
         }
@@ -162,7 +174,7 @@ impl Session {
         wait_for_port(port, "the WebDriver server").await?;
         let webdriver = format!("http://127.0.0.1:{port}");
         let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(browser.capabilities(viewport))
+            .capabilities(browser.capabilities(viewport, javascript))
             .connect(&webdriver)
             .await
             .map_err(|e| format!("cannot open a {} session: {e}", browser.name()))?;

@@ -147,12 +147,46 @@ impl Demo {
         &self.session.client
     }
 
+    /// Opens a page of the demo; a server-rendered order page (`/?order=…`) once the
+    /// client's render has taken the server's card's place.
     pub async fn open(&self, path_and_query: &str) -> Result {
+        self.goto(path_and_query).await?;
+        self.wait_for_take_over().await
+    }
+
+    /// Opens a page of the demo and returns at once.
+    pub async fn goto(&self, path_and_query: &str) -> Result {
         self.session
             .client
             .goto(&format!("{}{path_and_query}", self.base))
             .await
             .map_err(|e| format!("cannot open {path_and_query}: {e}"))
+    }
+
+    /// Waits until no widget on the page shows a server-rendered card
+    /// (`.ow-first-paint`) any more.
+    pub async fn wait_for_take_over(&self) -> Result {
+        wait::until(
+            "the client's render taking over the server's",
+            Duration::from_secs(30),
+            || async {
+                let left = self
+                    .client()
+                    .execute(
+                        "return [...document.querySelectorAll('order-widget')]\
+                           .some((w) => w.shadowRoot && w.shadowRoot.querySelector('.ow-first-paint'));",
+                        vec![],
+                    )
+                    .await
+                    .map_err(|e| format!("script failed: {e}"))?;
+                if left == json!(false) {
+                    Ok(())
+                } else {
+                    Err("the server's card is still shown".to_owned())
+                }
+            },
+        )
+        .await
     }
 
     /// Runs a script with `root` bound to the widget's shadow root (or null).

@@ -20,6 +20,14 @@ pub trait Clock {
 #[must_use = "dropping a Timer cancels it"]
 pub struct Timer(#[allow(dead_code)] Box<dyn Any>);
 
+impl Timer {
+    /// A timer that never fires (a server render sets none that could).
+    #[cfg(feature = "ssr")]
+    pub fn never() -> Timer {
+        Timer(Box::new(()))
+    }
+}
+
 /// A clock shared by the parts of one widget; equal only to itself (for Yew properties).
 #[derive(Clone)]
 pub struct SharedClock(pub Rc<dyn Clock>);

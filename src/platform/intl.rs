@@ -4,12 +4,21 @@
 //! Everything goes through `Reflect` so that a `RangeError` (an unknown currency, a
 //! malformed locale) is caught and answered with a plainer format instead of a panic.
 
+#[cfg(target_arch = "wasm32")]
 use js_sys::{Array, Date, Function, Object, Reflect};
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::{JsCast, JsValue};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use super::intl_native::{format_date, format_day, format_money, format_relative};
+#[cfg(target_arch = "wasm32")]
 use order_core::expiry::parse_timestamp;
-use order_core::model::{is_decimal, Money};
+#[cfg(any(target_arch = "wasm32", test))]
+use order_core::model::is_decimal;
+#[cfg(target_arch = "wasm32")]
+use order_core::model::Money;
 
+#[cfg(target_arch = "wasm32")]
 /// `money` in `locale`, e.g. `"৳1,500.00"`, `"LYD 25.000"`, `"$25.00"`. The amount is
 /// handed to `Intl` as text, so the vendor's decimal is never re-rounded by a float.
 /// Without a currency (its own or `default_currency`) the amount is shown as a number.
@@ -41,6 +50,7 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
         .unwrap_or_else(|| plain_money(amount, currency))
 }
 
+#[cfg(target_arch = "wasm32")]
 /// `amount` as written, followed by its currency code when there is one: "25.00 USD".
 fn plain_money(amount: &str, currency: Option<&str>) -> String {
     let mut text = amount.to_owned();
@@ -51,6 +61,7 @@ fn plain_money(amount: &str, currency: Option<&str>) -> String {
     text
 }
 
+#[cfg(target_arch = "wasm32")]
 /// A timestamp as a medium date and short time (`"Jan 10, 2025, 9:15 AM"`), in the
 /// customer's time zone. `None` when `iso` is not a timestamp.
 pub fn format_date(iso: &str, locale: &str) -> Option<String> {
@@ -65,6 +76,7 @@ pub fn format_date(iso: &str, locale: &str) -> Option<String> {
     format_instant(at.unix_ms, locale, &options)
 }
 
+#[cfg(target_arch = "wasm32")]
 /// A timestamp as a medium date only (`"Dec 31, 2027"`).
 pub fn format_day(iso: &str, locale: &str) -> Option<String> {
     let at = parse_timestamp(iso)?;
@@ -77,6 +89,7 @@ pub fn format_day(iso: &str, locale: &str) -> Option<String> {
     format_instant(at.unix_ms, locale, &options)
 }
 
+#[cfg(target_arch = "wasm32")]
 /// `target_ms` relative to `now_ms`: "in 5 days", "3 hours ago", "tomorrow".
 pub fn format_relative(target_ms: f64, now_ms: f64, locale: &str) -> String {
     let (value, unit) = relative_unit(target_ms - now_ms);
@@ -124,6 +137,7 @@ pub fn relative_unit(delta_ms: f64) -> (f64, &'static str) {
     ((delta_ms / unit_ms).round() + 0.0, unit)
 }
 
+#[cfg(target_arch = "wasm32")]
 fn format_instant(unix_ms: i64, locale: &str, options: &Object) -> Option<String> {
     // Exact: every parsed timestamp is far below 2^53 ms.
     let date = Date::new(&JsValue::from_f64(unix_ms as f64));
@@ -131,6 +145,7 @@ fn format_instant(unix_ms: i64, locale: &str, options: &Object) -> Option<String
         .and_then(|date_format| call_format(&date_format, &date))
 }
 
+#[cfg(target_arch = "wasm32")]
 /// `new Intl[name]([locale], options)`, retried with the browser's default locale when
 /// `locale` is rejected; `None` when `Intl[name]` is missing or rejects the options.
 fn formatter(name: &str, locale: &str, options: &Object) -> Option<Object> {
@@ -153,6 +168,7 @@ fn formatter(name: &str, locale: &str, options: &Object) -> Option<Object> {
     requested.or_else(|| construct(Array::new()))
 }
 
+#[cfg(target_arch = "wasm32")]
 /// `formatter.format(value)`, `None` if it throws or returns no text.
 fn call_format(formatter: &Object, value: &JsValue) -> Option<String> {
     let format = Reflect::get(formatter, &"format".into())
@@ -162,6 +178,7 @@ fn call_format(formatter: &Object, value: &JsValue) -> Option<String> {
     format.call1(formatter, value).ok()?.as_string()
 }
 
+#[cfg(target_arch = "wasm32")]
 fn set(object: &Object, key: &str, value: &str) {
     let _ = Reflect::set(object, &key.into(), &value.into());
 }

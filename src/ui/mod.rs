@@ -6,9 +6,12 @@
 //! and copied). Everything below them gets values and callbacks as props, so a change
 //! re-renders only the components whose props changed.
 
+mod card;
 mod check_again;
 mod codes;
 mod dom;
+#[cfg(feature = "ssr")]
+mod first_paint;
 mod header;
 mod item_names;
 mod items;
@@ -25,6 +28,8 @@ use yew::AttrValue;
 use order_core::labels::Labels;
 
 pub use codes::Codes;
+#[cfg(feature = "ssr")]
+pub use first_paint::{FirstPaint, FirstPaintProps};
 pub use widget::{Remote, Widget, WidgetProps};
 
 /// What every view needs to put text on screen: labels, locale and default currency.

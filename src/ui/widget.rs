@@ -6,14 +6,10 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::check_again::CheckAgain;
-use super::header::Header;
+use super::card::Card;
 use super::item_names::with_item_labels;
-use super::items::Items;
-use super::notice::{ErrorNotice, Expectation, PollNotice};
-use super::progress::Progress;
 use super::status_badge::{apply_colors, label_key};
-use super::{Codes, ViewContext};
+use super::ViewContext;
 use crate::config::Config;
 use crate::platform::clock::SharedClock;
 use crate::platform::event_source::Streams;
@@ -153,61 +149,30 @@ pub fn Widget(props: &WidgetProps) -> Html {
 
     let locale: AttrValue = config.locale.clone().into();
     let view = ViewContext {
-        labels: labels.clone(),
-        locale: locale.clone(),
+        labels,
+        locale,
         currency: config.currency.clone().map(AttrValue::from),
     };
     // Equal across renders (same transport, same config): the codes' callbacks stay put.
     let client = RevealClient::new(&config, props.transport.clone());
     let reveal_timeout_ms = u32::try_from(config.reveal_timeout.as_millis()).unwrap_or(u32::MAX);
-    let can_check_again = state.error.is_some()
-        || state
-            .order
-            .as_deref()
-            .is_some_and(|order| !order.status.is_terminal());
 
     html! {
-        <section
-            class="ow"
-            part="widget"
-            dir={labels.dir()}
-            lang={locale.clone()}
-            aria-label={labels.get("widget_label").to_owned()}
-            aria-busy={state.checking.then_some("true")}
-        >
-            if let Some(order) = (*order).clone() {
-                <Header order={order.clone()} view={view.clone()} {badge} />
-                <Progress status={order.status} labels={labels.clone()} />
-                if let Some(error) = &state.error {
-                    <ErrorNotice error={error.clone()} labels={labels.clone()} stale=true />
-                }
-                <PollNotice
-                    stopped={state.stopped}
-                    deferred_ms={state.deferred_ms}
-                    labels={labels.clone()}
-                    locale={locale.clone()}
-                />
-                <Items order={order.clone()} view={view.clone()} />
-                <Expectation order={order.clone()} labels={labels.clone()} />
-                <Codes
-                    {order}
-                    labels={labels.clone()}
-                    locale={locale.clone()}
-                    clock={props.clock.clone()}
-                    {reveal_timeout_ms}
-                    {client}
-                    {on_event}
-                    {announce}
-                />
-            } else if let Some(error) = &state.error {
-                <ErrorNotice error={error.clone()} labels={labels.clone()} stale=false />
-            } else {
-                <p class="ow-loading" part="loading">{ labels.get("loading") }</p>
-            }
-            if can_check_again {
-                <CheckAgain checking={state.checking} labels={labels.clone()} on_check={on_check_again} />
-            }
-            <p class="ow-live ow-visually-hidden" aria-live="polite" role="status">{ (*announcement).clone() }</p>
-        </section>
+        <Card
+            order={(*order).clone()}
+            error={state.error.clone()}
+            checking={state.checking}
+            stopped={state.stopped}
+            deferred_ms={state.deferred_ms}
+            {view}
+            {badge}
+            announcement={(*announcement).clone()}
+            clock={props.clock.clone()}
+            {reveal_timeout_ms}
+            {client}
+            {on_event}
+            {announce}
+            {on_check_again}
+        />
     }
 }

@@ -2,6 +2,7 @@
 //! makes before any vendor call ([`AppState::admit`]). Handlers import this; it imports no
 //! handler.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use order_core::model::Vendor;
@@ -47,6 +48,9 @@ pub struct AppState {
     /// The reveal endpoints' audit lines.
     pub audit: Audit,
     pub metrics: Arc<Metrics>,
+    /// The demo's and the widget's files (`--assets`): the server-rendered view links the
+    /// widget's stylesheet by its built name.
+    pub assets: PathBuf,
 }
 
 /// `?provider=`: in mock mode, which mock vendor an id is asked of.

@@ -18,6 +18,8 @@ pub struct ErrorKind(pub &'static str);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxyError {
     InvalidOrderId,
+    /// `?locale=` is not a language tag.
+    InvalidLocale,
     TokenMissing,
     TokenInvalid,
     TokenExpired,
@@ -59,7 +61,7 @@ pub enum ProxyError {
 impl ProxyError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ProxyError::InvalidOrderId => StatusCode::BAD_REQUEST,
+            ProxyError::InvalidOrderId | ProxyError::InvalidLocale => StatusCode::BAD_REQUEST,
             ProxyError::TokenMissing | ProxyError::TokenExpired => StatusCode::UNAUTHORIZED,
             ProxyError::TokenInvalid => StatusCode::FORBIDDEN,
             ProxyError::RateLimited { .. }
@@ -82,6 +84,7 @@ impl ProxyError {
     pub fn kind(&self) -> &'static str {
         match self {
             ProxyError::InvalidOrderId => "invalid_order_id",
+            ProxyError::InvalidLocale => "invalid_locale",
             ProxyError::TokenMissing => "token_missing",
             ProxyError::TokenInvalid => "token_invalid",
             ProxyError::TokenExpired => "token_expired",
@@ -105,6 +108,9 @@ impl ProxyError {
     pub fn message(&self) -> String {
         match self {
             ProxyError::InvalidOrderId => "This is not a valid order id for this shop.".into(),
+            ProxyError::InvalidLocale => {
+                "The locale must be a language tag such as en or bn-BD.".into()
+            }
             ProxyError::TokenMissing => "An order token is required (X-Order-Token header).".into(),
             ProxyError::TokenInvalid => "This order token is not valid for this order.".into(),
             ProxyError::TokenExpired => {

@@ -198,6 +198,7 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         },
         audit: Audit::new(config.token_secret.expose()),
         metrics: metrics.clone(),
+        assets: config.assets.clone(),
     });
     let mut background = vec![spawn_limiter_housekeeping(Arc::downgrade(&state))];
     if let Some(shared) = &shared {
@@ -206,8 +207,9 @@ pub async fn serve(config: Config) -> std::io::Result<Server> {
         background.push(spawn_shared_updates(Arc::downgrade(&state), updates));
     }
 
-    let mut app = handlers::router(state.clone(), config.connections.body_timeout)
-        .merge(demo::static_routes(&config.assets));
+    let mut app = handlers::router(state.clone(), config.connections.body_timeout).merge(
+        demo::static_routes(&config.assets, config.is_mock().then(|| state.clone())),
+    );
     if config.is_mock() {
         app = app.merge(demo::mock_routes(state));
     }

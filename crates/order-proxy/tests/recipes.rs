@@ -1,7 +1,8 @@
 //! The README's recipes, run as written (python3, node, sh with openssl) and held byte for
 //! byte to order-proxy's own implementation: the order-token minters against
 //! `order_token::mint_until`, the webhook signers against `webhook_signature::sign` and, through their
-//! `notify`, against a running proxy; and the audit trail's `jq` query on a real log.
+//! `notify`, against a running proxy; the audit trail's `jq` query on a real log; and the
+//! first-paint include (Python) against a running proxy.
 //!
 //! A recipe is the fenced code block after an HTML comment `<!-- recipe:<name> -->` in the
 //! README or any Markdown file under docs/, so it can move there without touching this test.
@@ -312,4 +313,31 @@ fn the_documented_redacted_order_is_order_proxys() {
         "{secret_ref}"
     );
     assert!(docs.contains(r#""code": { "length": 16, "last4": "3456" }"#));
+}
+
+/// The embedding page's Python include, run as written against a mock proxy: the element
+/// with the order's first paint, its attributes escaped; and without it when the token is
+/// refused (the client-only element).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_first_paint_include_puts_the_view_in_the_element() {
+    let server = start(mock_config()).await;
+    let program = recipe("first-paint-python")
+        + "\nimport sys\nprint(order_widget(sys.argv[1], sys.argv[2], sys.argv[3]))\n";
+    let include = |token: String| {
+        let (program, url) = (program.clone(), server.url());
+        tokio::task::spawn_blocking(move || run("python3", "py", &program, &[&url, "1001", &token]))
+    };
+    let token = token_for("1001");
+    let element = include(token.clone()).await.expect("ran");
+    let opening = format!(
+        r#"<order-widget proxy="/api/orders/{{id}}" order-id="1001" token="{token}" locale="en"><template shadowrootmode="open">"#
+    );
+    assert!(element.starts_with(&opening), "{element}");
+    assert!(element.contains(r#"data-status="delivered""#), "{element}");
+    assert!(element.ends_with("</template></order-widget>"), "{element}");
+
+    let refused = include(token_for("1003")).await.expect("ran");
+    assert!(refused.ends_with("\"en\"></order-widget>"), "{refused}");
+    assert!(!refused.contains("<template"), "{refused}");
+    server.shutdown().await.expect("the proxy stops");
 }

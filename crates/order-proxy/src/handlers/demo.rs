@@ -1,5 +1,8 @@
 //! The demo: the storefront page and widget assets, and (mock mode only) the scenario
-//! list and the token endpoint a shop's backend would replace.
+//! list, the token endpoint a shop's backend would replace, and the order page with its
+//! server-rendered first paint ([`first_paint`]).
+
+mod first_paint;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +13,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::app::{AppState, OrderQuery};
@@ -18,7 +20,9 @@ use crate::auth::order_token;
 use crate::error::ProxyError;
 use crate::handlers::static_files::{self, REVALIDATE};
 use crate::mock::scenarios::{Scenario, SCENARIOS};
+use crate::net::client::Client;
 use crate::orders::ids;
+use crate::widget_files::Manifest;
 
 /// Demo tokens live as long as the default the docs suggest for shops.
 const DEMO_TOKEN_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -31,65 +35,68 @@ frame-ancestors 'none'; object-src 'none'";
 
 /// Where `index.html` asks for the widget's preload hints.
 const PRELOAD_MARKER: &str = "<!-- order-widget:preload -->";
-/// The URL of the widget's deployable folder, `<assets>/www/pkg/`.
-const WIDGET_BASE: &str = "/www/pkg";
+/// Where `index.html` takes the widget's element with its first paint.
+const FIRST_PAINT_MARKER: &str = "<!-- order-widget:first-paint -->";
+/// The order's section, hidden until `demo.js` shows an order (shown with a first paint).
+const THANK_YOU_HIDDEN: &str = r#"id="thank-you" hidden"#;
+/// What the demo page is made from: the files, and in mock mode the orders.
+#[derive(Clone)]
+struct DemoPage {
+    assets: PathBuf,
+    mock: Option<Arc<AppState>>,
+}
 
-/// `/` → `<assets>/index.html` with the widget's preload hints, `/www/*` →
-/// `<assets>/www/*` (404 while they do not exist).
-pub fn static_routes(assets: &Path) -> Router {
+/// `/` → `<assets>/index.html` with the widget's preload hints (and in mock mode, for
+/// `?order=`, the order's first paint), `/www/*` → `<assets>/www/*` (404 while they do not
+/// exist).
+pub fn static_routes(assets: &Path, mock: Option<Arc<AppState>>) -> Router {
+    let page = DemoPage {
+        assets: assets.to_owned(),
+        mock,
+    };
     Router::new()
-        .route("/", get(demo_page).with_state(assets.to_owned()))
+        .route("/", get(demo_page).with_state(page))
         .nest("/www", static_files::files(&assets.join("www")))
 }
 
-/// The names `cargo xtask dist` gave the widget's files (`www/pkg/manifest.json`).
-#[derive(Deserialize)]
-struct Manifest {
-    entry: String,
-    glue: String,
-    wasm: String,
-    stylesheet: String,
-}
-
-impl Manifest {
-    /// The `<link>`s that let the browser fetch the widget in parallel with the page,
-    /// as a shop's backend renders them from the manifest.
-    fn preload_hints(&self) -> Option<String> {
-        let names = [&self.entry, &self.glue, &self.wasm, &self.stylesheet];
-        let plain = |name: &String| {
-            !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        };
-        names.into_iter().all(plain).then(|| {
-            [
-                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.entry),
-                format!(r#"<link rel="modulepreload" href="{WIDGET_BASE}/{}">"#, self.glue),
-                format!(
-                    r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="fetch" type="application/wasm" crossorigin>"#,
-                    self.wasm
-                ),
-                format!(r#"<link rel="preload" href="{WIDGET_BASE}/{}" as="style">"#, self.stylesheet),
-            ]
-            .join("\n  ")
-        })
-    }
-}
-
 /// The storefront page with the preload hints of the current build (none before the
-/// first `cargo xtask dist`), revalidated by its `ETag`.
-async fn demo_page(State(assets): State<PathBuf>, request_headers: HeaderMap) -> Response {
+/// first `cargo xtask dist`), revalidated by its `ETag`; with an order's first paint (and
+/// its token) never stored.
+async fn demo_page(
+    State(DemoPage { assets, mock }): State<DemoPage>,
+    Client(client): Client,
+    Query(query): Query<first_paint::DemoQuery>,
+    request_headers: HeaderMap,
+) -> Response {
     let Ok(page) = tokio::fs::read_to_string(assets.join("index.html")).await else {
         return ProxyError::NotFound.into_response();
     };
-    let hints = tokio::fs::read(assets.join("www/pkg/manifest.json"))
+    let hints = Manifest::read(&assets)
         .await
-        .ok()
-        .and_then(|json| serde_json::from_slice::<Manifest>(&json).ok())
-        .and_then(|manifest| manifest.preload_hints())
+        .map(|manifest| manifest.preload_hints())
         .unwrap_or_default();
     let page = page.replacen(PRELOAD_MARKER, &hints, 1);
+    let element = match &mock {
+        Some(state) if page.contains(FIRST_PAINT_MARKER) => {
+            first_paint::widget_element(state, client, query).await
+        }
+        _ => None,
+    };
+    if let Some(element) = element {
+        let page = page.replacen(FIRST_PAINT_MARKER, &element, 1).replacen(
+            THANK_YOU_HIDDEN,
+            r#"id="thank-you""#,
+            1,
+        );
+        return (
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            ],
+            page,
+        )
+            .into_response();
+    }
 
     let digest = Sha256::digest(page.as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
@@ -145,15 +152,20 @@ async fn demo_token(
     if !ids::is_shop_id(&id) {
         return Err(ProxyError::InvalidOrderId);
     }
-    let target = state.target_for(&id, query.provider.as_deref())?;
+    let token = mint_token(&state, &id, query.provider.as_deref())?;
+    Ok(Json(serde_json::json!({ "token": token })))
+}
+
+/// A token for order `id` at its mock vendor (its scenario's, or `provider`'s).
+fn mint_token(state: &AppState, id: &str, provider: Option<&str>) -> Result<String, ProxyError> {
+    let target = state.target_for(id, provider)?;
     let claims = order_token::Claims {
         audience: state.audience_for(target),
-        order_id: &id,
+        order_id: id,
     };
-    let token = order_token::mint(
+    Ok(order_token::mint(
         state.token_secret.expose().as_bytes(),
         claims,
         DEMO_TOKEN_TTL,
-    );
-    Ok(Json(serde_json::json!({ "token": token })))
+    ))
 }

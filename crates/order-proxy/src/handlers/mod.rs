@@ -7,6 +7,7 @@ pub mod event_stream;
 pub mod health;
 pub mod order;
 pub mod static_files;
+pub mod view;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -17,12 +18,13 @@ use axum::Router;
 
 use crate::app::AppState;
 
-/// The order API: the order, its event stream, its codes on request, the health check and
+/// The order API: the order, its event stream, its server-rendered view, its codes on request, the health check and
 /// (with a webhook secret) the webhook. `body_timeout`: how long a webhook's sender has to send its body.
 pub fn router(state: Arc<AppState>, body_timeout: Duration) -> Router {
     let mut router = Router::new()
         .route("/api/orders/{id}", get(order::get_order))
         .route("/api/orders/{id}/events", get(event_stream::stream))
+        .route("/api/orders/{id}/view", get(view::view))
         .route("/api/orders/{id}/codes", post(codes::reveal_all))
         .route("/api/orders/{id}/codes/{ref}", post(codes::reveal_one))
         .route("/healthz", get(health::healthz));
