@@ -15,7 +15,8 @@
 // when this module evaluates, each widget shows a skeleton of the order card at once, and
 // the first order request starts before the wasm is ready and is handed to it.
 // Performance marks (for a shop's real-user monitoring and `cargo xtask bench`):
-// order-widget:wasm-ready, order-widget:mount, order-widget:shown (first order or error).
+// order-widget:wasm-ready and order-widget:mount here; the widget itself sets
+// order-widget:answer and order-widget:shown (first order or error on screen).
 //
 // This is the source: `cargo xtask dist` writes it to www/pkg/embed.js with the
 // content-hashed names of the glue and the stylesheet in place of the two below.
@@ -246,7 +247,6 @@ export class OrderWidgetElement extends HTMLElement {
     // the place, and the widget's own "Loading" state never flashes in between.
     container.hidden = true;
     const reveal = () => {
-      performance.mark('order-widget:shown');
       container.hidden = false;
       this.#skeleton?.remove();
       this.#skeleton = null;

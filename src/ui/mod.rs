@@ -12,6 +12,7 @@ mod dom;
 mod header;
 mod item_names;
 mod items;
+mod marks;
 mod notice;
 mod progress;
 mod status_badge;
