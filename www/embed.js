@@ -112,6 +112,26 @@ function firstRequest(options, signal) {
   }
 }
 
+const warmLocales = new Set();
+/**
+ * Builds a date and a number formatter for `locale` in a task of its own, once per page
+ * and locale: the page's first `Intl` constructor initialises the browser's locale data
+ * (tens of milliseconds on a phone), which is better paid while the wasm downloads than
+ * inside the widget's first render.
+ */
+function warmUpIntl(locale) {
+  if (warmLocales.has(locale)) return;
+  warmLocales.add(locale);
+  setTimeout(() => {
+    try {
+      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(0);
+      new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(1);
+    } catch {
+      // A locale Intl refuses: the widget falls back to the default one itself.
+    }
+  }, 0);
+}
+
 /** `text` parsed as JSON, or `text` itself when it is not JSON. */
 function parsedOr(text) {
   try {
@@ -225,6 +245,7 @@ export class OrderWidgetElement extends HTMLElement {
     this.#request = new AbortController();
     const response = firstRequest(options, this.#request.signal);
     const locale = options.locale ?? navigator.language;
+    warmUpIntl(locale);
     const labels = translation(locale);
     labels.then((set) => this.#localizeSkeleton(set, locale, generation));
     try {
