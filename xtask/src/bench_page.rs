@@ -281,6 +281,8 @@ struct Load {
     /// Cumulative layout shift, and the part of it whose shifted nodes are the widget's.
     shift: f64,
     widget_shift: f64,
+    /// The shifted nodes (`tag#id.class`), in the order they first shifted.
+    shifted: Vec<String>,
 }
 
 /// The loads of one page in one scenario.
@@ -343,7 +345,7 @@ fn report(
          Copy, and from `order-widget:answer` to `order-widget:shown` for the widget's \
          first render. Layout shift: the median load's cumulative layout shift until \
          {} ms after the status is on screen, with the part whose shifted nodes are in \
-         the widget.\n\n",
+         the widget, and the nodes that moved.\n\n",
         chromium_version(),
         SETTLE.as_millis()
     );
@@ -414,8 +416,13 @@ fn cells(row: &Row, page: Option<&[Load]>, baseline: Option<&[Load]>) -> String 
             let base = baseline.map_or("—".to_owned(), |loads| {
                 format!("{:.3}", median_by(loads, |load| load.shift).shift)
             });
+            let shifted = if load.shifted.is_empty() {
+                String::new()
+            } else {
+                format!("; shifted: `{}`", load.shifted.join("`, `"))
+            };
             let shown = format!(
-                "{:.3} (the widget's own: {:.3})",
+                "{:.3} (the widget's own: {:.3}{shifted})",
                 load.shift, load.widget_shift
             );
             (Some(load.shift), shown, base, None)
@@ -608,6 +615,7 @@ async fn visit(session: &Session, url: &str, widget: bool) -> Result<Load> {
                shown: mark('order-widget:shown'),\n\
                shift: window.__benchShift.total,\n\
                widgetShift: window.__benchShift.widget,\n\
+               shifted: window.__benchShift.nodes,\n\
                timeline: [\n\
                  ...performance.getEntriesByType('resource').map((entry) =>\n\
                    ['`' + new URL(entry.name).pathname + '`', entry.startTime, entry.responseEnd]),\n\
@@ -626,6 +634,15 @@ async fn visit(session: &Session, url: &str, widget: bool) -> Result<Load> {
         answer_to_shown_ms: answer.zip(shown).map(|(answer, shown)| shown - answer),
         shift: seen["shift"].as_f64().unwrap_or(f64::NAN),
         widget_shift: seen["widgetShift"].as_f64().unwrap_or(f64::NAN),
+        shifted: seen["shifted"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter_map(|node| node.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -746,19 +763,25 @@ fn probe(codes: Option<usize>) -> String {
              }}\n\
            }};\n\
            requestAnimationFrame(frame);\n\
-           window.__benchShift = {{ total: 0, widget: 0 }};\n\
+           window.__benchShift = {{ total: 0, widget: 0, nodes: [] }};\n\
            const inWidget = (node) => {{\n\
              for (let at = node; at; at = at.parentNode || at.host) {{\n\
                if (at.localName === 'order-widget') return true;\n\
              }}\n\
              return false;\n\
            }};\n\
+           const describe = (node) => node.nodeType !== 1 ? node.nodeName\n\
+             : node.localName + (node.id ? '#' + node.id : '')\n\
+               + (node.classList.length ? '.' + [...node.classList].join('.') : '');\n\
            new PerformanceObserver((list) => {{\n\
              for (const entry of list.getEntries()) {{\n\
                if (entry.hadRecentInput) continue;\n\
                window.__benchShift.total += entry.value;\n\
-               if (entry.sources.some((source) => source.node && inWidget(source.node))) {{\n\
-                 window.__benchShift.widget += entry.value;\n\
+               const nodes = entry.sources.map((source) => source.node).filter(Boolean);\n\
+               if (nodes.some(inWidget)) window.__benchShift.widget += entry.value;\n\
+               for (const node of nodes) {{\n\
+                 const name = describe(node);\n\
+                 if (!window.__benchShift.nodes.includes(name)) window.__benchShift.nodes.push(name);\n\
                }}\n\
              }}\n\
            }}).observe({{ type: 'layout-shift', buffered: true }});\n\
