@@ -2,6 +2,7 @@
 //! a formatter instead of constructing one (a constructor costs far more than a
 //! `format` call). Pure: the values are whatever the caller builds; tested natively.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 
 /// How many formatters are kept; the oldest is dropped first. A page needs a handful
@@ -84,17 +85,20 @@ impl<V: Clone> Cache<V> {
     }
 
     pub fn insert(&mut self, key: Key, value: V) {
-        if self.values.contains_key(&key) {
-            self.values.insert(key, value);
-            return;
-        }
-        if self.order.len() >= self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.values.remove(&oldest);
+        match self.values.entry(key) {
+            Entry::Occupied(mut kept) => {
+                kept.insert(value);
+            }
+            Entry::Vacant(free) => {
+                self.order.push_back(free.key().clone());
+                free.insert(value);
+                if self.order.len() > self.capacity {
+                    if let Some(oldest) = self.order.pop_front() {
+                        self.values.remove(&oldest);
+                    }
+                }
             }
         }
-        self.order.push_back(key.clone());
-        self.values.insert(key, value);
     }
 }
 
