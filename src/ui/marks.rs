@@ -34,9 +34,15 @@ pub fn use_first_paint_marks(state: &WidgetState) {
     });
 }
 
+#[cfg(target_arch = "wasm32")]
 fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
         // A mark is a measurement only: the widget works the same without it.
         let _ = performance.mark(name);
     }
 }
+
+/// Natively (tests, a server-side render) there is no browser to mark in, and calling
+/// into web-sys would panic.
+#[cfg(not(target_arch = "wasm32"))]
+fn mark(_name: &str) {}
