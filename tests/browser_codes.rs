@@ -916,3 +916,45 @@ fn dates_and_relative_times_are_localized() {
     );
     assert_eq!(format_relative(90_000.0, 0.0, "en_US"), "in 2 minutes");
 }
+
+#[wasm_bindgen_test]
+fn a_formatter_is_built_once_per_kind_locale_and_options() {
+    use order_widget::platform::intl::{formatter, Kind, Options};
+    let usd = || {
+        Options::default()
+            .text("style", "currency")
+            .text("currency", "USD")
+    };
+    let first = formatter(Kind::NumberFormat, "en-US", usd()).unwrap();
+    let again = formatter(Kind::NumberFormat, "en-US", usd()).unwrap();
+    assert!(js_sys::Object::is(&first, &again));
+    // Any other kind, locale or option is another formatter.
+    let eur = Options::default()
+        .text("style", "currency")
+        .text("currency", "EUR");
+    for other in [
+        formatter(Kind::NumberFormat, "en-US", eur).unwrap(),
+        formatter(Kind::NumberFormat, "de-DE", usd()).unwrap(),
+        formatter(Kind::DateTimeFormat, "en-US", Options::default()).unwrap(),
+    ] {
+        assert!(!js_sys::Object::is(&first, &other));
+    }
+    // The kept formatter formats as a new one does.
+    let fresh = js_sys::Intl::NumberFormat::new(
+        &js_sys::Array::of1(&"en-US".into()),
+        &js_sys::JSON::parse(r#"{"style": "currency", "currency": "USD"}"#)
+            .unwrap()
+            .into(),
+    );
+    let format = |formatter: &js_sys::Object, amount: &str| {
+        let format = js_sys::Reflect::get(formatter, &"format".into())
+            .unwrap()
+            .dyn_into::<js_sys::Function>()
+            .unwrap();
+        format.call1(formatter, &amount.into()).unwrap().as_string()
+    };
+    assert_eq!(format(&again, "25.5").as_deref(), Some("$25.50"));
+    for amount in ["0", "25.5", "1234567.891"] {
+        assert_eq!(format(&again, amount), format(&fresh, amount), "{amount}");
+    }
+}

@@ -852,3 +852,56 @@ fn mount_refuses_a_bad_config() {
     let typo = js_sys::JSON::parse(r#"{"proxy": "/{id}", "orderID": "7"}"#).unwrap();
     assert!(mount(host(), typo, None).is_err());
 }
+
+// ---------------------------------------------------------------- performance marks
+
+/// The widget's marks of that name set since the page's marks were last cleared.
+fn marks(name: &str) -> Vec<f64> {
+    let performance = window().performance().unwrap();
+    performance
+        .get_entries_by_name_with_entry_type(name, "mark")
+        .iter()
+        .map(|entry| {
+            js_sys::Reflect::get(&entry, &"startTime".into())
+                .unwrap()
+                .as_f64()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_first_answer_and_its_render_are_marked_once() {
+    for first in [
+        ok(order("processing", "")),
+        Err(FetchError::new(ErrorKind::Network, "down")),
+    ] {
+        window().performance().unwrap().clear_marks();
+        let answers = vec![
+            first,
+            Err(FetchError::new(ErrorKind::Server, "busy")),
+            ok(order("delivered", "")),
+        ];
+        let (element, mut handle, transport) = show(config(""), answers).await;
+        let (answer, shown) = (marks("order-widget:answer"), marks("order-widget:shown"));
+        assert_eq!((answer.len(), shown.len()), (1, 1));
+        assert!(answer[0] <= shown[0]);
+        assert!(element
+            .query_selector(".ow-badge, .ow-notice-error")
+            .unwrap()
+            .is_some());
+        // Later answers, a failure and an order, mark nothing more.
+        handle.refresh();
+        settle().await;
+        handle.refresh();
+        settle().await;
+        assert_eq!(transport.requests.borrow().len(), 3);
+        assert_eq!(
+            text(&element, ".ow-badge-label").as_deref(),
+            Some("Delivered")
+        );
+        assert_eq!(marks("order-widget:answer"), answer);
+        assert_eq!(marks("order-widget:shown"), shown);
+        handle.destroy();
+    }
+}

@@ -17,7 +17,8 @@
 // A server-rendered first paint (order-proxy's `/api/orders/{id}/view` inside the element, a
 // declarative shadow root) is kept until the wasm's first render replaces it, in one task.
 // Performance marks (for a shop's real-user monitoring and `cargo xtask bench`):
-// order-widget:wasm-ready, order-widget:mount, order-widget:shown (first order or error).
+// order-widget:wasm-ready and order-widget:mount here; the widget itself sets
+// order-widget:answer and order-widget:shown (first order or error on screen).
 //
 // This is the source: `cargo xtask dist` writes it to www/pkg/embed.js with the
 // content-hashed names of the glue and the stylesheet in place of the two below.
@@ -115,6 +116,26 @@ function firstRequest(options, signal) {
   } catch {
     return undefined;
   }
+}
+
+const warmLocales = new Set();
+/**
+ * Builds a date and a number formatter for `locale` in a task of its own, once per page
+ * and locale: the page's first `Intl` constructor initialises the browser's locale data
+ * (tens of milliseconds on a phone), which is better paid while the wasm downloads than
+ * inside the widget's first render.
+ */
+function warmUpIntl(locale) {
+  if (warmLocales.has(locale)) return;
+  warmLocales.add(locale);
+  setTimeout(() => {
+    try {
+      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(0);
+      new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(1);
+    } catch {
+      // A locale Intl refuses: the widget falls back to the default one itself.
+    }
+  }, 0);
 }
 
 /** `text` parsed as JSON, or `text` itself when it is not JSON. */
@@ -246,6 +267,7 @@ export class OrderWidgetElement extends HTMLElement {
     this.#request = new AbortController();
     const response = firstRequest(options, this.#request.signal);
     const locale = options.locale ?? navigator.language;
+    warmUpIntl(locale);
     const labels = translation(locale);
     labels.then((set) => this.#localizeSkeleton(set, locale, generation));
     try {
@@ -268,7 +290,6 @@ export class OrderWidgetElement extends HTMLElement {
     // the place, and the widget's own "Loading" state never flashes in between.
     container.hidden = true;
     const reveal = () => {
-      performance.mark('order-widget:shown');
       const focused = this.#focusedIndex();
       container.hidden = false;
       this.#skeleton?.remove();

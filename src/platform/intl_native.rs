@@ -6,7 +6,7 @@
 use order_core::expiry::parse_timestamp;
 use order_core::model::{is_decimal, Money};
 
-use super::intl::relative_unit;
+use super::relative::relative_unit;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

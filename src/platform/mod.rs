@@ -10,7 +10,14 @@ pub mod download;
 pub mod event_source;
 pub mod fetch;
 pub mod host_events;
+#[cfg(target_arch = "wasm32")]
 pub mod intl;
+// Only the browser's `intl` keeps formatters; the cache is pure and tested natively.
+/// Natively (the server-rendered first paint), the same functions in English formats.
 #[cfg(not(target_arch = "wasm32"))]
-mod intl_native;
+#[path = "intl_native.rs"]
+pub mod intl;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod intl_cache;
+mod relative;
 pub mod reveal;

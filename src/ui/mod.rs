@@ -15,6 +15,7 @@ mod first_paint;
 mod header;
 mod item_names;
 mod items;
+mod marks;
 mod notice;
 mod progress;
 mod status_badge;

@@ -69,6 +69,7 @@ impl PartialEq for WidgetProps {
 #[component]
 pub fn Widget(props: &WidgetProps) -> Html {
     let state = use_reducer(WidgetState::default);
+    super::marks::use_first_paint_marks(&state);
     let config = props.config.clone();
     let labels = use_memo(config.clone(), |config| {
         Rc::new(Labels::new(&config.locale, config.labels.clone()))

@@ -52,10 +52,16 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Benchmarks: `page` (the default) times the widget's demo against a hand-written
+    /// Benchmarks: `page` (the default) times the widget's pages against a hand-written
     /// page in throttled headless Chromium; `proxy` measures order-proxy against nginx
     /// and holds 10,000 event streams.
-    Bench { which: Option<String> },
+    Bench {
+        which: Option<String>,
+        /// `page` only: run only the rows whose label contains this text (case-insensitive),
+        /// and leave the docs as they are.
+        #[arg(long)]
+        only: Option<String>,
+    },
 }
 
 fn main() {
@@ -67,9 +73,9 @@ fn main() {
         Command::Size => size::run(),
         Command::Fuzz { cases } => fuzz::run_cases(cases),
         Command::PollReport { args } => poll_report::run(&args),
-        Command::Bench { which } => match which.as_deref() {
+        Command::Bench { which, only } => match which.as_deref() {
             Some("proxy") => bench_proxy::run(),
-            None | Some("page") => bench_page::run(),
+            None | Some("page") => bench_page::run(only.as_deref()),
             Some(other) => Err(format!("unknown benchmark {other:?}: page or proxy")),
         },
     };

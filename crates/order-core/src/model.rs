@@ -271,6 +271,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn recognises_plain_decimals() {
+        for text in ["0", "25", "25.00", "-3.5", "1500.000"] {
+            assert!(is_decimal(text), "{text}");
+        }
+        for text in [
+            "", "-", ".5", "5.", "1e3", "1,500", "NaN", "Infinity", "25.0.0", "+1",
+        ] {
+            assert!(!is_decimal(text), "{text}");
+        }
+    }
+
+    #[test]
     fn terminal_statuses() {
         let terminal: Vec<_> = Status::ALL
             .iter()
