@@ -11,6 +11,8 @@ pub const CAPACITY: usize = 64;
 
 /// Which `Intl` constructor builds the formatter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+// Named as `Intl`'s constructors, which all end in `Format`.
+#[allow(clippy::enum_variant_names)]
 pub enum Kind {
     NumberFormat,
     DateTimeFormat,
