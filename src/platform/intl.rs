@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::intl_cache::{Cache, Key, OptionValue, CAPACITY};
 pub use super::intl_cache::{Kind, Options};
+use super::money_text::{amount_and_currency, plain_money};
 use super::relative::relative_unit;
 
 use order_core::expiry::parse_timestamp;
@@ -21,13 +22,7 @@ use order_core::model::{is_decimal, Money};
 /// handed to `Intl` as text, so the vendor's decimal is never re-rounded by a float.
 /// Without a currency (its own or `default_currency`) the amount is shown as a number.
 pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str) -> String {
-    let amount = money.amount.trim();
-    let currency = money
-        .currency
-        .as_deref()
-        .or(default_currency)
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let (amount, currency) = amount_and_currency(money, default_currency);
     if !is_decimal(amount) {
         return plain_money(amount, currency);
     }
@@ -45,16 +40,6 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, locale: &str)
     formatter(Kind::NumberFormat, locale, options)
         .and_then(|number_format| call_format(&number_format, &JsValue::from_str(amount)))
         .unwrap_or_else(|| plain_money(amount, currency))
-}
-
-/// `amount` as written, followed by its currency code when there is one: "25.00 USD".
-fn plain_money(amount: &str, currency: Option<&str>) -> String {
-    let mut text = amount.to_owned();
-    if let Some(currency) = currency {
-        text.push(' ');
-        text.push_str(currency);
-    }
-    text
 }
 
 /// A timestamp as a medium date and short time (`"Jan 10, 2025, 9:15 AM"`), in the

@@ -6,6 +6,7 @@
 use order_core::expiry::parse_timestamp;
 use order_core::model::{is_decimal, Money};
 
+use super::money_text::{amount_and_currency, plain_money};
 use super::relative::relative_unit;
 
 const MONTHS: [&str; 12] = [
@@ -17,13 +18,7 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// `"BDT 1,500.00"` (a no-break space), `"¥1,501"`; without a currency, the amount grouped
 /// with the vendor's decimals.
 pub fn format_money(money: &Money, default_currency: Option<&str>, _locale: &str) -> String {
-    let amount = money.amount.trim();
-    let currency = money
-        .currency
-        .as_deref()
-        .or(default_currency)
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let (amount, currency) = amount_and_currency(money, default_currency);
     if !is_decimal(amount) {
         return plain_money(amount, currency);
     }
@@ -48,14 +43,6 @@ pub fn format_money(money: &Money, default_currency: Option<&str>, _locale: &str
     match currency_symbol(&code) {
         Some(symbol) => format!("{sign}{symbol}{number}"),
         None => format!("{sign}{code}\u{a0}{number}"),
-    }
-}
-
-/// `amount` as written, followed by its currency code when there is one: "25.00 USD".
-fn plain_money(amount: &str, currency: Option<&str>) -> String {
-    match currency {
-        Some(currency) => format!("{amount} {currency}"),
-        None => amount.to_owned(),
     }
 }
 

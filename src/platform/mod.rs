@@ -19,5 +19,6 @@ pub mod intl;
 pub mod intl;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod intl_cache;
+mod money_text;
 mod relative;
 pub mod reveal;
