@@ -12,6 +12,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -289,16 +290,10 @@ fn metrics_app(metrics: Arc<Metrics>, request_timeout: Duration) -> Router {
 }
 
 fn with_layers(app: Router, config: &Config, metrics: &Arc<Metrics>) -> std::io::Result<Router> {
-    let fixed = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            demo::CONTENT_SECURITY_POLICY,
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-    ];
     // Innermost, so that a timeout's answer carries the headers below too, and is counted.
-    let mut app = app
+    // These two stay on the router's routes: counting needs the route's template
+    // (`MatchedPath`), which only exists inside the router.
+    let routes = app
         .layer(middleware::from_fn_with_state(
             config.connections.request_timeout,
             deadlines::respond_within,
@@ -306,44 +301,62 @@ fn with_layers(app: Router, config: &Config, metrics: &Arc<Metrics>) -> std::io:
         .layer(middleware::from_fn_with_state(
             metrics.clone(),
             endpoint::count_requests,
+        ));
+    let cors = match &config.allow_origin {
+        Some(origin) => {
+            let origin = HeaderValue::from_str(origin)
+                .map_err(|_| std::io::Error::other("--allow-origin is not a valid header value"))?;
+            Some(
+                CorsLayer::new()
+                    .allow_origin(AllowOrigin::exact(origin))
+                    .allow_methods([Method::GET, Method::POST])
+                    .allow_headers([HeaderName::from_static(ORDER_TOKEN_HEADER)])
+                    .expose_headers([header::RETRY_AFTER])
+                    .max_age(Duration::from_secs(600)),
+            )
+        }
+        None => None,
+    };
+    // The layers that need no route wrap the router once, as one service. `Router::layer`
+    // would wrap every route in each of them, and the router clones a route's whole stack
+    // (a boxed service per layer) for every request: measured with callgrind on the
+    // cached `GET /api/orders/{id}`, those clones and drops were about a sixth of the
+    // instructions per request.
+    let around = ServiceBuilder::new()
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(access_span)
+                .on_request(())
+                .on_response(access_line)
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        // Only the widget's files and the demo page choose their caching (static_files,
+        // demo): everything else, the orders above all, is never stored.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(demo::CONTENT_SECURITY_POLICY),
+        ))
+        .option_layer(cors)
         .layer(middleware::from_fn_with_state(
             Arc::new(config.trusted_proxies.clone()),
             client::identify,
-        ));
-    if let Some(origin) = &config.allow_origin {
-        let origin = HeaderValue::from_str(origin)
-            .map_err(|_| std::io::Error::other("--allow-origin is not a valid header value"))?;
-        app = app.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::exact(origin))
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([HeaderName::from_static(ORDER_TOKEN_HEADER)])
-                .expose_headers([header::RETRY_AFTER])
-                .max_age(Duration::from_secs(600)),
-        );
-    }
-    for (name, value) in fixed {
-        app = app.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ));
-    }
-    // Only the widget's files and the demo page choose their caching (static_files,
-    // demo): everything else, the orders above all, is never stored.
-    app = app.layer(SetResponseHeaderLayer::if_not_present(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
-    Ok(app.layer(
-        TraceLayer::new_for_http()
-            .make_span_with(access_span)
-            .on_request(())
-            .on_response(access_line)
-            .on_body_chunk(())
-            .on_eos(())
-            .on_failure(()),
-    ))
+        ))
+        .service(routes);
+    Ok(Router::new().fallback_service(around))
 }
 
 /// The access log's span: method and path (never the query: the demo page carries

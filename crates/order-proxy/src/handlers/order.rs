@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use crate::app::{AppState, OrderQuery, UpstreamLatency, ORDER_TOKEN_HEADER};
 use crate::error::ProxyError;
 use crate::net::client::Client;
-use crate::orders::cache::Source;
+use crate::orders::cache::{Fetched, Source};
 
 pub async fn get_order(
     State(state): State<Arc<AppState>>,
@@ -31,7 +32,7 @@ pub async fn get_order(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        fetched.body.to_string(),
+        Bytes::from_owner(KeptBody(fetched.clone())),
     )
         .into_response();
     if source == Source::Upstream {
@@ -40,4 +41,14 @@ pub async fn get_order(
             .insert(UpstreamLatency(fetched.upstream_latency));
     }
     Ok(response)
+}
+
+/// The kept answer's body, sent from where it is kept rather than copied into a new
+/// `String` for every request (the cached order is the proxy's most frequent answer).
+struct KeptBody(Arc<Fetched>);
+
+impl AsRef<[u8]> for KeptBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.body.as_bytes()
+    }
 }
