@@ -19,7 +19,7 @@ use e2e::{cdp, Browser, Proxy, Session, Viewport};
 use serde_json::{json, Value};
 
 use crate::cmd::{self, command, output, target_dir, Result};
-use crate::{dist, docs, setup};
+use crate::{docs, setup, widget};
 
 /// The page the results are written into.
 const PAGE: &str = "docs/performance.md";
@@ -307,7 +307,7 @@ pub fn run(only: Option<&str>) -> Result {
         ));
     }
     setup::ensure(setup::Needs::ALL)?;
-    dist::build_widget()?;
+    widget::build()?;
     cmd::run(command("cargo").args(["build", "--quiet", "--release", "-p", "order-proxy"]))?;
     let load_before = load_average();
     let runtime = tokio::runtime::Builder::new_current_thread()

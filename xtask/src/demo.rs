@@ -1,10 +1,10 @@
 //! `cargo xtask demo`: the README's demo command.
 
 use crate::cmd::{command, root, run, Result};
-use crate::dist;
+use crate::widget;
 
 pub fn run_demo(listen: &str) -> Result {
-    dist::build_widget()?;
+    widget::build()?;
     println!("\ndemo: open http://{listen}/ (Ctrl-C stops it)\n");
     run(command("cargo")
         .args([

@@ -10,14 +10,12 @@
 //! every load), the glue, the wasm and the stylesheet under content-hashed names
 //! (cacheable forever), `labels/`, a Brotli and a gzip sibling of each of those,
 //! and `manifest.json` naming the hashed files for a server that renders
-//! preload hints. The npm package (`npm.rs`) is made from the same build.
+//! preload hints. The npm package (`npm.rs`) is made from the same build (`widget.rs`).
 
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo_home, command, root, run, target_dir, Result};
 use crate::compress;
-use crate::npm;
-use crate::setup;
 
 pub struct Bundle {
     pub wasm: PathBuf,
@@ -28,18 +26,6 @@ pub struct Bundle {
 const GLUE: &str = "order_widget.js";
 const WASM: &str = "order_widget_bg.wasm";
 const STYLESHEET: &str = "order-widget.css";
-
-/// The widget's deployable folder, `www/pkg/`, and its npm package (`target/npm/`).
-/// Returns the build they were made from: wasm-bindgen's unhashed glue and wasm.
-pub fn build_widget() -> Result<Bundle> {
-    setup::ensure(setup::Needs::BUILD)?;
-    let built = build("order-widget", &target_dir().join("dist").join("widget"))?;
-    let out = root().join("www").join("pkg");
-    assemble(&built, &out)?;
-    println!("dist: {}", out.display());
-    npm::pack(&built)?;
-    Ok(built)
-}
 
 /// Builds `package` into `out_dir`.
 pub fn build(package: &str, out_dir: &Path) -> Result<Bundle> {
@@ -99,7 +85,7 @@ fn remapped_paths() -> String {
 }
 
 /// Writes the deployable folder from a fresh build and the sources in `www/`.
-fn assemble(built: &Bundle, out: &Path) -> Result {
+pub fn assemble(built: &Bundle, out: &Path) -> Result {
     let sources = root().join("www");
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {out:?}: {e}"))?;

@@ -14,6 +14,7 @@ mod poll_report;
 mod setup;
 mod size;
 mod test;
+mod widget;
 
 use clap::{Parser, Subcommand};
 
@@ -69,7 +70,7 @@ fn main() {
         Command::Setup => setup::ensure(setup::Needs::ALL),
         Command::Test => test::run_all(),
         Command::Demo { listen } => demo::run_demo(&listen),
-        Command::Dist => dist::build_widget().map(|_| ()),
+        Command::Dist => widget::build().map(|_| ()),
         Command::Size => size::run(),
         Command::Fuzz { cases } => fuzz::run_cases(cases),
         Command::PollReport { args } => poll_report::run(&args),

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cmd::{command, root, run, Result};
-use crate::{dist, fuzz, setup, size};
+use crate::{fuzz, setup, size, widget};
 
 pub fn run_all() -> Result {
     let started = Instant::now();
@@ -40,7 +40,7 @@ pub fn run_all() -> Result {
     })?;
     // The end-to-end tests serve the built widget and install its npm package, so
     // build both first.
-    let widget = step("widget release build and npm package", dist::build_widget)?;
+    let widget = step("widget release build and npm package", widget::build)?;
     // A quick check first: the size guard catches an accident (a dependency pulled into
     // the wasm by mistake) before the long steps.
     step("size (guard: 4.75× the hello-world Yew app)", || {

@@ -14,3 +14,4 @@ mod names;
 pub mod providers;
 pub mod schedule;
 pub mod secret;
+mod voucher_kind;

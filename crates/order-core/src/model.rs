@@ -10,6 +10,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::secret::url_mentions;
 pub use crate::secret::{Revealed, Secret};
+pub use crate::voucher_kind::VoucherKind;
 
 /// The normalized order status. The serialized names ([`Status::as_str`]) are a stable
 /// contract (canonical JSON, `order-widget:status` events, `data-status`); a name this
@@ -49,8 +50,8 @@ impl Status {
     }
 }
 
-crate::names::names!(Status, VoucherKind, Vendor);
-crate::names::parsed_by_name!(VoucherKind, Vendor);
+crate::names::names!(Status, Vendor);
+crate::names::parsed_by_name!(Vendor);
 
 impl From<String> for Status {
     fn from(name: String) -> Status {
@@ -101,22 +102,6 @@ impl Item {
             .as_deref()
             .is_some_and(|s| s.ends_with("failed"))
     }
-}
-
-/// What a delivered secret is; the serialized name is also the kind's label key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[derive(Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
-#[serde(into = "&'static str", try_from = "String")]
-#[strum(serialize_all = "snake_case")]
-pub enum VoucherKind {
-    /// A gift-card or voucher code.
-    Code,
-    /// An account credential (`login:password`): masked whole.
-    Credential,
-    /// A one-time code the customer shows at pickup.
-    PickupCode,
-    /// A one-time code the customer gives for a return.
-    ReturnCode,
 }
 
 /// One delivered code. `code` and `pin` are [`Secret`]s: nothing may put them in logs,

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::VoucherKind;
+use crate::voucher_kind::VoucherKind;
 
 /// What a masked secret shows before its tail: eight dots, whatever its length.
 const DOTS: &str = "••••••••";
