@@ -1,5 +1,5 @@
 //! Connections that send nothing, or half a request head, against the binary run with a
-//! small file-handle limit: they are closed within 15 s and `/healthz` keeps answering.
+//! small file-handle limit: they are closed within 20 s and `/healthz` keeps answering.
 //! The attack comes from one address, as `/healthz` does: the per-address cap (its own
 //! test is in connections.rs) is raised here so the global mechanisms are what is tested.
 
@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use common::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_order-proxy");
-const CLOSED_WITHIN: Duration = Duration::from_secs(15);
+/// The header timeout is 10 s from each connection's accept; accepting 1,050 connections and
+/// firing their timers on a loaded two-core machine has taken past 15 s (82 of them still
+/// open at 15 s, all closed in a rerun). Without the timeout none is ever closed.
+const CLOSED_WITHIN: Duration = Duration::from_secs(20);
 
 /// `order-proxy serve --mock` with at most `file_handles` open files (`ulimit -n`).
 struct Proxy {
