@@ -83,7 +83,7 @@ fn measure_and_print(widget: &Bundle) -> Result<(f64, String)> {
     }
     table.push_str(&format!(
         "\nMeasured by `cargo xtask size`: order-widget is **{ratio:.2}×** the hello-world app \
-         (guard {BUDGET_RATIO:.1}×), bytes gzipped.\n"
+         (guard {BUDGET_RATIO}×), bytes gzipped.\n"
     ));
     println!("\n{table}");
     Ok((ratio, table))
