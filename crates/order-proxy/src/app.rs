@@ -24,6 +24,14 @@ use crate::secret::Secret;
 
 pub const ORDER_TOKEN_HEADER: &str = "x-order-token";
 
+/// The order token in a request's `X-Order-Token` header, if it has one (a value that is
+/// not text is an invalid token).
+pub fn header_token(headers: &axum::http::HeaderMap) -> Option<Result<&str, ProxyError>> {
+    headers
+        .get(ORDER_TOKEN_HEADER)
+        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid))
+}
+
 /// Where orders are fetched: one real vendor, or (mock mode) the mock of each vendor.
 pub enum Targets {
     Single(Target),

@@ -5,7 +5,7 @@
 //! What it costs (`cargo xtask size`, docs/performance.md): about 21 KB of the gzipped
 //! wasm, most of it Rust's float parser and its tables, which `csv-core`'s writer links
 //! for its `NonNumeric` quote style (unused here; `wasm-opt --print-call-graph` shows the
-//! call). `csv-core` alone saved 0.9 KB of it, not worth the code around it.
+//! call).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -15,7 +15,7 @@ use axum::Json;
 use order_core::secret::RevealedAll;
 use serde::{Deserialize, Serialize};
 
-use crate::app::{AppState, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::app::{header_token, AppState, UpstreamLatency};
 use crate::codes::audit::{Purpose, Reveal, Scope};
 use crate::codes::refs;
 use crate::codes::user_agent::UserAgentClass;
@@ -96,9 +96,7 @@ fn admit_reveal<'s, 'a>(
     headers: &HeaderMap,
     scope: Scope,
 ) -> Result<(&'s Target, Reveal<'a>), ProxyError> {
-    let presented = headers
-        .get(ORDER_TOKEN_HEADER)
-        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid));
+    let presented = header_token(headers);
     let target = state.admit(client, id, query.provider.as_deref(), presented)?;
     state
         .orders

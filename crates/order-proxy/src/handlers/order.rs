@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::{AppState, OrderQuery, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::app::{header_token, AppState, OrderQuery, UpstreamLatency};
 use crate::error::ProxyError;
 use crate::net::client::Client;
 use crate::orders::cache::{Fetched, Source};
@@ -21,9 +21,7 @@ pub async fn get_order(
     Query(query): Query<OrderQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
-    let presented = headers
-        .get(ORDER_TOKEN_HEADER)
-        .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid));
+    let presented = header_token(&headers);
     let target = state.admit(client, &id, query.provider.as_deref(), presented)?;
     let (fetched, source) = state.orders.current(target, &id).await?;
 

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::{AppState, UpstreamLatency, ORDER_TOKEN_HEADER};
+use crate::app::{header_token, AppState, UpstreamLatency};
 use crate::error::ProxyError;
 use crate::first_paint;
 use crate::net::client::Client;
@@ -32,9 +32,7 @@ pub async fn view(
 ) -> Result<Response, ProxyError> {
     let presented = match query.token.as_deref() {
         Some(token) => Some(Ok(token)),
-        None => headers
-            .get(ORDER_TOKEN_HEADER)
-            .map(|value| value.to_str().map_err(|_| ProxyError::TokenInvalid)),
+        None => header_token(&headers),
     };
     let locale = first_paint::locale(query.locale)?;
     let target = state.admit(client, &id, query.provider.as_deref(), presented)?;
